@@ -1,0 +1,66 @@
+package dev.trustcontracts.core.contract;
+
+import com.google.protobuf.Timestamp;
+import dev.trustcontracts.core.crypto.Fingerprint;
+import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.proto.v1.ContractBody;
+import dev.trustcontracts.proto.v1.Participant;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Makes a new, unsigned contract: fingerprints computed, a fresh random id, the validity window. */
+public final class ContractDraft {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** One zone to put in the contract. */
+    public record Zone(String name, X509Certificate root, String trustDomain) {
+    }
+
+    private ContractDraft() {
+    }
+
+    public static Contract create(String name, List<Zone> zones, Instant notBefore, Duration validFor) {
+        if (!Names.isLabel(name)) {
+            throw new IllegalArgumentException("contract name '" + name + "' is not a DNS label "
+                    + "(lowercase letters, digits, inner hyphens)");
+        }
+        if (validFor.isNegative() || validFor.isZero()) {
+            throw new IllegalArgumentException("the validity period must be positive");
+        }
+        ContractBody.Builder body = ContractBody.newBuilder()
+                .setName(name)
+                .setId(newId())
+                .setNotBefore(seconds(notBefore))
+                .setNotAfter(seconds(notBefore.plus(validFor)));
+        for (Zone z : zones) {
+            if (!Names.isLabel(z.name())) {
+                throw new IllegalArgumentException("participant name '" + z.name() + "' is not a DNS label");
+            }
+            Participant.Builder p = Participant.newBuilder()
+                    .setName(z.name())
+                    .setCertificate(Pem.encode(z.root()))
+                    .setHash(Fingerprint.of(z.root()));
+            if (z.trustDomain() != null && !z.trustDomain().isEmpty()) {
+                p.setTrustDomain(z.trustDomain());
+            }
+            body.addParticipants(p);
+        }
+        return Contract.newBuilder().setBody(body).build();
+    }
+
+    /** 128 random bits as 32 lowercase hex digits. */
+    public static String newId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static Timestamp seconds(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).build();
+    }
+}

@@ -1,0 +1,264 @@
+package dev.trustcontracts.core.contract;
+
+import dev.trustcontracts.core.crypto.Fingerprint;
+import dev.trustcontracts.core.crypto.KeyType;
+import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.crypto.PemException;
+import dev.trustcontracts.core.crypto.WeakKeyException;
+import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.proto.v1.ContractBody;
+import dev.trustcontracts.proto.v1.Participant;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies every validity rule to one contract file and reports all problems, not only the first.
+ * Thread-safe; keep one instance so that signer-chain validations are cached across files.
+ */
+public final class ContractVerifier {
+    private final SignerChains chains = new SignerChains();
+
+    /** Verifies a file's bytes; the format comes from the path's extension. */
+    public Verification verify(String path, byte[] content) {
+        List<Problem> problems = new ArrayList<>();
+        List<TimeBound> bounds = new ArrayList<>();
+        Optional<ContractFormat> format = ContractFormat.forFileName(path);
+        if (format.isEmpty()) {
+            problems.add(Problem.of(path, Rule.LAYOUT, "a contract file ends in .yaml, .yml or .pb"));
+            return new Verification(path, null, problems, bounds);
+        }
+        Contract contract;
+        try {
+            contract = ContractCodec.parse(content, format.get());
+        } catch (ContractFormatException e) {
+            String where = e.field().isEmpty() ? "" : e.field() + ": ";
+            problems.add(new Problem(path, e.line(), Rule.PARSE, null, where + e.getMessage()));
+            return new Verification(path, null, problems, bounds);
+        }
+        new Checks(path, contract, problems, bounds).run();
+        return new Verification(path, contract, problems, bounds);
+    }
+
+    /** Verifies at {@code now} and returns the problems, empty when the file is valid. */
+    public List<Problem> problems(String path, byte[] content, Instant now) {
+        return verify(path, content).problemsAt(now);
+    }
+
+    /** The checks of one parsed contract; collects into the given lists. */
+    private final class Checks {
+        private final String path;
+        private final Contract contract;
+        private final ContractBody body;
+        private final List<Problem> problems;
+        private final List<TimeBound> bounds;
+        /** Participants whose root parsed and passed, by name. */
+        private final Map<String, X509Certificate> roots = new HashMap<>();
+
+        Checks(String path, Contract contract, List<Problem> problems, List<TimeBound> bounds) {
+            this.path = path;
+            this.contract = contract;
+            this.body = contract.getBody();
+            this.problems = problems;
+            this.bounds = bounds;
+        }
+
+        void run() {
+            checkNameAndId();
+            checkWindow();
+            checkParticipants();
+            checkSignatures();
+        }
+
+        private void problem(Rule rule, String participant, String message) {
+            problems.add(Problem.of(path, rule, participant, message));
+        }
+
+        private void checkNameAndId() {
+            String name = body.getName();
+            if (!Names.isLabel(name)) {
+                problem(Rule.NAME, null, "name '" + name + "' is not a DNS label (lowercase letters, digits, "
+                        + "inner hyphens, at most 63)");
+            }
+            String base = ContractFormat.baseName(path);
+            if (!name.isEmpty() && !base.equals(name)) {
+                problem(Rule.NAME, null, "name '" + name + "' does not match the file name '" + base + "'");
+            }
+            if (!Names.isId(body.getId())) {
+                problem(Rule.ID, null, body.getId().isEmpty() ? "id is missing"
+                        : "id '" + body.getId() + "' is not 32 lowercase hex digits");
+            }
+        }
+
+        private void checkWindow() {
+            if (!body.hasNotBefore() || !body.hasNotAfter()) {
+                problem(Rule.WINDOW, null, "not_before and not_after are both required");
+                return;
+            }
+            Instant nb = instant(body.getNotBefore());
+            Instant na = instant(body.getNotAfter());
+            if (!na.isAfter(nb)) {
+                problem(Rule.WINDOW, null, "not_after " + na + " is not after not_before " + nb);
+                return;
+            }
+            bounds.add(new TimeBound(Rule.EXPIRED, null, "the contract", nb, na));
+        }
+
+        private void checkParticipants() {
+            if (body.getParticipantsCount() < 2) {
+                problem(Rule.PARTICIPANTS, null, "a contract needs at least two participants, found "
+                        + body.getParticipantsCount());
+            }
+            Set<String> names = new HashSet<>();
+            Map<String, String> hashes = new HashMap<>();
+            for (int i = 0; i < body.getParticipantsCount(); i++) {
+                Participant p = body.getParticipants(i);
+                String who = p.getName().isEmpty() ? "#" + (i + 1) : p.getName();
+                if (!Names.isLabel(p.getName())) {
+                    problem(Rule.PARTICIPANT_NAME, who, "name '" + p.getName() + "' is not a DNS label");
+                } else if (!names.add(p.getName())) {
+                    problem(Rule.PARTICIPANT_NAME, who, "the name appears more than once");
+                }
+                X509Certificate cert;
+                try {
+                    cert = Pem.certificate(p.getCertificate());
+                } catch (PemException e) {
+                    problem(Rule.CERTIFICATE, who, "certificate: " + e.getMessage());
+                    continue;
+                }
+                String actual = Fingerprint.of(cert);
+                String other = hashes.putIfAbsent(actual, who);
+                if (other != null) {
+                    problem(Rule.DUPLICATE_ROOT, who, "the same root certificate as participant " + other);
+                }
+                if (!actual.equals(p.getHash())) {
+                    problem(Rule.HASH_MISMATCH, who, "declared hash " + (p.getHash().isEmpty() ? "(missing)" : p.getHash())
+                            + " does not match the certificate's SHA-256 " + actual);
+                }
+                boolean sound = checkRoot(who, cert);
+                bounds.add(new TimeBound(Rule.CERTIFICATE_VALIDITY, who, "the root certificate",
+                        cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()));
+                if (sound && Names.isLabel(p.getName())) {
+                    roots.putIfAbsent(p.getName(), cert);
+                }
+            }
+        }
+
+        private boolean checkRoot(String who, X509Certificate cert) {
+            boolean sound = true;
+            boolean[] ku = cert.getKeyUsage();
+            if (cert.getBasicConstraints() < 0) {
+                problem(Rule.NOT_CA, who, "certificate " + cert.getSubjectX500Principal().getName()
+                        + " is not a CA (basicConstraints cA is false or missing)");
+                sound = false;
+            } else if (ku == null || !ku[5]) {
+                problem(Rule.NOT_CA, who, "certificate " + cert.getSubjectX500Principal().getName()
+                        + " lacks the keyCertSign key usage");
+                sound = false;
+            }
+            try {
+                KeyType.of(cert.getPublicKey());
+            } catch (WeakKeyException e) {
+                problem(Rule.WEAK_KEY, who, "root key: " + e.getMessage());
+                sound = false;
+            }
+            return sound;
+        }
+
+        private void checkSignatures() {
+            Map<String, Participant> byName = new HashMap<>();
+            body.getParticipantsList().forEach(p -> byName.putIfAbsent(p.getName(), p));
+            Set<String> signed = new HashSet<>();
+            for (int i = 0; i < contract.getSignaturesCount(); i++) {
+                dev.trustcontracts.proto.v1.Signature s = contract.getSignatures(i);
+                String who = s.getParticipant();
+                if (!byName.containsKey(who)) {
+                    problem(Rule.SIGNATURE_UNEXPECTED, null, "signature #" + (i + 1) + " is for '" + who
+                            + "', who is not a participant");
+                    continue;
+                }
+                if (!signed.add(who)) {
+                    problem(Rule.SIGNATURE_UNEXPECTED, who, "more than one signature");
+                    continue;
+                }
+                checkSignature(who, s);
+            }
+            for (Participant p : body.getParticipantsList()) {
+                if (!p.getName().isEmpty() && !signed.contains(p.getName())) {
+                    problem(Rule.SIGNATURE_MISSING, p.getName(), "has not signed");
+                }
+            }
+        }
+
+        private void checkSignature(String who, dev.trustcontracts.proto.v1.Signature s) {
+            List<X509Certificate> chain = new ArrayList<>();
+            try {
+                for (String pem : s.getCertificateChainList()) {
+                    chain.addAll(Pem.certificates(pem));
+                }
+            } catch (PemException e) {
+                problem(Rule.SIGNER_CHAIN, who, "signer certificate: " + e.getMessage());
+                return;
+            }
+            if (chain.isEmpty()) {
+                problem(Rule.SIGNER_CHAIN, who, "the signature carries no signer certificate");
+                return;
+            }
+            X509Certificate signer = chain.get(0);
+            KeyType type;
+            try {
+                type = KeyType.of(signer.getPublicKey());
+            } catch (WeakKeyException e) {
+                problem(Rule.WEAK_KEY, who, "signer key: " + e.getMessage());
+                return;
+            }
+            if (!type.signatureAlgorithm().equals(s.getAlgorithm())) {
+                problem(Rule.SIGNATURE_INVALID, who, "algorithm '" + s.getAlgorithm()
+                        + "' does not match the signer's " + type.id() + " key (" + type.signatureAlgorithm() + ")");
+                return;
+            }
+            if (!s.hasSignedAt()) {
+                problem(Rule.SIGNATURE_INVALID, who, "signed_at is missing");
+                return;
+            }
+            if (!verifies(s, signer)) {
+                problem(Rule.SIGNATURE_INVALID, who, "the signature does not verify: the contract changed after "
+                        + "signing, or the value is not this signer's");
+                return;
+            }
+            X509Certificate root = roots.get(who);
+            if (root == null) {
+                return; // the participant's root is already reported as broken
+            }
+            SignerChains.Result r = chains.validate(chain, root, Fingerprint.of(root));
+            if (r.error() != null) {
+                problem(Rule.SIGNER_CHAIN, who, r.error());
+                return;
+            }
+            bounds.add(new TimeBound(Rule.SIGNER_VALIDITY, who, "the signer certificate "
+                    + signer.getSubjectX500Principal().getName(), r.window().notBefore(), r.window().notAfter()));
+        }
+
+        private boolean verifies(dev.trustcontracts.proto.v1.Signature s, X509Certificate signer) {
+            try {
+                java.security.Signature v = java.security.Signature.getInstance(s.getAlgorithm());
+                v.initVerify(signer.getPublicKey());
+                v.update(SigningPayloads.bytes(body, s.getParticipant(), s.getAlgorithm(), s.getSignedAt()));
+                return v.verify(s.getValue().toByteArray());
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                return false; // a malformed value (bad DER, wrong length) is simply not a valid signature
+            }
+        }
+    }
+
+    static Instant instant(com.google.protobuf.Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+}

@@ -1,0 +1,49 @@
+package dev.trustcontracts.core.contract;
+
+/** Every validity rule, with the stable code that problems, logs, metrics and push rejections carry. */
+public enum Rule {
+    PARSE("parse", "the file must parse strictly"),
+    LAYOUT("layout", "contracts live at contracts/<name>.yaml|.yml|.pb"),
+    NAME("name", "the name is a DNS label equal to the file name"),
+    ID("id", "the id is 32 lowercase hex digits"),
+    PARTICIPANTS("participants", "at least two participants"),
+    PARTICIPANT_NAME("participant-name", "participant names are DNS labels, distinct"),
+    DUPLICATE_ROOT("duplicate-root", "participants' roots are distinct"),
+    CERTIFICATE("certificate", "each participant has one readable PEM certificate"),
+    NOT_CA("not-ca", "each participant certificate is a CA with keyCertSign"),
+    WEAK_KEY("weak-key", "keys are RSA >= 2048, EC P-256/P-384 or Ed25519"),
+    CERTIFICATE_VALIDITY("certificate-validity", "each root is currently valid"),
+    HASH_MISMATCH("hash-mismatch", "each declared hash is the certificate's SHA-256"),
+    WINDOW("window", "not_before and not_after are set, in order"),
+    NOT_YET_VALID("not-yet-valid", "now is not before not_before"),
+    EXPIRED("expired", "now is not after not_after"),
+    SIGNATURE_MISSING("signature-missing", "every participant signs"),
+    SIGNATURE_INVALID("signature-invalid", "each signature verifies over the signing payload"),
+    SIGNATURE_UNEXPECTED("signature-unexpected", "one signature per participant, none for strangers"),
+    SIGNER_CHAIN("signer-chain", "the signer is a contract signer chaining to the participant's root"),
+    SIGNER_VALIDITY("signer-validity", "the signer's certificates are currently valid"),
+    DUPLICATE_ID("duplicate-id", "ids are unique in the tree"),
+    DUPLICATE_NAME("duplicate-name", "one file per contract name"),
+    FILE_TOO_LARGE("file-too-large", "contract files are small"),
+    TOO_MANY_FILES("too-many-files", "the tree holds a bounded number of files"),
+    SYMLINK("symlink", "no symbolic links"),
+    SUBMODULE("submodule", "no submodules"),
+    UNEXPECTED_FILE("unexpected-file", "nothing but contracts under contracts/");
+
+    private final String code;
+    private final String summary;
+
+    Rule(String code, String summary) {
+        this.code = code;
+        this.summary = summary;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** What the rule requires, in a few words. */
+    public String summary() {
+        return summary;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.trustcontracts.core.contract;
+
+import dev.trustcontracts.proto.v1.Contract;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of verifying one file: the problems that do not depend on time, and the time bounds that
+ * are judged at a given instant. Immutable, so it can be cached by content (a Git blob id) and re-judged.
+ */
+public final class Verification {
+    private final String path;
+    private final Contract contract;
+    private final List<Problem> staticProblems;
+    private final List<TimeBound> bounds;
+
+    Verification(String path, Contract contract, List<Problem> staticProblems, List<TimeBound> bounds) {
+        this.path = path;
+        this.contract = contract;
+        this.staticProblems = List.copyOf(staticProblems);
+        this.bounds = List.copyOf(bounds);
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /** The parsed contract, empty when the file did not parse. */
+    public Optional<Contract> contract() {
+        return Optional.ofNullable(contract);
+    }
+
+    /** Every problem at {@code now}: the static ones, then the time bounds now falls outside of. */
+    public List<Problem> problemsAt(Instant now) {
+        List<Problem> out = new ArrayList<>(staticProblems);
+        for (TimeBound b : bounds) {
+            Problem p = b.problemAt(path, now);
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The problems that no amount of waiting changes. */
+    public List<Problem> staticProblems() {
+        return staticProblems;
+    }
+
+    public boolean validAt(Instant now) {
+        return staticProblems.isEmpty() && bounds.stream().allMatch(b -> b.problemAt(path, now) == null);
+    }
+
+    /** The verified contract when it is valid at {@code now}. */
+    public Optional<VerifiedContract> verifiedAt(Instant now) {
+        if (!validAt(now)) {
+            return Optional.empty();
+        }
+        Instant until = bounds.stream().map(TimeBound::notAfter).min(Comparator.naturalOrder()).orElse(Instant.MAX);
+        return Optional.of(new VerifiedContract(path, contract, until));
+    }
+}
