@@ -6,6 +6,7 @@ import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
+import dev.trustcontracts.core.crypto.Signatures;
 import dev.trustcontracts.core.crypto.WeakKeyException;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.Participant;
@@ -47,14 +48,8 @@ public final class ContractSigner {
         byte[] payload = SigningPayloads.bytes(contract.getBody(), participant, type.signatureAlgorithm(), at);
         byte[] value;
         try {
-            java.security.Signature s = java.security.Signature.getInstance(type.signatureAlgorithm());
-            s.initSign(key);
-            s.update(payload);
-            value = s.sign();
-            java.security.Signature v = java.security.Signature.getInstance(type.signatureAlgorithm());
-            v.initVerify(signer.getPublicKey());
-            v.update(payload);
-            if (!v.verify(value)) {
+            value = Signatures.sign(type.signatureAlgorithm(), key, payload);
+            if (!Signatures.verify(type.signatureAlgorithm(), signer.getPublicKey(), payload, value)) {
                 throw new SigningException("the private key does not belong to the signer certificate "
                         + signer.getSubjectX500Principal().getName());
             }

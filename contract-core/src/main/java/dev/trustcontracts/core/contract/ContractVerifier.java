@@ -3,12 +3,12 @@ package dev.trustcontracts.core.contract;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.crypto.Signatures;
 import dev.trustcontracts.core.crypto.PemException;
 import dev.trustcontracts.core.crypto.WeakKeyException;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.Participant;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -247,14 +247,9 @@ public final class ContractVerifier {
         }
 
         private boolean verifies(dev.trustcontracts.proto.v1.Signature s, X509Certificate signer) {
-            try {
-                java.security.Signature v = java.security.Signature.getInstance(s.getAlgorithm());
-                v.initVerify(signer.getPublicKey());
-                v.update(SigningPayloads.bytes(body, s.getParticipant(), s.getAlgorithm(), s.getSignedAt()));
-                return v.verify(s.getValue().toByteArray());
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                return false; // a malformed value (bad DER, wrong length) is simply not a valid signature
-            }
+            return Signatures.verify(s.getAlgorithm(), signer.getPublicKey(),
+                    SigningPayloads.bytes(body, s.getParticipant(), s.getAlgorithm(), s.getSignedAt()),
+                    s.getValue().toByteArray());
         }
     }
 
