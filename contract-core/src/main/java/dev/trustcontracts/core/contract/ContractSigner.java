@@ -44,8 +44,16 @@ public final class ContractSigner {
             throw new SigningException("signer key: " + e.getMessage());
         }
         String participant = participantFor(contract, chain);
+        // The participant's root is already in the contract: carry it only when it is the signer itself.
+        String rootHash = rootHashOf(contract, participant);
+        List<String> pems = new ArrayList<>();
+        for (int i = 0; i < chain.size(); i++) {
+            if (i == 0 || !Fingerprint.of(chain.get(i)).equals(rootHash)) {
+                pems.add(Pem.encode(chain.get(i)));
+            }
+        }
         Timestamp at = Timestamp.newBuilder().setSeconds(signedAt.getEpochSecond()).build();
-        byte[] payload = SigningPayloads.bytes(contract.getBody(), participant, type.signatureAlgorithm(), at);
+        byte[] payload = SigningPayloads.bytes(contract.getBody(), participant, type.signatureAlgorithm(), at, pems);
         byte[] value;
         try {
             value = Signatures.sign(type.signatureAlgorithm(), key, payload);
@@ -56,14 +64,6 @@ public final class ContractSigner {
         } catch (GeneralSecurityException e) {
             throw new SigningException("the private key does not fit the signer certificate ("
                     + e.getMessage() + ")");
-        }
-        // The participant's root is already in the contract: carry it only when it is the signer itself.
-        String rootHash = rootHashOf(contract, participant);
-        List<String> pems = new ArrayList<>();
-        for (int i = 0; i < chain.size(); i++) {
-            if (i == 0 || !Fingerprint.of(chain.get(i)).equals(rootHash)) {
-                pems.add(Pem.encode(chain.get(i)));
-            }
         }
         Signature sig = Signature.newBuilder()
                 .setParticipant(participant)

@@ -248,7 +248,8 @@ public final class ContractVerifier {
 
         private boolean verifies(dev.trustcontracts.proto.v1.Signature s, X509Certificate signer) {
             return Signatures.verify(s.getAlgorithm(), signer.getPublicKey(),
-                    SigningPayloads.bytes(body, s.getParticipant(), s.getAlgorithm(), s.getSignedAt()),
+                    SigningPayloads.bytes(body, s.getParticipant(), s.getAlgorithm(), s.getSignedAt(),
+                            s.getCertificateChainList()),
                     s.getValue().toByteArray());
         }
     }

@@ -133,7 +133,7 @@ public final class Pem {
                 out.add(o);
             }
         } catch (IOException | RuntimeException e) {
-            throw new PemException("malformed PEM: " + firstLine(e.getMessage()), e);
+            throw new PemException("malformed PEM: " + plain(e), e);
         }
         if (out.isEmpty()) {
             throw new PemException("no PEM block found");
@@ -145,11 +145,17 @@ public final class Pem {
         return o.getClass().getSimpleName();
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable";
+    /** The parser's reason without Java class names, which mean nothing to an operator. */
+    private static String plain(Throwable e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        int nl = m.indexOf('\n');
+        m = (nl < 0 ? m : m.substring(0, nl))
+                .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?", "")
+                .replaceAll(": (?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*$", "")
+                .trim();
+        if (m.contains("problem parsing cert")) {
+            return "the certificate is not valid DER (corrupted base64 or truncated)";
         }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return m.isEmpty() ? "unreadable data" : m;
     }
 }
