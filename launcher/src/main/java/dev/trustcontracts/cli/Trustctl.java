@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Trust Contracts: signed trust between PKIs, distributed through Git.",
         subcommands = {
+            ContractCommand.class,
+            RepoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Trustctl implements Runnable {

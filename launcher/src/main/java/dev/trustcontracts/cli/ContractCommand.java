@@ -1,0 +1,229 @@
+package dev.trustcontracts.cli;
+
+import dev.trustcontracts.core.contract.ContractDraft;
+import dev.trustcontracts.core.contract.ContractSigner;
+import dev.trustcontracts.core.contract.ContractVerifier;
+import dev.trustcontracts.core.contract.Problem;
+import dev.trustcontracts.core.contract.SigningException;
+import dev.trustcontracts.core.contract.Verification;
+import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.proto.v1.ContractBody;
+import dev.trustcontracts.proto.v1.Participant;
+import dev.trustcontracts.proto.v1.Signature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Create, sign, verify and show contract files. */
+@Command(name = "contract", mixinStandardHelpOptions = true,
+        description = "Create, co-sign, verify and inspect contract files.",
+        subcommands = {ContractCommand.New.class, ContractCommand.Sign.class, ContractCommand.Verify.class,
+            ContractCommand.Show.class})
+final class ContractCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static Clock clock = Clock.systemUTC();
+
+    @Command(name = "new", mixinStandardHelpOptions = true,
+            description = "Write a new, unsigned contract: fingerprints computed, a fresh random id, a validity window.")
+    static final class New implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--name", required = true, description = "Contract name (a DNS label); the file must be named after it.")
+        String name;
+
+        @Option(names = "--participant", required = true, paramLabel = "NAME=CA.pem",
+                description = "A zone and its root CA certificate; repeat for every zone (at least two).")
+        Map<String, Path> participants = new LinkedHashMap<>();
+
+        @Option(names = "--trust-domain", paramLabel = "NAME=DOMAIN",
+                description = "Optional trust domain declared for a participant.")
+        Map<String, String> trustDomains = new LinkedHashMap<>();
+
+        @Option(names = "--valid-for", defaultValue = "365d", converter = DurationConverter.class,
+                description = "How long the contract holds from now (default: ${DEFAULT-VALUE}).")
+        Duration validFor;
+
+        @Option(names = {"-o", "--output"}, required = true,
+                description = "File to write: contracts/<name>.yaml (or .yml, .pb).")
+        Path output;
+
+        @Option(names = "--force", description = "Overwrite an existing file.")
+        boolean force;
+
+        @Override
+        public Integer call() {
+            if (participants.size() < 2) {
+                throw new UserError("a contract needs at least two --participant NAME=CA.pem", ExitCodes.USAGE);
+            }
+            for (String td : trustDomains.keySet()) {
+                if (!participants.containsKey(td)) {
+                    throw new UserError("--trust-domain names '" + td + "', who is not a --participant", ExitCodes.USAGE);
+                }
+            }
+            ContractFiles.format(output);
+            if (Files.exists(output) && !force) {
+                throw new UserError(output + " already exists (use --force to overwrite)");
+            }
+            List<ContractDraft.Zone> zones = new ArrayList<>();
+            participants.forEach((zone, file) -> zones.add(
+                    new ContractDraft.Zone(zone, ContractFiles.certificate(file), trustDomains.get(zone))));
+            Contract c;
+            try {
+                c = ContractDraft.create(name, zones, clock.instant().truncatedTo(ChronoUnit.SECONDS), validFor);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage(), ExitCodes.USAGE);
+            }
+            ContractFiles.write(output, c);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("wrote %s: contract %s (id %s) between %s, valid until %s; every participant must now sign it%n",
+                    output, name, c.getBody().getId(), String.join(", ", participants.keySet()),
+                    Instant.ofEpochSecond(c.getBody().getNotAfter().getSeconds()));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "sign", mixinStandardHelpOptions = true,
+            description = "Add your zone's signature. The participant is found from the chain; re-signing replaces only yours.")
+    static final class Sign implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", description = "The contract file; rewritten in place, atomically.")
+        Path file;
+
+        @Option(names = "--key", required = true, description = "Signing key, PEM (from 'trustctl pki issue', or the root's).")
+        Path key;
+
+        @Option(names = "--cert", required = true, description = "The signing certificate, PEM.")
+        Path cert;
+
+        @Option(names = "--chain", description = "Intermediate certificates up to (optionally including) the root, PEM; repeatable.")
+        List<Path> chain = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Contract c = ContractFiles.read(file);
+            List<X509Certificate> certs = new ArrayList<>(ContractFiles.certificates(cert));
+            chain.forEach(p -> certs.addAll(ContractFiles.certificates(p)));
+            Contract signed;
+            try {
+                signed = ContractSigner.sign(c, ContractFiles.privateKey(key), certs, clock.instant());
+            } catch (SigningException e) {
+                throw new UserError(file + ": " + e.getMessage());
+            }
+            ContractFiles.write(file, signed);
+            Signature mine = signed.getSignaturesList().stream()
+                    .filter(s -> !c.getSignaturesList().contains(s)).findFirst().orElseThrow();
+            spec.commandLine().getOut().printf("signed %s as participant %s (%d of %d participants have signed)%n",
+                    file, mine.getParticipant(), signed.getSignaturesCount(), signed.getBody().getParticipantsCount());
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check contract files against every rule. Exit 0 when all are valid, 3 otherwise; one line per problem.")
+    static final class Verify implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "1..*", description = "Contract files.")
+        List<Path> files;
+
+        @Override
+        public Integer call() throws IOException {
+            ContractVerifier verifier = new ContractVerifier();
+            Instant now = clock.instant();
+            PrintWriter out = spec.commandLine().getOut();
+            boolean allValid = true;
+            for (Path f : files) {
+                ContractFiles.format(f);
+                if (!Files.isRegularFile(f)) {
+                    throw new UserError("no such file: " + f);
+                }
+                String name = f.toString();
+                Verification v = verifier.verify(name, Files.readAllBytes(f));
+                List<Problem> problems = v.problemsAt(now);
+                if (problems.isEmpty()) {
+                    ContractBody b = v.contract().orElseThrow().getBody();
+                    out.printf("%s: valid: %s between %s, until %s%n", name, b.getName(),
+                            String.join(", ", b.getParticipantsList().stream().map(Participant::getName).toList()),
+                            Instant.ofEpochSecond(b.getNotAfter().getSeconds()));
+                } else {
+                    allValid = false;
+                    problems.forEach(out::println);
+                }
+            }
+            return allValid ? ExitCodes.OK : ExitCodes.INVALID;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Summarise a contract: participants, fingerprints, window, who signed and whether it is valid now.")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", description = "The contract file.")
+        Path file;
+
+        @Override
+        public Integer call() throws IOException {
+            Contract c = ContractFiles.read(file);
+            ContractBody b = c.getBody();
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("contract   %s%nid         %s%nvalid      %s .. %s%n", b.getName(), b.getId(),
+                    Instant.ofEpochSecond(b.getNotBefore().getSeconds()), Instant.ofEpochSecond(b.getNotAfter().getSeconds()));
+            out.println("participants");
+            for (Participant p : b.getParticipantsList()) {
+                String subject;
+                try {
+                    subject = Pem.certificate(p.getCertificate()).getSubjectX500Principal().getName();
+                } catch (RuntimeException e) {
+                    subject = "(unreadable certificate)";
+                }
+                Signature s = c.getSignaturesList().stream()
+                        .filter(x -> x.getParticipant().equals(p.getName())).findFirst().orElse(null);
+                out.printf("  %-16s sha256:%s%n  %-16s %s%n  %-16s %s%n", p.getName(), p.getHash(), "", subject, "",
+                        s == null ? "NOT SIGNED" : "signed " + Instant.ofEpochSecond(s.getSignedAt().getSeconds())
+                                + " by " + signer(s));
+            }
+            List<Problem> problems = new ContractVerifier().problems(file.toString(), Files.readAllBytes(file), clock.instant());
+            out.println(problems.isEmpty() ? "status     valid now" : "status     NOT valid now (" + problems.size()
+                    + " problem" + (problems.size() == 1 ? "" : "s") + "; run 'trustctl contract verify')");
+            return ExitCodes.OK;
+        }
+
+        private static String signer(Signature s) {
+            try {
+                return Pem.certificates(s.getCertificateChain(0)).get(0).getSubjectX500Principal().getName();
+            } catch (RuntimeException e) {
+                return "(unreadable signer certificate)";
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.trustcontracts.cli;
+
+import dev.trustcontracts.core.contract.ContractCodec;
+import dev.trustcontracts.core.contract.ContractFormat;
+import dev.trustcontracts.core.contract.ContractFormatException;
+import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.crypto.PemException;
+import dev.trustcontracts.core.files.AtomicFiles;
+import dev.trustcontracts.proto.v1.Contract;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/** Reading and writing the files the contract commands work on, with one-line errors. */
+final class ContractFiles {
+    private ContractFiles() {
+    }
+
+    static ContractFormat format(Path file) {
+        return ContractFormat.forFileName(file.getFileName().toString()).orElseThrow(() -> new UserError(
+                file + ": a contract file ends in .yaml, .yml or .pb", ExitCodes.USAGE));
+    }
+
+    static Contract read(Path file) {
+        try {
+            return ContractCodec.parse(Files.readAllBytes(file), format(file));
+        } catch (ContractFormatException e) {
+            String line = e.line() > 0 ? ":" + e.line() : "";
+            String field = e.field().isEmpty() ? "" : e.field() + ": ";
+            throw new UserError(file + line + ": " + field + e.getMessage(), ExitCodes.INVALID);
+        } catch (NoSuchFileException e) {
+            throw new UserError("no such file: " + file);
+        } catch (IOException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+
+    static void write(Path file, Contract c) {
+        try {
+            AtomicFiles.write(file, ContractCodec.serialize(c, format(file)));
+        } catch (IOException e) {
+            throw new UserError("cannot write " + file + ": " + UserErrors.describe(e));
+        }
+    }
+
+    static List<X509Certificate> certificates(Path file) {
+        try {
+            return Pem.certificates(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (PemException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        } catch (NoSuchFileException e) {
+            throw new UserError("no such file: " + file);
+        } catch (IOException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+
+    static X509Certificate certificate(Path file) {
+        List<X509Certificate> certs = certificates(file);
+        if (certs.size() != 1) {
+            throw new UserError(file + ": expected one certificate, found " + certs.size());
+        }
+        return certs.get(0);
+    }
+
+    static PrivateKey privateKey(Path file) {
+        try {
+            return Pem.privateKey(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (PemException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        } catch (NoSuchFileException e) {
+            throw new UserError("no such file: " + file);
+        } catch (IOException e) {
+            throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.trustcontracts.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.testing.TestZone;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContractCommandTest {
+    static TestZone alice;
+    static TestZone bob;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void zones() {
+        alice = TestZone.create("alice");
+        bob = TestZone.create("bob");
+    }
+
+    /** Writes a zone's root, admin key and admin certificate as an admin would have them. */
+    Path zoneFiles(TestZone z) throws Exception {
+        Path d = Files.createDirectories(dir.resolve(z.name));
+        Files.writeString(d.resolve("ca.pem"), Pem.encode(z.root));
+        Files.writeString(d.resolve("admin-key.pem"), Pem.encode(z.signerKeys.getPrivate()));
+        Files.writeString(d.resolve("admin.pem"), Pem.encode(z.signer));
+        return d;
+    }
+
+    @Test
+    void newSignVerifyShowLint() throws Exception {
+        Path a = zoneFiles(alice);
+        Path b = zoneFiles(bob);
+        Path file = dir.resolve("repo/contracts/alice-bob.yaml");
+        Files.createDirectories(file.getParent());
+
+        Cli created = Cli.run("contract", "new", "--name", "alice-bob", "--participant", "alice=" + a.resolve("ca.pem"),
+                "--participant", "bob=" + b.resolve("ca.pem"), "--valid-for", "30d", "-o", file.toString());
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).contains("wrote " + file).contains("between alice, bob");
+
+        Cli unsigned = Cli.run("contract", "verify", file.toString());
+        assertThat(unsigned.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(unsigned.out().lines()).containsExactly(
+                file + ": [signature-missing] participant alice: has not signed",
+                file + ": [signature-missing] participant bob: has not signed");
+
+        Cli signA = Cli.run("contract", "sign", file.toString(), "--key", a.resolve("admin-key.pem").toString(),
+                "--cert", a.resolve("admin.pem").toString(), "--chain", a.resolve("ca.pem").toString());
+        assertThat(signA.exit()).as(signA.err()).isZero();
+        assertThat(signA.out()).contains("as participant alice (1 of 2 participants have signed)");
+        Cli signB = Cli.run("contract", "sign", file.toString(), "--key", b.resolve("admin-key.pem").toString(),
+                "--cert", b.resolve("admin.pem").toString());
+        assertThat(signB.exit()).as(signB.err()).isZero();
+
+        Cli valid = Cli.run("contract", "verify", file.toString());
+        assertThat(valid.exit()).isZero();
+        assertThat(valid.out()).startsWith(file + ": valid: alice-bob between alice, bob, until ");
+
+        Cli show = Cli.run("contract", "show", file.toString());
+        assertThat(show.exit()).isZero();
+        assertThat(show.out()).contains("contract   alice-bob").contains("signed ").contains("by CN=admin@bob")
+                .contains("status     valid now");
+
+        Cli lint = Cli.run("repo", "lint", dir.resolve("repo").toString());
+        assertThat(lint.exit()).isZero();
+        assertThat(lint.out()).isEqualTo("1 valid contract, 0 problems\n");
+
+        Files.writeString(file, Files.readString(file).replaceFirst("not_after: \\d{4}", "not_after: 2099"));
+        Cli tampered = Cli.run("contract", "verify", file.toString());
+        assertThat(tampered.exit()).isEqualTo(ExitCodes.INVALID);
+        Cli lintBad = Cli.run("repo", "lint", dir.resolve("repo").toString());
+        assertThat(lintBad.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(lintBad.out()).contains("[signature-invalid]").endsWith("0 valid contracts, 2 problems\n");
+    }
+
+    @Test
+    void signingForAZoneNotInTheContractIsOneLine() throws Exception {
+        Path a = zoneFiles(alice);
+        Path b = zoneFiles(bob);
+        Path c = zoneFiles(TestZone.create("carol"));
+        Path file = dir.resolve("alice-bob.yaml");
+        assertThat(Cli.run("contract", "new", "--name", "alice-bob", "--participant", "alice=" + a.resolve("ca.pem"),
+                "--participant", "bob=" + b.resolve("ca.pem"), "-o", file.toString()).exit()).isZero();
+        String before = Files.readString(file);
+        Cli r = Cli.run("contract", "sign", file.toString(), "--key", c.resolve("admin-key.pem").toString(),
+                "--cert", c.resolve("admin.pem").toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.err().lines()).containsExactly("trustctl sign: " + file
+                + ": the signer certificate CN=admin@carol does not chain to any participant's root");
+        assertThat(Files.readString(file)).isEqualTo(before);
+    }
+
+    @Test
+    void badInputGetsOneLineAndNoStackTrace() throws Exception {
+        Path a = zoneFiles(alice);
+        Files.writeString(dir.resolve("bad.pem"), "-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n");
+        Cli badPem = Cli.run("contract", "new", "--name", "x", "--participant", "alice=" + a.resolve("ca.pem"),
+                "--participant", "bob=" + dir.resolve("bad.pem"), "-o", dir.resolve("x.yaml").toString());
+        assertThat(badPem.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(badPem.err().lines()).singleElement().asString().startsWith("trustctl new: " + dir.resolve("bad.pem") + ": malformed PEM");
+
+        Cli missing = Cli.run("contract", "verify", dir.resolve("nope.yaml").toString());
+        assertThat(missing.err().lines()).containsExactly("trustctl verify: no such file: " + dir.resolve("nope.yaml"));
+
+        Files.writeString(dir.resolve("x.yaml"), "name: x\nbogus: 1\n");
+        Cli malformed = Cli.run("contract", "show", dir.resolve("x.yaml").toString());
+        assertThat(malformed.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(malformed.err().lines()).containsExactly("trustctl show: " + dir.resolve("x.yaml")
+                + ":2: bogus: unknown field 'bogus'");
+
+        Cli one = Cli.run("contract", "new", "--name", "x", "--participant", "alice=" + a.resolve("ca.pem"),
+                "-o", dir.resolve("y.yaml").toString());
+        assertThat(one.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(one.err()).contains("at least two --participant");
+
+        Cli noRepo = Cli.run("repo", "lint", dir.toString());
+        assertThat(noRepo.err()).contains("has no contracts/ directory");
+    }
+
+    @Test
+    void helpEverywhere() {
+        for (String[] args : new String[][] {{"--help"}, {"contract", "--help"}, {"contract", "new", "--help"},
+                {"contract", "sign", "--help"}, {"contract", "verify", "--help"}, {"contract", "show", "--help"},
+                {"repo", "lint", "--help"}}) {
+            Cli r = Cli.run(args);
+            assertThat(r.exit()).isZero();
+            assertThat(r.out()).startsWith("Usage: trustctl");
+        }
+    }
+}
