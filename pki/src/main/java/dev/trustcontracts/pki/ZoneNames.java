@@ -9,7 +9,7 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 
 /**
- * Zone names and the subject of a zone's root: {@code CN=<zone> root CA, O=<zone>, SERIALNUMBER=<random>}.
+ * Zone names and the subject of a zone's root: {@code O=<zone>, SERIALNUMBER=<random>, CN=<zone> root CA}.
  * The random attribute makes two roots of zones with the same name differ in subject, so no validator
  * can mistake one for the other's issuer.
  */
@@ -36,9 +36,9 @@ public final class ZoneNames {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.CN, check(zone) + " root CA")
-                .addRDN(BCStyle.O, zone)
+                .addRDN(BCStyle.O, check(zone))
                 .addRDN(BCStyle.SERIALNUMBER, HexFormat.of().formatHex(b))
+                .addRDN(BCStyle.CN, zone + " root CA")
                 .build();
     }
 
