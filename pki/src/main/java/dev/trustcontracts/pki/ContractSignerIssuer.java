@@ -49,7 +49,7 @@ public final class ContractSignerIssuer {
         }
         KeyPair keys = keyType.generate();
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.CN, name).addRDN(BCStyle.O, ca.zone()).build();
+                .addRDN(BCStyle.O, ca.zone()).addRDN(BCStyle.CN, name).build();
         Instant nb = notBefore;
         try {
             X509Certificate cert = log.issue(CertificateProfile.CONTRACT_SIGNER.name(), serial ->
