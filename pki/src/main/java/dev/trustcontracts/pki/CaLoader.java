@@ -10,13 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 
 /** Reads a CA directory back, with one clear line for whatever is wrong with it. */
@@ -69,19 +66,7 @@ public final class CaLoader {
 
     /** A warning when the key file can be read by others than its owner. */
     public static Optional<String> keyModeWarning(CaLayout layout) {
-        try {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(layout.privateKey());
-            Set<PosixFilePermission> loose = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                    PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
-            loose.retainAll(mode);
-            if (!loose.isEmpty()) {
-                return Optional.of(layout.privateKey() + " is accessible to other users ("
-                        + java.nio.file.attribute.PosixFilePermissions.toString(mode) + "); chmod 600 it");
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // nothing to say: no POSIX modes here, or the load reports the real problem
-        }
-        return Optional.empty();
+        return SecretFiles.looseModeWarning(layout.privateKey());
     }
 
     private static String read(Path file, Path dir) {

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.bouncycastle.asn1.x500.X500Name;
 
 /**
  * The CA's append-only record of issued certificates, one line each:
@@ -189,7 +190,7 @@ public final class IssuedLog {
     private String line(X509Certificate cert, String profile) {
         return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS) + "\t" + cert.getSerialNumber().toString(16)
                 + "\t" + cert.getNotAfter().toInstant() + "\t" + printable(profile)
-                + "\t" + printable(cert.getSubjectX500Principal().getName()) + "\n";
+                + "\t" + printable(X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()).toString()) + "\n";
     }
 
     /** No control characters in the record: a subject cannot forge or split a line. */
