@@ -38,8 +38,8 @@ public final class CaInit {
         }
         refuseExisting(layout.certificate());
         refuseExisting(layout.privateKey());
+        createDirectory(layout.dir());
         try {
-            createDirectory(layout.dir());
             KeyPair keys = keyType.generate();
             X500Name subject = ZoneNames.rootSubject(zone);
             Instant now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
@@ -69,14 +69,21 @@ public final class CaInit {
                 + " holds a CA; refusing to overwrite it (use another --dir)");
     }
 
-    private static void createDirectory(Path dir) throws IOException {
+    private static void createDirectory(Path dir) {
         if (Files.isDirectory(dir)) {
             return;
         }
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-            Files.createDirectories(dir);
+        try {
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(dir);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new PkiException(e.getFile() + " exists and is not a directory");
+        } catch (IOException e) {
+            throw new PkiException("cannot create the CA directory " + dir + ": " + describe(e), e);
         }
     }
 

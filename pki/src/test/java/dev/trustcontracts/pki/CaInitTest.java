@@ -66,6 +66,13 @@ class CaInitTest {
     }
 
     @Test
+    void saysSoWhenTheDirectoryIsAFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThatThrownBy(() -> init(file, "alice")).isInstanceOf(PkiException.class)
+                .hasMessage(file + " exists and is not a directory");
+    }
+
+    @Test
     void twoZonesWithTheSameNameNeverShareASubject() {
         ZoneCa a = init(dir.resolve("a"), "alice");
         ZoneCa b = init(dir.resolve("b"), "alice");

@@ -233,6 +233,26 @@ class PkiServerTest {
     }
 
     @Test
+    void forDirectoryServesTheZonesDefaultPolicyWithoutAToken() throws Exception {
+        try (PkiServer open = PkiServer.forDirectory(dir.resolve("ca"), null, null)) {
+            int port = open.start("127.0.0.1", 0);
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                PkiServiceGrpc.PkiServiceBlockingStub s = PkiServiceGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(60, TimeUnit.SECONDS);
+                assertThat(s.getCA(GetCARequest.getDefaultInstance()).getHash()).isEqualTo(ca.fingerprint());
+                assertThat(s.signCSR(SignCSRRequest.newBuilder().setCsr(Csrs.csr(keys, "db.alice")).build())
+                        .getCertificate()).isNotEmpty();
+                StatusRuntimeException e = refusal(() -> s.signCSR(SignCSRRequest.newBuilder()
+                        .setCsr(Csrs.csr(keys, "localhost")).build()));
+                assertThat(e.getStatus().getDescription()).contains("(allowed: alice, *.alice)");
+            } finally {
+                ch.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void serialNumbersNeverRepeatAndAreRecorded() throws Exception {
         String csr = Csrs.csr(keys, "alice");
         Set<BigInteger> serials = new HashSet<>();
