@@ -14,6 +14,21 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
         return parse(value);
     }
 
+    /** The short form back: 365d, 24h, 90m, 30s, 1500ms (the largest unit that divides it; days from 2d). */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms >= 2 * 86_400_000L && ms % 86_400_000L == 0) {
+            return ms / 86_400_000L + "d";
+        }
+        if (ms != 0 && ms % 3_600_000L == 0) {
+            return ms / 3_600_000L + "h";
+        }
+        if (ms != 0 && ms % 60_000L == 0) {
+            return ms / 60_000L + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
     public static Duration parse(String value) {
         Matcher m = SHORT.matcher(value.trim());
         if (m.matches()) {

@@ -1,5 +1,6 @@
 package dev.trustcontracts.cli;
 
+import dev.trustcontracts.cli.pki.PkiCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ContractCommand.class,
             RepoCommand.class,
+            PkiCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Trustctl implements Runnable {

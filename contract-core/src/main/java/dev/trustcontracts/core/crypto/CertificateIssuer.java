@@ -35,16 +35,33 @@ public final class CertificateIssuer {
 
     /** A self-signed root CA certificate for the key pair. */
     public static X509Certificate selfSignedRoot(X500Name subject, KeyPair keys, Instant notBefore, Instant notAfter) {
+        return selfSignedRoot(subject, keys, notBefore, notAfter, randomSerial());
+    }
+
+    /** A self-signed root CA certificate with the given serial number. */
+    public static X509Certificate selfSignedRoot(X500Name subject, KeyPair keys, Instant notBefore, Instant notAfter,
+            BigInteger serial) {
         return build(subject, keys.getPublic(), subject, null, keys.getPrivate(),
-                CertificateProfile.ROOT_CA, notBefore, notAfter, List.of());
+                CertificateProfile.ROOT_CA, notBefore, notAfter, List.of(), serial);
     }
 
     /** A certificate for {@code subjectKey}, signed by the issuer's key. */
     public static X509Certificate issue(X509Certificate issuer, PrivateKey issuerKey, X500Name subject,
             PublicKey subjectKey, CertificateProfile profile, Instant notBefore, Instant notAfter,
             List<GeneralName> subjectAltNames) {
+        return issue(issuer, issuerKey, subject, subjectKey, profile, notBefore, notAfter, subjectAltNames,
+                randomSerial());
+    }
+
+    /**
+     * As {@link #issue(X509Certificate, PrivateKey, X500Name, PublicKey, CertificateProfile, Instant, Instant, List)}
+     * with a serial number chosen by the caller (a CA that keeps a record of its serials draws it itself).
+     */
+    public static X509Certificate issue(X509Certificate issuer, PrivateKey issuerKey, X500Name subject,
+            PublicKey subjectKey, CertificateProfile profile, Instant notBefore, Instant notAfter,
+            List<GeneralName> subjectAltNames, BigInteger serial) {
         return build(subject, subjectKey, X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
-                issuer, issuerKey, profile, notBefore, notAfter, subjectAltNames);
+                issuer, issuerKey, profile, notBefore, notAfter, subjectAltNames, serial);
     }
 
     /** A positive random serial of 127 bits: unique without coordination, inside RFC 5280's 20 octets. */
@@ -58,10 +75,13 @@ public final class CertificateIssuer {
 
     private static X509Certificate build(X500Name subject, PublicKey subjectKey, X500Name issuerName,
             X509Certificate issuerCert, PrivateKey signingKey, CertificateProfile profile,
-            Instant notBefore, Instant notAfter, List<GeneralName> sans) {
+            Instant notBefore, Instant notAfter, List<GeneralName> sans, BigInteger serial) {
+        if (serial.signum() <= 0 || serial.bitLength() > 159) {
+            throw new IllegalArgumentException("a serial number is positive and at most 20 octets");
+        }
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName, randomSerial(),
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName, serial,
                     Date.from(notBefore), Date.from(notAfter), subject, subjectKey);
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey));
             if (issuerCert != null) {

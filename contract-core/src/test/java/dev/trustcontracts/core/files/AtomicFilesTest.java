@@ -49,4 +49,41 @@ class AtomicFilesTest {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("chain.pem");
         }
     }
+
+    @Test
+    void ofWritersRacingToCreateTheSameFileExactlyOneWins() throws Exception {
+        Path target = dir.resolve("ca-key.pem");
+        int writers = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String content = "writer " + i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        AtomicFiles.createNew(target, content.getBytes(StandardCharsets.UTF_8), AtomicFiles.PRIVATE);
+                        return content;
+                    } catch (FileAlreadyExistsException e) {
+                        return null;
+                    }
+                }));
+            }
+            java.util.List<String> winners = new java.util.ArrayList<>();
+            for (var f : results) {
+                String w = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                if (w != null) {
+                    winners.add(w);
+                }
+            }
+            assertThat(winners).hasSize(1);
+            assertThat(Files.readString(target)).isEqualTo(winners.get(0));
+        } finally {
+            pool.shutdownNow();
+        }
+        try (var s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("ca-key.pem");
+        }
+    }
 }

@@ -1,0 +1,113 @@
+package dev.trustcontracts.cli.pki;
+
+import dev.trustcontracts.cli.DurationConverter;
+import dev.trustcontracts.cli.ExitCodes;
+import dev.trustcontracts.cli.ListenAddress;
+import dev.trustcontracts.cli.UserError;
+import dev.trustcontracts.pki.BearerToken;
+import dev.trustcontracts.pki.CaLayout;
+import dev.trustcontracts.pki.CaLoader;
+import dev.trustcontracts.pki.IssuancePolicy;
+import dev.trustcontracts.pki.IssuedLog;
+import dev.trustcontracts.pki.PkiServer;
+import dev.trustcontracts.pki.SecretFiles;
+import dev.trustcontracts.pki.ZoneCa;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code trustctl pki serve}: PkiService over gRPC until SIGTERM or Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serves the zone's PkiService (GetCA, SignCSR) and the gRPC health service.",
+            "Prints the bound address (port 0 picks a free port); stops cleanly on SIGTERM or Ctrl-C."})
+final class PkiServeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory (from pki init)")
+    Path dir;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9443",
+            converter = ListenAddress.Converter.class,
+            description = "listen address (default ${DEFAULT-VALUE}); a port alone means 127.0.0.1")
+    ListenAddress listen;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "every call must carry 'authorization: Bearer <token in FILE>'")
+    Path tokenFile;
+
+    @Option(names = "--allow-unauthenticated",
+            description = "serve a non-loopback address without --token-file (anyone who reaches it gets certificates)")
+    boolean allowUnauthenticated;
+
+    @Mixin
+    PolicyOptions policyOptions;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CaLayout layout = new CaLayout(dir);
+        ZoneCa ca = CaLoader.load(layout);
+        CaLoader.keyModeWarning(layout).ifPresent(w -> err.println("trustctl pki serve: warning: " + w));
+        IssuancePolicy policy;
+        try {
+            policy = policyOptions.policyFor(ca.zone());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), ExitCodes.USAGE);
+        }
+        BearerToken token = null;
+        if (tokenFile != null) {
+            token = BearerToken.fromFile(tokenFile);
+            SecretFiles.looseModeWarning(tokenFile).ifPresent(w -> err.println("trustctl pki serve: warning: " + w));
+        }
+        if (token == null && !listen.isLoopback() && !allowUnauthenticated) {
+            throw new UserError("refusing to serve " + listen + " without --token-file: anyone who can reach it "
+                    + "could get certificates for " + policy.describeNames()
+                    + " (add --token-file, or --allow-unauthenticated if that is intended)", ExitCodes.USAGE);
+        }
+        IssuedLog log = IssuedLog.open(layout.issuedLog());
+        try (PkiServer server = new PkiServer(ca, policy, log, token, Clock.systemUTC())) {
+            server.start(listen.host(), listen.port());
+            Thread hook = new Thread(server::close, "pki-serve-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                InetSocketAddress bound = server.address();
+                String nl = System.lineSeparator();
+                // one write: whoever watches the output for the address sees the whole banner with it
+                out.print("pki: zone " + ca.zone() + " listening on "
+                        + new ListenAddress(bound.getAddress().getHostAddress(), bound.getPort()) + nl
+                        + "  CA sha256:     " + ca.fingerprint() + nl
+                        + "  allowed names: " + policy.describeNames() + "; max lifetime "
+                        + DurationConverter.format(policy.maxLifetime()) + "; URI SANs: "
+                        + (policy.trustDomain().isEmpty() ? "none" : "spiffe://" + policy.trustDomain() + "/...") + nl
+                        + "  auth:          " + (token == null ? "none (no --token-file)" : "bearer token from " + tokenFile)
+                        + nl);
+                out.flush();
+                server.awaitTermination();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                removeHook(hook);
+            }
+        }
+        out.println("pki: stopped");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is what stopped the server
+        }
+    }
+}
