@@ -33,12 +33,14 @@ public final class RepoServerCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = RepoServerConfig.DEFAULT_HTTP,
+            converter = ListenAddress.Converter.class,
             description = "HTTP address: Git, JSON API, health, metrics (default: ${DEFAULT-VALUE}).")
-    String listen;
+    ListenAddress listen;
 
     @Option(names = "--grpc-listen", paramLabel = "HOST:PORT", defaultValue = RepoServerConfig.DEFAULT_GRPC,
+            converter = ListenAddress.Converter.class,
             description = "gRPC address of ContractsService (default: ${DEFAULT-VALUE}).")
-    String grpcListen;
+    ListenAddress grpcListen;
 
     @Option(names = "--users", paramLabel = "FILE", description = "Users allowed to push (default: DATA/users).")
     Path users;
@@ -62,7 +64,8 @@ public final class RepoServerCommand implements Callable<Integer> {
         }
         RepoServerConfig cfg;
         try {
-            cfg = RepoServerConfig.defaults(data).withHttp(HostPort.parse(listen)).withGrpc(HostPort.parse(grpcListen))
+            cfg = RepoServerConfig.defaults(data).withHttp(new HostPort(listen.host(), listen.port()))
+                    .withGrpc(new HostPort(grpcListen.host(), grpcListen.port()))
                     .withUsersFile(users != null ? users : data.resolve("users")).withPrivateRead(privateRead)
                     .withTls(tlsCert, tlsKey);
         } catch (IllegalArgumentException e) {

@@ -66,7 +66,7 @@ class RepoServerCommandTest {
         assertThat(run("", "repo-server").err()).contains("--data");
         Ran bad = run("", "repo-server", "--data", tmp.toString(), "--listen", "nonsense");
         assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(bad.err()).contains("host:port");
+        assertThat(bad.err()).contains("HOST:PORT");
         assertThat(run("", "repo-server", "--help").out()).contains("--grpc-listen").contains("--private");
     }
 }
