@@ -37,6 +37,7 @@ public final class ContractIndex implements AutoCloseable {
         return t;
     });
     private volatile IndexSnapshot current;
+    private volatile TreeValidator.Scanned scanned;
     private ScheduledFuture<?> next;
 
     public ContractIndex(ContractRepository repository, TreeValidator validator, Clock clock, Duration recheck) {
@@ -68,9 +69,19 @@ public final class ContractIndex implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** Publishes a scan of {@code commit} that the caller has just made (a validated push). */
-    public synchronized void publish(ObjectId commit, ScanResult scan, Instant at) {
-        IndexSnapshot snapshot = new IndexSnapshot(commit.name(), at, scan.valid());
+    /** The scan state of the indexed commit of main: the base that pushes are judged against. */
+    public TreeValidator.Scanned scanned() {
+        TreeValidator.Scanned s = scanned;
+        if (s == null) {
+            throw new IllegalStateException("the index is not loaded");
+        }
+        return s;
+    }
+
+    /** Publishes a scan of a commit that the caller has just judged (a validated push or API commit). */
+    public synchronized void publish(TreeValidator.Scanned state, ScanResult scan, Instant at) {
+        scanned = state;
+        IndexSnapshot snapshot = new IndexSnapshot(state.commit().name(), at, scan.valid());
         IndexSnapshot before = current;
         current = snapshot;
         schedule(snapshot);
@@ -85,11 +96,15 @@ public final class ContractIndex implements AutoCloseable {
         }
     }
 
-    /** Re-reads main and re-judges it at the current time; publishes when anything changed. */
+    /**
+     * Re-judges main at the current time (no tree walk when main has not moved) and publishes when the
+     * valid set changed; a main moved behind the server's back is read from the diff.
+     */
     public synchronized void refresh() throws IOException {
         ObjectId main = repository.main();
+        TreeValidator.Scanned s = scanned == null ? validator.scan(main) : validator.rescan(scanned, main);
         Instant now = clock.instant();
-        publish(main, validator.scan(main, now), now);
+        publish(s, s.state().judge(now), now);
     }
 
     private void schedule(IndexSnapshot snapshot) {

@@ -145,7 +145,7 @@ public final class HttpEndpoint implements AutoCloseable {
                 if (branch.equals("main")) {
                     throw new ApiException(400, "main is not a proposal");
                 }
-                json(ctx, JsonViews.verdict(branch, p.validator().forProposal(p.repository().main(), tip,
+                json(ctx, JsonViews.verdict(branch, p.validator().forProposal(p.index().scanned(), tip,
                         java.time.Instant.now())));
             });
             r.post("/api/proposals/<branch>/merge", ctx -> {

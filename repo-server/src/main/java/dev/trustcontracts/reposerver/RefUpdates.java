@@ -63,12 +63,13 @@ public final class RefUpdates {
         lock.lock();
         try (RevWalk walk = new RevWalk(repository.git())) {
             ObjectId main = repository.main();
+            TreeValidator.Scanned base = base(main);
             Instant now = clock.instant();
             List<ReceiveCommand> accepted = new ArrayList<>();
             TreeValidator.Verdict mainVerdict = null;
             boolean anyRefused = false;
             for (ReceiveCommand cmd : commands) {
-                Outcome o = judge(cmd, main, now, walk);
+                Outcome o = judge(cmd, base, now, walk);
                 String target = cmd.getRefName().equals(ContractRepository.MAIN) ? "main" : "proposal";
                 if (o.verdict() != null) {
                     metrics.validation(target, o.verdict().took());
@@ -110,22 +111,30 @@ public final class RefUpdates {
             }
             if (mainVerdict != null && accepted.stream().anyMatch(c -> c.getRefName().equals(ContractRepository.MAIN)
                     && c.getResult() == ReceiveCommand.Result.OK)) {
-                index.publish(mainVerdict.commit(), mainVerdict.scan(), mainVerdict.at());
+                index.publish(mainVerdict.scanned(), mainVerdict.scan(), mainVerdict.at());
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private Outcome judge(ReceiveCommand cmd, ObjectId main, Instant now, RevWalk walk) throws IOException {
+    /** Main's scan state: the index's, unless main moved behind the server's back. */
+    private TreeValidator.Scanned base(ObjectId main) throws IOException {
+        TreeValidator.Scanned indexed = index.scanned();
+        return indexed.commit().equals(main) ? indexed : validator.rescan(indexed, main);
+    }
+
+    private Outcome judge(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk) throws IOException {
         try {
-            return judgeCommit(cmd, main, now, walk);
+            return judgeCommit(cmd, base, now, walk);
         } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
             return Outcome.refused("a branch must point at a commit", "not-a-commit");
         }
     }
 
-    private Outcome judgeCommit(ReceiveCommand cmd, ObjectId main, Instant now, RevWalk walk) throws IOException {
+    private Outcome judgeCommit(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk)
+            throws IOException {
+        ObjectId main = base.commit();
         String ref = cmd.getRefName();
         if (!isBranch(ref)) {
             return Outcome.refused("only branches (refs/heads/...) may be pushed", "ref-name");
@@ -142,13 +151,13 @@ public final class RefUpdates {
                 return Outcome.refused("non-fast-forward: main only moves forward (force pushes and rewritten "
                         + "history are refused)", "non-fast-forward");
             }
-            TreeValidator.Verdict v = validator.forMain(main, cmd.getNewId(), now);
+            TreeValidator.Verdict v = validator.forMain(base, cmd.getNewId(), now);
             return judged(v, "the resulting main");
         }
         if (cmd.getType() == ReceiveCommand.Type.DELETE) {
             return new Outcome(true, "", List.of(), null);
         }
-        TreeValidator.Verdict v = validator.forProposal(main, cmd.getNewId(), now);
+        TreeValidator.Verdict v = validator.forProposal(base, cmd.getNewId(), now);
         return judged(v, "the proposal");
     }
 
@@ -191,7 +200,7 @@ public final class RefUpdates {
                         "non-fast-forward");
             }
             Instant now = clock.instant();
-            TreeValidator.Verdict v = validator.forMain(main, commit, now);
+            TreeValidator.Verdict v = validator.forMain(base(main), commit, now);
             metrics.validation("main", v.took());
             Outcome o = judged(v, "the resulting main");
             if (!o.accepted()) {
@@ -206,7 +215,7 @@ public final class RefUpdates {
             if (r != RefUpdate.Result.FAST_FORWARD && r != RefUpdate.Result.FORCED) {
                 return Outcome.refused("main could not be updated (" + r + "); try again", "lock-failure");
             }
-            index.publish(commit, v.scan(), v.at());
+            index.publish(v.scanned(), v.scan(), v.at());
             return o;
         } finally {
             lock.unlock();

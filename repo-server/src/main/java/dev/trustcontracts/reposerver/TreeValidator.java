@@ -5,6 +5,8 @@ import dev.trustcontracts.core.contract.Rule;
 import dev.trustcontracts.core.tree.GitTree;
 import dev.trustcontracts.core.tree.ScanLimits;
 import dev.trustcontracts.core.tree.ScanResult;
+import dev.trustcontracts.core.tree.ScanState;
+import dev.trustcontracts.core.tree.TreeDiff;
 import dev.trustcontracts.core.tree.TreeScanner;
 import java.io.IOException;
 import java.time.Duration;
@@ -24,8 +26,9 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * Judges the tree a push (or an API commit) would put on a branch, with {@link TreeScanner} on the commit's
- * {@link GitTree}. The scanner caches verifications by blob id, so a push that changes one contract verifies
- * one file.
+ * {@link GitTree}. The new tree's state is derived from main's by the diff between the two commits
+ * ({@link TreeScanner#rescan}): a push that changes one contract reads and verifies one file, whatever the
+ * size of the repository; the rules across files and the time bounds are then judged over the whole tree.
  *
  * <p>{@code main}: every problem blocks, except a time-dependent one (expired, not yet valid, a certificate
  * out of its window) in a file the push does not touch. Such a file was valid when it reached main; it
@@ -44,12 +47,20 @@ public final class TreeValidator {
     private final TreeScanner scanner;
     private final ScanLimits limits;
 
-    /** What the validation found. */
-    public record Verdict(ObjectId commit, List<Problem> blocking, List<Problem> warnings, ScanResult scan,
-                          Instant at, Duration took) {
+    /** What the validation found; {@code state} is the new tree's, ready to become the index's. */
+    public record Verdict(ObjectId commit, List<Problem> blocking, List<Problem> warnings, ScanState state,
+                          ScanResult scan, Instant at, Duration took) {
         public boolean accepted() {
             return blocking.isEmpty();
         }
+
+        public Scanned scanned() {
+            return new Scanned(commit, state);
+        }
+    }
+
+    /** A commit and the scan state of its tree. */
+    public record Scanned(ObjectId commit, ScanState state) {
     }
 
     public TreeValidator(Repository repository, TreeScanner scanner, ScanLimits limits) {
@@ -63,24 +74,48 @@ public final class TreeValidator {
     }
 
     /** Judges {@code commit} as the next main, coming from {@code base} (the current main). */
-    public Verdict forMain(ObjectId base, ObjectId commit, Instant now) throws IOException {
+    public Verdict forMain(Scanned base, ObjectId commit, Instant now) throws IOException {
         return judge(base, commit, now, false);
     }
 
     /** Judges {@code commit} as a proposal branch; {@code main} tells which files the proposal changes. */
-    public Verdict forProposal(ObjectId main, ObjectId commit, Instant now) throws IOException {
+    public Verdict forProposal(Scanned main, ObjectId commit, Instant now) throws IOException {
         return judge(main, commit, now, true);
     }
 
-    /** Scans a commit with no judgement: what the index publishes. */
-    public ScanResult scan(ObjectId commit, Instant now) throws IOException {
-        return scanner.scan(new GitTree(repository, commit, limits.maxFileBytes()), now);
+    /** Reads a whole commit's tree (verifications cached by blob id), for a start or an unknown base. */
+    public Scanned scan(ObjectId commit) throws IOException {
+        return new Scanned(commit, scanner.state(new GitTree(repository, commit, limits.maxFileBytes())));
     }
 
-    private Verdict judge(ObjectId base, ObjectId commit, Instant now, boolean proposal) throws IOException {
+    /** The state of {@code commit}'s tree derived from a known one by their diff. */
+    public Scanned rescan(Scanned base, ObjectId commit) throws IOException {
+        if (base.commit().equals(commit)) {
+            return base;
+        }
+        return new Scanned(commit, scanner.rescan(base.state(), new GitTree(repository, commit, limits.maxFileBytes()),
+                GitTree.diff(repository, base.commit(), commit, limits.maxFileBytes())));
+    }
+
+    private Verdict judge(Scanned base, ObjectId commit, Instant now, boolean proposal) throws IOException {
         long start = System.nanoTime();
-        ScanResult scan = scan(commit, now);
-        Set<String> changed = scan.clean() ? Set.of() : changedPaths(base, commit);
+        Set<String> changed = new HashSet<>();
+        boolean[] diffRead = {false};
+        TreeDiff diff = GitTree.diff(repository, base.commit(), commit, limits.maxFileBytes());
+        TreeDiff recording = consumer -> {
+            diff.forEach(c -> {
+                if (!c.deleted()) {
+                    changed.add(c.path());
+                }
+                consumer.accept(c);
+            });
+            diffRead[0] = true;
+        };
+        ScanState state = scanner.rescan(base.state(), new GitTree(repository, commit, limits.maxFileBytes()), recording);
+        ScanResult scan = state.judge(now);
+        if (!diffRead[0] && !scan.clean()) {
+            changed.addAll(changedPaths(base.commit(), commit)); // the scanner fell back to a full read
+        }
         List<Problem> blocking = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
         for (Problem p : scan.problems()) {
@@ -88,7 +123,7 @@ public final class TreeValidator {
             boolean allowed = proposal && ALLOWED_ON_PROPOSALS.contains(p.rule());
             (untouchedAging || allowed ? warnings : blocking).add(p);
         }
-        return new Verdict(commit, blocking, warnings, scan, now, Duration.ofNanos(System.nanoTime() - start));
+        return new Verdict(commit, blocking, warnings, state, scan, now, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** Paths whose content differs between the two commits' trees (added or modified in {@code commit}). */

@@ -232,10 +232,10 @@ class PushValidationTest {
                 dev.trustcontracts.core.tree.ScanLimits.DEFAULT);
         ObjectId next = Fixture.commit(git, head.name(), change().put("README.md", "notes\n".getBytes()));
         Fixture.push(git, Fixture.credentials(), false, next, "scratch"); // makes the objects known to the server
-        TreeValidator.Verdict later = v.forMain(head, next, TestZone.NOW.plus(Duration.ofDays(400)));
+        TreeValidator.Verdict later = v.forMain(v.scan(head), next, TestZone.NOW.plus(Duration.ofDays(400)));
         assertThat(later.accepted()).isTrue();
         assertThat(later.warnings()).anySatisfy(w -> assertThat(w.toString()).contains("contracts/aging.yaml: [expired]"));
-        TreeValidator.Verdict touched = v.forMain(head, head, TestZone.NOW.plus(Duration.ofDays(400)));
+        TreeValidator.Verdict touched = v.forMain(v.scan(head), head, TestZone.NOW.plus(Duration.ofDays(400)));
         assertThat(touched.accepted()).as("unchanged tree vs itself: nothing changed, so nothing blocks").isTrue();
     }
 }

@@ -51,7 +51,7 @@ class ServerBehaviourTest {
             ObjectId main = Fixture.fetchMain(git);
             Instant now = Instant.now();
             Contract shortLived = ContractDraft.create("brief", List.of(ALICE.zone(), BOB.zone()),
-                    now.minus(Duration.ofDays(1)), Duration.ofDays(1).plusSeconds(8));
+                    now.minus(Duration.ofDays(1)), Duration.ofDays(1).plusSeconds(6));
             Contract signed = BOB.sign(ALICE.sign(shortLived));
             Fixture.Pushed p = Fixture.pushMain(git, Fixture.commit(git, main.name(),
                     change().contract("contracts/brief.yaml", signed)));
