@@ -67,7 +67,7 @@ public final class HttpEndpoint implements AutoCloseable {
             });
             new Routes(parts).register(cfg.routes);
             cfg.routes.exception(ApiException.class, (e, ctx) -> {
-                if (e.status() == 401) {
+                if (e.status() == 401 && !fromScript(ctx)) {
                     ctx.header("WWW-Authenticate", GitAuthFilter.CHALLENGE);
                 }
                 json(ctx.status(e.status()), JsonViews.error(e.status(), e.getMessage(), e.problems()));
@@ -88,6 +88,15 @@ public final class HttpEndpoint implements AutoCloseable {
         app.stop();
     }
 
+    /**
+     * Whether the request says it comes from a page's script (the web UI sends {@code X-Requested-With}):
+     * its 401 carries no Basic challenge, so that the browser shows the page's own login form and message
+     * instead of its built-in password dialog.
+     */
+    static boolean fromScript(Context ctx) {
+        return "XMLHttpRequest".equalsIgnoreCase(ctx.header("X-Requested-With"));
+    }
+
     static void json(Context ctx, Object body) {
         try {
             ctx.contentType("application/json").result(JSON.writeValueAsString(body));
@@ -99,12 +108,16 @@ public final class HttpEndpoint implements AutoCloseable {
     /** The routes, apart from the servlet plumbing. */
     private static final class Routes {
         private final Parts p;
+        private final ContractHistory history;
 
         Routes(Parts parts) {
             this.p = parts;
+            this.history = new ContractHistory(parts.repository());
         }
 
         void register(io.javalin.config.RoutesConfig r) {
+            r.before(WebUi::securityHeaders);
+            WebUi.register(r);
             r.get("/healthz", ctx -> json(ctx, Map.of("status", "ok")));
             r.get("/readyz", ctx -> {
                 boolean ready = p.ready().getAsBoolean() && p.index().loaded();
@@ -121,8 +134,11 @@ public final class HttpEndpoint implements AutoCloseable {
                 readAllowed(ctx);
                 IndexSnapshot s = p.index().current();
                 String name = ctx.pathParam("name");
-                json(ctx, JsonViews.contract(s, s.contract(name).orElseThrow(() ->
-                        new ApiException(404, "no valid contract '" + name + "' on main at " + s.commit()))));
+                var c = s.contract(name).orElseThrow(() ->
+                        new ApiException(404, "no valid contract '" + name + "' on main at " + s.commit()));
+                Map<String, Object> body = JsonViews.contract(s, c);
+                body.put("addedIn", history.lastChange(c.path()).orElse(null));
+                json(ctx, body);
             });
             r.delete("/api/contracts/{name}", ctx -> {
                 String user = user(ctx);
@@ -132,6 +148,22 @@ public final class HttpEndpoint implements AutoCloseable {
                 readAllowed(ctx);
                 CertificateQuery q = CertificateQuery.of(ctx.queryParam("hash"), ctx.queryParam("name"));
                 json(ctx, JsonViews.certificates(q, q.answer(p.index().current())));
+            });
+            r.get("/api/whoami", ctx -> json(ctx, Map.of("user", user(ctx))));
+            r.get("/api/zones", ctx -> {
+                readAllowed(ctx);
+                json(ctx, ZoneView.json(p.index().current()));
+            });
+            r.get("/api/history", ctx -> {
+                readAllowed(ctx);
+                String limit = ctx.queryParam("limit");
+                int n;
+                try {
+                    n = limit == null ? ContractHistory.DEFAULT_LIMIT : Integer.parseInt(limit);
+                } catch (NumberFormatException e) {
+                    throw new ApiException(400, "limit must be a number");
+                }
+                json(ctx, history.list(ctx.queryParam("contract"), ctx.queryParam("start"), n));
             });
             r.get("/api/proposals", ctx -> {
                 readAllowed(ctx);
@@ -145,8 +177,8 @@ public final class HttpEndpoint implements AutoCloseable {
                 if (branch.equals("main")) {
                     throw new ApiException(400, "main is not a proposal");
                 }
-                json(ctx, JsonViews.verdict(branch, p.validator().forProposal(p.index().scanned(), tip,
-                        java.time.Instant.now())));
+                json(ctx, ProposalView.json(p.repository(), branch, tip, p.validator().forProposal(
+                        p.index().scanned(), tip, java.time.Instant.now()), p.validator().limits().maxFileBytes()));
             });
             r.post("/api/proposals/<branch>/merge", ctx -> {
                 String user = user(ctx);
@@ -161,6 +193,7 @@ public final class HttpEndpoint implements AutoCloseable {
         }
 
         private String user(Context ctx) {
+            sameOrigin(ctx);
             String header = ctx.header("Authorization");
             if (header == null) {
                 throw new ApiException(401, "this needs a user of the server (HTTP Basic)");
@@ -171,6 +204,29 @@ public final class HttpEndpoint implements AutoCloseable {
                 throw new ApiException(401, "wrong user name or password");
             }
             return r.user().get();
+        }
+
+        /**
+         * A browser that once answered the Basic challenge for this server attaches the credentials to any
+         * request to it, also one that another site's page makes: refuse a request that a browser marks as
+         * coming from a page of another origin. Clients that send no {@code Origin} (curl, git) are unaffected.
+         */
+        private static void sameOrigin(Context ctx) {
+            String origin = ctx.header("Origin");
+            if (origin == null || io.javalin.http.HandlerType.GET.equals(ctx.method())) {
+                return;
+            }
+            String host = ctx.header("Host");
+            java.net.URI u;
+            try {
+                u = java.net.URI.create(origin);
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(403, "requests from other sites are refused");
+            }
+            String hostPort = u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
+            if (host == null || u.getHost() == null || !host.equalsIgnoreCase(hostPort)) {
+                throw new ApiException(403, "requests from other sites are refused");
+            }
         }
     }
 }

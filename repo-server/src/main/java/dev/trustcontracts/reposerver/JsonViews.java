@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.VerifiedContract;
+import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
 import dev.trustcontracts.proto.v1.ContractBody;
@@ -11,6 +12,7 @@ import dev.trustcontracts.proto.v1.GetCertificatesResponse;
 import dev.trustcontracts.proto.v1.Participant;
 import dev.trustcontracts.proto.v1.PeerCertificate;
 import dev.trustcontracts.proto.v1.Signature;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +79,7 @@ final class JsonViews {
             pm.put("trustDomain", p.getTrustDomain());
             if (withCertificates) {
                 pm.put("certificate", p.getCertificate());
+                pm.put("certificateInfo", certificateInfo(p.getCertificate()));
             }
             ps.add(pm);
         }
@@ -88,6 +91,13 @@ final class JsonViews {
             sm.put("signer", signerSubject(s));
             sm.put("algorithm", s.getAlgorithm());
             sm.put("signedAt", instant(s.getSignedAt()));
+            if (withCertificates) {
+                List<Object> chain = new ArrayList<>();
+                for (String pem : s.getCertificateChainList()) {
+                    chain.add(certificateInfo(pem));
+                }
+                sm.put("chain", chain);
+            }
             sigs.add(sm);
         }
         m.put("signatures", sigs);
@@ -132,7 +142,29 @@ final class JsonViews {
         return m;
     }
 
-    private static String signerSubject(Signature s) {
+    /**
+     * What an admin checks on a certificate: subject, issuer, validity, SHA-256 fingerprint of the DER, serial
+     * and key; {@code error} instead when the PEM does not read.
+     */
+    static Map<String, Object> certificateInfo(String pem) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try {
+            X509Certificate c = Pem.certificates(pem).get(0);
+            m.put("subject", c.getSubjectX500Principal().getName());
+            m.put("issuer", c.getIssuerX500Principal().getName());
+            m.put("notBefore", c.getNotBefore().toInstant().toString());
+            m.put("notAfter", c.getNotAfter().toInstant().toString());
+            m.put("fingerprint", Fingerprint.of(c));
+            m.put("serial", c.getSerialNumber().toString(16));
+            m.put("keyAlgorithm", c.getPublicKey().getAlgorithm());
+            m.put("ca", c.getBasicConstraints() >= 0);
+        } catch (PemException | IndexOutOfBoundsException | IllegalStateException e) {
+            m.put("error", "unreadable certificate");
+        }
+        return m;
+    }
+
+    static String signerSubject(Signature s) {
         if (s.getCertificateChainCount() == 0) {
             return "";
         }
@@ -143,7 +175,7 @@ final class JsonViews {
         }
     }
 
-    private static String instant(Timestamp t) {
+    static String instant(Timestamp t) {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
     }
 }

@@ -73,6 +73,10 @@ public final class TreeValidator {
         return scanner;
     }
 
+    public ScanLimits limits() {
+        return limits;
+    }
+
     /** Judges {@code commit} as the next main, coming from {@code base} (the current main). */
     public Verdict forMain(Scanned base, ObjectId commit, Instant now) throws IOException {
         return judge(base, commit, now, false);
