@@ -28,6 +28,8 @@ public final class GrpcEndpoint implements AutoCloseable {
                 : TlsServerCredentials.newBuilder().keyManager(tls.keyManagers()).build();
         HealthStatusManager health = new HealthStatusManager();
         Server server = NettyServerBuilder.forAddress(listen.socketAddress(), creds)
+                // every handler answers from the in-memory index without blocking: run them on the event loop
+                .directExecutor()
                 .addService(service)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
