@@ -274,6 +274,20 @@ class WebApiTest {
     }
 
     @Test
+    void privateServerServesThePagesButNotTheDataWithoutLogin() throws Exception {
+        Path dir = tmp.resolve("private");
+        try (Fixture own = new Fixture(dir, RepoServerConfig.ephemeral(dir.resolve("data")).withPrivateRead(true))) {
+            String url = own.server.httpUrl();
+            assertThat(Http.get(url + "/ui/").status()).isEqualTo(200);
+            assertThat(Http.get(url + "/ui/app.js").status()).isEqualTo(200);
+            for (String api : List.of("/api/zones", "/api/history", "/api/contracts")) {
+                assertThat(Http.get(url + api).status()).as(api).isEqualTo(401);
+                assertThat(Http.send("GET", url + api, Fixture.USER, Fixture.PASSWORD).status()).as(api).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void mutatingCallsFromAnotherSitesPageAreRefused() throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/proposals/nope/merge"))
                 .header("Authorization", basic(Fixture.USER, Fixture.PASSWORD))

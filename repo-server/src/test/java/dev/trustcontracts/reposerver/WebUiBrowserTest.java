@@ -86,9 +86,13 @@ class WebUiBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "web UI browser tests skipped: they need Debian's chromium and chromium-driver at " + CHROMIUM
-                        + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver; ./run-tests installs them)");
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        String why = "web UI browser tests skipped: they need Debian's chromium and chromium-driver at " + CHROMIUM
+                + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver; ./run-tests installs them)";
+        if (!present) {
+            System.err.println(why);
+        }
+        assumeTrue(present, why);
         fx = new Fixture(tmp);
         git = fx.cloneRepo("clone");
         seed();
