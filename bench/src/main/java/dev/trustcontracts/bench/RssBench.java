@@ -45,6 +45,8 @@ final class RssBench {
         System.out.printf("rss: repo-server child process, %d contracts, 40 zones%n", contracts);
         try {
             measure(dir, hashes, List.of("-Xss512k", "-XX:+UseSerialGC", "-Xshare:auto"), "./trustctl flags");
+            measure(dir, hashes, List.of("-Xss512k", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx256m"),
+                    "same, -Xmx256m");
             measure(dir, hashes, List.of(), "JVM defaults");
         } finally {
             PushValidationBench.deleteTree(dir);

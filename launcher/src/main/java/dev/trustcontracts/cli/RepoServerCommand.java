@@ -71,6 +71,7 @@ public final class RepoServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        quietLibraryLogs();
         RepoServer server;
         try {
             server = RepoServer.start(cfg);
@@ -98,6 +99,16 @@ public final class RepoServerCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** Jetty and Javalin announce every start step at INFO; the operator gets the summary above instead. */
+    private static void quietLibraryLogs() {
+        for (String logger : new String[] {"org.eclipse.jetty", "io.javalin"}) {
+            String key = "org.slf4j.simpleLogger.log." + logger;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "warn");
+            }
+        }
     }
 
     /** {@code trustctl repo-server user}: manage the users who may push. */
