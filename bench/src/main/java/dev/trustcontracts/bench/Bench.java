@@ -13,7 +13,11 @@ public final class Bench {
     }
 
     private static final Map<String, Benchmark> BENCHMARKS = new TreeMap<>(Map.of(
-            "verify", VerifyBench::run));
+            "verify", VerifyBench::run,
+            "push-validation", PushValidationBench::run,
+            "get-certificates", GetCertificatesBench::run,
+            "fetch", FetchBench::run,
+            "rss", RssBench::run));
 
     private Bench() {
     }
