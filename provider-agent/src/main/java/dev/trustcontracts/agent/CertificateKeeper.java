@@ -61,6 +61,19 @@ public final class CertificateKeeper {
     private final Clock clock;
     private final Path out;
 
+    /** How often the PKI is asked for its root while all is well. */
+    static final Duration CHECK_EVERY = Duration.ofMinutes(10);
+    /** How often a failed PKI is tried again. */
+    static final Duration RETRY_EVERY = Duration.ofSeconds(30);
+
+    private Instant nextContact = Instant.MIN;
+    private String storedRootPem;
+    private X509Certificate storedRoot;
+    /** The PKI problem of the last contact, reported until the next contact; null when it went well. */
+    private String problem;
+    /** The zone name GetCA reported; the default certificate name. */
+    private String zone;
+
     /** The last leaf read from disk or issued, with the bytes it came from: not re-parsed while unchanged. */
     private CachedLeaf cached;
 
@@ -79,56 +92,64 @@ public final class CertificateKeeper {
         this.out = out;
     }
 
-    /** The material for this cycle; fails only when no root is known at all. */
+    /**
+     * The material for this cycle; fails only when no root is known at all. The PKI is contacted when
+     * there is no root or no good certificate, and otherwise every {@link #CHECK_EVERY} to notice a
+     * changed root; after a failed contact, at most every {@link #RETRY_EVERY}.
+     */
     public ZoneMaterial ensure() throws SyncException {
+        Instant now = clock.instant();
         X509Certificate stored = readStoredRoot();
-        String problem = null;
-        X509Certificate root;
-        String zone = null;
-        try {
-            GetCAResponse r = pki.getCa();
-            X509Certificate offered = checkRoot(r);
-            zone = r.getZone().isEmpty() ? null : r.getZone();
-            if (stored != null && !sameCertificate(stored, offered)) {
-                problem = "the PKI now presents a different root (" + Fingerprint.of(offered) + ") than the stored "
-                        + CA_FILE + " (" + Fingerprint.of(stored) + "); refusing it. If the zone's root really "
-                        + "changed, remove " + out.resolve(CA_FILE) + " and the agent takes the new one";
-                root = stored;
-            } else {
-                root = offered;
-            }
-        } catch (SyncException e) {
-            if (stored == null) {
-                throw e;
-            }
-            problem = e.getMessage();
-            root = stored;
-        }
-        String rootPem = Pem.encode(root);
-        String ownHash = Fingerprint.of(root);
-        String name = configuredName != null ? configuredName : zone;
-
-        ZoneMaterial.Leaf leaf = readLeaf(root, ownHash);
-        String reason = leaf == null ? "no certificate yet" : renewalReason(leaf, name);
+        ZoneMaterial.Leaf leaf = stored == null ? null : readLeaf(stored, Fingerprint.of(stored));
+        String reason = stored == null ? "no root yet" : leaf == null ? "no certificate yet" : renewalReason(leaf, name());
+        boolean contact = stored == null || !now.isBefore(nextContact) || (reason != null && problem == null);
         boolean renewed = false;
-        if (reason != null) {
-            if (problem != null || name == null) {
-                if (problem == null) {
-                    problem = "cannot ask for a certificate: no --name and the PKI did not report its zone";
+        X509Certificate root = stored;
+        if (contact) {
+            problem = null;
+            try {
+                GetCAResponse r = pki.getCa();
+                X509Certificate offered = checkRoot(r);
+                zone = r.getZone().isEmpty() ? zone : r.getZone();
+                if (stored == null) {
+                    root = offered;
+                    leaf = readLeaf(root, Fingerprint.of(root));
+                } else if (!sameCertificate(stored, offered)) {
+                    problem = "the PKI now presents a different root (" + Fingerprint.of(offered) + ") than the stored "
+                            + CA_FILE + " (" + Fingerprint.of(stored) + "); refusing it. If the zone's root really "
+                            + "changed, remove " + out.resolve(CA_FILE) + " and the agent takes the new one";
+                    LOG.warn("pki: {}", problem);
                 }
-                LOG.warn("certificate: {} but the PKI cannot be used now; keeping the current one", reason);
-            } else {
-                try {
-                    LOG.info("certificate: requesting a new one for {} ({})", name, reason);
-                    leaf = issue(root, name);
-                    renewed = true;
-                } catch (SyncException e) {
-                    problem = e.getMessage();
-                    LOG.warn("certificate: {}; keeping the current one", e.getMessage());
+            } catch (SyncException e) {
+                if (stored == null) {
+                    nextContact = now.plus(RETRY_EVERY);
+                    throw e;
+                }
+                problem = e.getMessage();
+                LOG.warn("pki: {}", problem);
+            }
+            reason = leaf == null ? "no certificate yet" : renewalReason(leaf, name());
+            if (reason != null && problem == null) {
+                if (name() == null) {
+                    problem = "cannot ask for a certificate: no --name and the PKI did not report its zone";
+                } else {
+                    try {
+                        LOG.info("certificate: requesting a new one for {} ({})", name(), reason);
+                        leaf = issue(root, name());
+                        renewed = true;
+                    } catch (SyncException e) {
+                        problem = e.getMessage();
+                        LOG.warn("certificate: {}; keeping the current one", e.getMessage());
+                    }
                 }
             }
+            nextContact = now.plus(problem == null ? CHECK_EVERY : RETRY_EVERY);
         }
-        return new ZoneMaterial(root, rootPem, ownHash, leaf, problem, renewed);
+        return new ZoneMaterial(root, Pem.encode(root), Fingerprint.of(root), leaf, problem, renewed);
+    }
+
+    private String name() {
+        return configuredName != null ? configuredName : zone;
     }
 
     /** Why the leaf must be replaced now, or null when it is good. */
@@ -154,8 +175,13 @@ public final class CertificateKeeper {
         if (pem == null) {
             return null;
         }
+        if (pem.equals(storedRootPem)) {
+            return storedRoot;
+        }
         try {
-            return Pem.certificate(pem);
+            storedRoot = Pem.certificate(pem);
+            storedRootPem = pem;
+            return storedRoot;
         } catch (PemException e) {
             LOG.warn("{} is unreadable ({}); taking the PKI's root again", out.resolve(CA_FILE), e.getMessage());
             return null;

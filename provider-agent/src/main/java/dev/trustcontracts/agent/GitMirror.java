@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -75,21 +76,31 @@ public final class GitMirror implements AutoCloseable {
         }
         try {
             return new Fetched(fetchOnce(), recloned);
-        } catch (TransportException e) {
+        } catch (TransportException | InvalidRemoteException e) {
             throw remoteFailure(e);
         } catch (GitAPIException | RuntimeException e) {
-            if (recloned) {
+            if (recloned || localCloneReadable()) {
+                // the clone reads fine: the failure came from the other side
                 throw new SyncException(FailureKind.REMOTE, "fetch from " + remote + " failed: " + e.getMessage(), e);
             }
-            LOG.warn("fetch into the local clone {} failed ({}); replacing it with a fresh clone", dir, e.toString());
+            LOG.warn("fetch into the local clone {} failed ({}) and the clone is unreadable; replacing it with a "
+                    + "fresh clone", dir, e.toString());
             replaceWithFreshClone();
             try {
                 return new Fetched(fetchOnce(), true);
-            } catch (TransportException e2) {
-                throw remoteFailure(e2);
             } catch (GitAPIException | RuntimeException e2) {
-                throw new SyncException(FailureKind.REMOTE, "fetch from " + remote + " failed: " + e2.getMessage(), e2);
+                throw e2 instanceof TransportException t ? remoteFailure(t)
+                        : new SyncException(FailureKind.REMOTE, "fetch from " + remote + " failed: " + e2.getMessage(), e2);
             }
+        }
+    }
+
+    private boolean localCloneReadable() {
+        try {
+            check(repository);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -113,7 +124,7 @@ public final class GitMirror implements AutoCloseable {
         return main.getObjectId();
     }
 
-    private SyncException remoteFailure(TransportException e) {
+    private SyncException remoteFailure(GitAPIException e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -204,23 +215,28 @@ public final class GitMirror implements AutoCloseable {
         }
         Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
         try {
-            if (!repo.getObjectDatabase().exists()) {
-                throw new IOException("no object database");
-            }
-            // reading the applied commit and its tree proves the objects the agent relies on are there
-            Ref applied = repo.exactRef(APPLIED);
-            if (applied != null) {
-                try (RevWalk rw = new RevWalk(repo)) {
-                    RevCommit c = rw.parseCommit(applied.getObjectId());
-                    rw.parseTree(c.getTree());
-                }
-            }
-            repo.exactRef(TRACKING);
+            check(repo);
         } catch (IOException | RuntimeException e) {
             repo.close();
             throw e;
         }
         repository = repo;
+    }
+
+    /** Reads the applied and the fetched commit with their root trees: the objects the agent relies on. */
+    private static void check(Repository repo) throws IOException {
+        if (!repo.getObjectDatabase().exists()) {
+            throw new IOException("no object database");
+        }
+        try (RevWalk rw = new RevWalk(repo)) {
+            for (String name : new String[] {APPLIED, TRACKING}) {
+                Ref r = repo.exactRef(name);
+                if (r != null) {
+                    RevCommit c = rw.parseCommit(r.getObjectId());
+                    rw.parseTree(c.getTree());
+                }
+            }
+        }
     }
 
     private void maybeGc() {

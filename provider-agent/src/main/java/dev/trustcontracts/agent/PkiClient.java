@@ -19,6 +19,8 @@ public final class PkiClient implements AutoCloseable {
     static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+    private static final Duration RECONNECT_WAIT = Duration.ofSeconds(3);
+
     private final String target;
     private final ManagedChannel channel;
     private final PkiServiceGrpc.PkiServiceBlockingStub stub;
@@ -38,7 +40,7 @@ public final class PkiClient implements AutoCloseable {
 
     public GetCAResponse getCa() throws SyncException {
         try {
-            return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).getCA(GetCARequest.getDefaultInstance());
+            return stub().getCA(GetCARequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
             throw failure("GetCA", e);
         }
@@ -46,11 +48,25 @@ public final class PkiClient implements AutoCloseable {
 
     public SignCSRResponse signCsr(String csrPem, Duration lifetime) throws SyncException {
         try {
-            return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).signCSR(SignCSRRequest.newBuilder()
+            return stub().signCSR(SignCSRRequest.newBuilder()
                     .setCsr(csrPem).setLifetimeSeconds(lifetime.getSeconds()).build());
         } catch (StatusRuntimeException e) {
             throw failure("SignCSR", e);
         }
+    }
+
+    /**
+     * A stub for one call. A channel that failed before stays failed (gRPC's reconnect backoff, sticky
+     * transient failure) and would fail the call at once: the agent spaces its own attempts, so such a
+     * channel reconnects now and the call waits briefly for it.
+     */
+    private PkiServiceGrpc.PkiServiceBlockingStub stub() {
+        if (channel.getState(false) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
+            channel.resetConnectBackoff();
+            long wait = Math.min(deadline.toMillis(), RECONNECT_WAIT.toMillis());
+            return stub.withWaitForReady().withDeadlineAfter(wait, TimeUnit.MILLISECONDS);
+        }
+        return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private SyncException failure(String call, StatusRuntimeException e) {
