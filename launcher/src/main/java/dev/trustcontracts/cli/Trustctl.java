@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             ContractCommand.class,
             RepoCommand.class,
             PkiCommand.class,
+            AgentCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Trustctl implements Runnable {
