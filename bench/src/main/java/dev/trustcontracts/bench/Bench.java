@@ -13,7 +13,8 @@ public final class Bench {
     }
 
     private static final Map<String, Benchmark> BENCHMARKS = new TreeMap<>(Map.of(
-            "verify", VerifyBench::run));
+            "verify", VerifyBench::run,
+            "agent-cycle", AgentCycleBench::run));
 
     private Bench() {
     }

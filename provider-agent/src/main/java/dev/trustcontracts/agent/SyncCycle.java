@@ -63,6 +63,13 @@ public final class SyncCycle {
     private final ScanCache scans = new ScanCache(new TreeScanner(), ScanLimits.DEFAULT);
 
     private AgentState state;
+    /** The last derivation, reused while its inputs are the same objects. */
+    private ScanResult lastScan;
+    private String lastOwnHash;
+    private int lastRevokedCount = -1;
+    private TrustBundle lastBundle;
+    /** Parsed peer roots by PEM; dropped when it grows past the peers in use. */
+    private final Map<String, X509Certificate> peerCertificates = new java.util.HashMap<>();
     private volatile String ownHash;
     private String lastProblemsLogged = "";
     private final Set<String> replaysWarned = new HashSet<>();
@@ -176,8 +183,8 @@ public final class SyncCycle {
         }
 
         // ---- verify and derive ----
-        Map<String, AgentState.Revoked> revoked = new LinkedHashMap<>(state.revoked());
-        removed.forEach(revoked::putIfAbsent);
+        Map<String, AgentState.Revoked> known = state.revoked();
+        Map<String, AgentState.Revoked> fresh = removed;
         TrustBundle bundle = null;
         if (use != null) {
             ScanResult scan;
@@ -186,22 +193,30 @@ public final class SyncCycle {
             } catch (IOException e) {
                 throw localCloneFailure(e);
             }
-            logProblems(use, scan.problems());
-            List<VerifiedContract> trusted = new ArrayList<>();
-            int replays = 0;
-            for (VerifiedContract c : scan.valid()) {
-                if (revoked.containsKey(c.id())) {
-                    replays++;
-                    if (replaysWarned.add(c.id() + " " + c.path())) {
-                        LOG.warn("replay ignored: {} carries id {}, which was removed in commit {}; new trust needs "
-                                + "a new contract", c.path(), c.id(), revoked.get(c.id()).commit());
+            if (scan != lastScan || !zone.ownHash().equals(lastOwnHash) || !fresh.isEmpty()
+                    || known.size() != lastRevokedCount) {
+                logProblems(use, scan);
+                List<VerifiedContract> trusted = new ArrayList<>();
+                int replays = 0;
+                for (VerifiedContract c : scan.valid()) {
+                    AgentState.Revoked gone = known.containsKey(c.id()) ? known.get(c.id()) : fresh.get(c.id());
+                    if (gone != null) {
+                        replays++;
+                        if (replaysWarned.add(c.id() + " " + c.path())) {
+                            LOG.warn("replay ignored: {} carries id {}, which was removed in commit {}; new trust "
+                                    + "needs a new contract", c.path(), c.id(), gone.commit());
+                        }
+                    } else {
+                        trusted.add(c);
                     }
-                } else {
-                    trusted.add(c);
                 }
+                lastBundle = TrustBundle.derive(zone.ownHash(), trusted);
+                lastScan = scan;
+                lastOwnHash = zone.ownHash();
+                lastRevokedCount = known.size() + (int) fresh.keySet().stream().filter(id -> !known.containsKey(id)).count();
+                status.bundle(lastBundle.peers().size(), countFiles(scan.problems()), replays, lastRevokedCount);
             }
-            bundle = TrustBundle.derive(zone.ownHash(), trusted);
-            status.bundle(bundle.peers().size(), countFiles(scan.problems()), replays, revoked.size());
+            bundle = lastBundle;
         }
 
         // ---- outputs ----
@@ -210,7 +225,9 @@ public final class SyncCycle {
             if (!accepted.name().equals(state.appliedCommit())) {
                 next = next.withApplied(mirror.remote(), accepted.name(), now);
             }
-            next = next.withRevoked(removed);
+            if (!removed.isEmpty()) {
+                next = next.withRevoked(removed);
+            }
         }
         Planned plan = outputs(zone, bundle);
         next = next.withStores(plan.keystore() != null ? plan.keystore() : next.keystore(),
@@ -224,7 +241,7 @@ public final class SyncCycle {
             // recorded with the files, so that a crash before the command ran still runs it at the next start
             next = next.withPendingHook(differing);
         }
-        boolean writeState = !differing.isEmpty() || !next.sameApartFromLastSuccess(state)
+        boolean writeState = !differing.isEmpty() || (next != state && !next.sameApartFromLastSuccess(state))
                 || (synced && (state.lastSuccess() == null
                         || Duration.between(state.lastSuccess(), now).compareTo(STATE_REFRESH) >= 0));
         List<Output> all = new ArrayList<>(plan.outputs());
@@ -287,8 +304,11 @@ public final class SyncCycle {
             outs.add(new Output(CHAIN_FILE, ascii(bundle.chainPem(zone.rootPem())), AtomicFiles.PUBLIC));
             List<X509Certificate> roots = new ArrayList<>();
             roots.add(zone.root());
+            if (peerCertificates.size() > 2 * bundle.peers().size() + 16) {
+                peerCertificates.clear();
+            }
             for (PeerRoot p : bundle.peers()) {
-                roots.add(Pem.certificate(p.certificate()));
+                roots.add(peerCertificates.computeIfAbsent(p.certificate(), Pem::certificate));
             }
             String input = KeyStores.inputDigest("truststore", password, roots, null);
             byte[] bytes = reuse(TRUSTSTORE_FILE, state.truststore(), input);
@@ -365,8 +385,9 @@ public final class SyncCycle {
                 + "); replaced by a fresh clone", e);
     }
 
-    private void logProblems(ObjectId commit, List<Problem> problems) {
-        String key = commit.name() + problems;
+    private void logProblems(ObjectId commit, ScanResult scan) {
+        List<Problem> problems = scan.problems();
+        String key = commit.name() + " " + problems.size() + " " + problems.hashCode();
         if (key.equals(lastProblemsLogged)) {
             return;
         }
