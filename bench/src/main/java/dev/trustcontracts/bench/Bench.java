@@ -14,7 +14,9 @@ public final class Bench {
 
     private static final Map<String, Benchmark> BENCHMARKS = new TreeMap<>(Map.of(
             "verify", VerifyBench::run,
-            "agent-cycle", AgentCycleBench::run));
+            "agent-cycle", AgentCycleBench::run,
+            "agent-derive", AgentDeriveBench::run,
+            "agent-rss", AgentRssBench::run));
 
     private Bench() {
     }

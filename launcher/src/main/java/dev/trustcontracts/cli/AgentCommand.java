@@ -42,7 +42,7 @@ final class AgentCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "time between fetches, jittered +/-10 % (default ${DEFAULT-VALUE})")
+            description = "time between fetches, jittered +/-10 %% (default ${DEFAULT-VALUE})")
     Duration interval;
 
     @Option(names = "--notify", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,

@@ -55,6 +55,7 @@ class AgentCommandTest {
     void helpNamesEveryOption() {
         Cli r = Cli.run("agent", "--help");
         assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("Usage: trustctl agent", "--remote", "--pki", "--pki-token-file", "--out",
                 "--interval", "--notify", "--on-change", "--name", "--listen", "--once", "--git-credentials-file",
                 "--keystore-password-file", "--accept-head");
