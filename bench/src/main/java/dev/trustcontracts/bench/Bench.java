@@ -17,7 +17,10 @@ public final class Bench {
             "push-validation", PushValidationBench::run,
             "get-certificates", GetCertificatesBench::run,
             "fetch", FetchBench::run,
-            "rss", RssBench::run));
+            "rss", RssBench::run,
+            "agent-cycle", AgentCycleBench::run,
+            "agent-derive", AgentDeriveBench::run,
+            "agent-rss", AgentRssBench::run));
 
     private Bench() {
     }

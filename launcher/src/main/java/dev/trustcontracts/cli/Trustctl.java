@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             RepoCommand.class,
             PkiCommand.class,
             RepoServerCommand.class,
+            AgentCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Trustctl implements Runnable {

@@ -1,0 +1,150 @@
+package dev.trustcontracts.cli;
+
+import dev.trustcontracts.agent.Agent;
+import dev.trustcontracts.agent.AgentConfig;
+import dev.trustcontracts.agent.CycleResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code trustctl agent}: keeps a zone's trust files current from the contract repository and the zone PKI. */
+@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Pulls the contract repository, verifies every contract locally, derives the zone's trust "
+                + "bundle and keeps the output files current: ca.pem, cert.pem, key.pem (0600), chain.pem, "
+                + "keystore.p12 (0600), truststore.p12 and agent-state.json. Each file is replaced atomically and only "
+                + "when it changes; --on-change runs after every change.",
+            "Refuses a head that does not descend from the last applied commit (rollback), never trusts a "
+                + "removed contract id again (replay), drops expired contracts on its own clock, keeps the last good "
+                + "files when the remote or the PKI is down.",
+            "Exit codes with --once: 0 synced, 1 failed, 3 rollback refused."})
+final class AgentCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--remote", required = true, paramLabel = "URL",
+            description = "the contract repository: https://, http://, git://, file:// or a path")
+    String remote;
+
+    @Option(names = "--pki", required = true, paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+            description = "the zone's PkiService (trustctl pki serve)")
+    ListenAddress pki;
+
+    @Option(names = "--pki-token-file", paramLabel = "FILE", description = "bearer token for the PKI")
+    Path pkiTokenFile;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
+    Path out;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "time between fetches, jittered +/-10 %% (default ${DEFAULT-VALUE})")
+    Duration interval;
+
+    @Option(names = "--notify", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+            description = "a repo-server's gRPC address: fetch at once when it reports a change (a doorbell only; "
+                    + "trust still comes from Git)")
+    ListenAddress notifyTarget;
+
+    @Option(names = "--on-change", paramLabel = "CMD",
+            description = "shell command run after output files changed, e.g. 'nginx -s reload'; gets TRUSTCTL_OUT, "
+                    + "TRUSTCTL_CHANGED, TRUSTCTL_COMMIT")
+    String onChange;
+
+    @Option(names = "--name", paramLabel = "CN",
+            description = "the certificate's CN and DNS (or IP) SAN; default: the zone name the PKI reports")
+    String name;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+            description = "serve /healthz, /readyz and /metrics (Prometheus) here")
+    ListenAddress listen;
+
+    @Option(names = "--once", description = "one sync, then exit; the exit code says whether it succeeded")
+    boolean once;
+
+    @Option(names = "--git-credentials-file", paramLabel = "FILE",
+            description = "USER:PASSWORD on the first line, for private HTTP(S) remotes")
+    Path gitCredentialsFile;
+
+    @Option(names = "--keystore-password-file", paramLabel = "FILE",
+            description = "password of keystore.p12 and truststore.p12; default: OUT/keystore.pass, created with a "
+                    + "random password")
+    Path keystorePasswordFile;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "where the local clone lives (default OUT/.trustctl-agent)")
+    Path workDir;
+
+    @Option(names = "--stale-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "/healthz reports staleness after this long without a successful sync (default 3 x interval)")
+    Duration staleAfter;
+
+    @Option(names = "--accept-head", paramLabel = "COMMIT",
+            description = "after a refused rollback: accept this exact remote head (40 hex digits) once")
+    String acceptHead;
+
+    @Option(names = "--on-change-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = DurationConverter.class, description = "kill --on-change after this long (default ${DEFAULT-VALUE})")
+    Duration hookTimeout;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter o = spec.commandLine().getOut();
+        if (interval.isZero() || interval.isNegative()) {
+            throw new UserError("--interval must be positive", ExitCodes.USAGE);
+        }
+        AgentConfig config;
+        try {
+            AgentConfig.Builder b = AgentConfig.builder(remote, pki.toString(), out)
+                    .pkiTokenFile(pkiTokenFile).interval(interval).onChange(onChange).name(name)
+                    .gitCredentialsFile(gitCredentialsFile).keystorePasswordFile(keystorePasswordFile)
+                    .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout);
+            if (notifyTarget != null) {
+                b.notifyTarget(notifyTarget.toString());
+            }
+            if (listen != null) {
+                b.listen(new InetSocketAddress(listen.host(), listen.port()));
+            }
+            config = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), ExitCodes.USAGE);
+        }
+        if (once) {
+            try (Agent agent = new Agent(config)) {
+                CycleResult r = agent.runOnce();
+                if (r.ok()) {
+                    o.println("agent: synced " + r.commit() + ", " + agent.status().peers() + " peer(s), "
+                            + (r.changed().isEmpty() ? "no file changed" : "changed " + String.join(" ", r.changed())));
+                    o.flush();
+                    return ExitCodes.OK;
+                }
+                throw new UserError("[" + r.failure().label() + "] " + r.message(),
+                        r.refused() ? ExitCodes.INVALID : ExitCodes.FAILURE);
+            }
+        }
+        Agent agent = new Agent(config);
+        Thread hook = new Thread(agent::close, "agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            agent.start();
+            o.println("agent: writing " + out.toAbsolutePath() + " from " + remote + " every "
+                    + DurationConverter.format(interval) + (notifyTarget == null ? "" : " and on notice from " + notifyTarget)
+                    + (agent.httpAddress() == null ? ""
+                            : "; health on http://" + new ListenAddress(agent.httpAddress().getAddress().getHostAddress(),
+                                    agent.httpAddress().getPort()) + "/healthz"));
+            o.flush();
+            agent.awaitTermination();
+        } finally {
+            agent.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook closed the agent
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.trustcontracts.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustcontracts.core.crypto.KeyType;
+import dev.trustcontracts.pki.CaInit;
+import dev.trustcontracts.pki.CaLayout;
+import dev.trustcontracts.pki.IssuancePolicy;
+import dev.trustcontracts.pki.IssuedLog;
+import dev.trustcontracts.pki.PkiServer;
+import dev.trustcontracts.pki.ZoneCa;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.transport.RefSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code trustctl agent} as an operator runs it, against a real PKI on a real port and a real repository. */
+class AgentCommandTest {
+    @TempDir
+    Path dir;
+    PkiServer pki;
+    String remote;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        CaLayout layout = new CaLayout(dir.resolve("ca"));
+        ZoneCa ca = CaInit.create(layout, "alice", KeyType.EC_P256, CaInit.DEFAULT_VALIDITY, Clock.systemUTC());
+        pki = new PkiServer(ca, IssuancePolicy.forZone("alice"), IssuedLog.open(layout.issuedLog()), null,
+                Clock.systemUTC());
+        pki.start("127.0.0.1", 0);
+        Path bare = dir.resolve("remote.git");
+        Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call().close();
+        try (Git work = Git.init().setDirectory(dir.resolve("work").toFile()).setInitialBranch("main").call()) {
+            Files.createDirectories(dir.resolve("work/contracts"));
+            Files.writeString(dir.resolve("work/contracts/.gitkeep"), "");
+            work.add().addFilepattern(".").call();
+            work.commit().setMessage("first").setAuthor("a", "a@example.org").setCommitter("a", "a@example.org")
+                    .setSign(false).call();
+            work.push().setRemote(bare.toUri().toString()).setRefSpecs(new RefSpec("main:main")).call();
+        }
+        remote = bare.toUri().toString();
+    }
+
+    @AfterEach
+    void tearDown() {
+        pki.close();
+    }
+
+    @Test
+    void helpNamesEveryOption() {
+        Cli r = Cli.run("agent", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("Usage: trustctl agent", "--remote", "--pki", "--pki-token-file", "--out",
+                "--interval", "--notify", "--on-change", "--name", "--listen", "--once", "--git-credentials-file",
+                "--keystore-password-file", "--accept-head");
+    }
+
+    @Test
+    void onceSyncsAndSaysSo() {
+        Path out = dir.resolve("out");
+        Cli r = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out", out.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("agent: synced ").contains("0 peer(s)", "chain.pem");
+        for (String f : new String[] {"ca.pem", "cert.pem", "key.pem", "chain.pem", "keystore.p12", "truststore.p12",
+            "agent-state.json", "keystore.pass"}) {
+            assertThat(out.resolve(f)).exists();
+        }
+        Cli again = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",
+                out.toString());
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("no file changed");
+    }
+
+    @Test
+    void onceFailsWithOneLineAndExitCodeOne() {
+        Cli r = Cli.run("agent", "--once", "--remote", dir.resolve("missing.git").toUri().toString(), "--pki",
+                "127.0.0.1:" + pki.port(), "--out", dir.resolve("out").toString());
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.err()).startsWith("trustctl agent: [remote] fetch from ").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() {
+        assertThat(Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",
+                dir.resolve("out").toString(), "--accept-head", "abc").exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(Cli.run("agent", "--remote", remote, "--out", "x").exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(Cli.run("agent", "--once", "--remote", remote, "--pki", "nonsense", "--out", "x").exit())
+                .isEqualTo(ExitCodes.USAGE);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.trustcontracts.agent;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The zone agent: runs {@link SyncCycle}s every interval (with jitter; with backoff after failures, cut
+ * short by the --notify doorbell), and serves health and metrics. {@link #runOnce()} is --once.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    private static final Duration NOTIFY_RETRY = Duration.ofSeconds(5);
+
+    private final AgentConfig config;
+    private final AgentStatus status;
+    private final PkiClient pki;
+    private final GitMirror mirror;
+    private final SyncCycle cycle;
+    private final Backoff backoff;
+    private final Wakeup wakeup = new Wakeup();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private AgentHttp http;
+    private WatchDoorbell doorbell;
+    private Thread loop;
+    private volatile boolean closed;
+    private volatile String ownHash;
+
+    public Agent(AgentConfig config) throws IOException {
+        this.config = config;
+        this.status = new AgentStatus(config.clock().instant());
+        Files.createDirectories(config.out());
+        String token = config.pkiTokenFile() == null ? null : Secrets.firstLine(config.pkiTokenFile(), "PKI token");
+        CredentialsProvider creds = config.gitCredentialsFile() == null ? null
+                : Secrets.gitCredentials(config.gitCredentialsFile());
+        if (creds != null && config.remote().startsWith("http://")) {
+            LOG.warn("Git credentials are sent to {} without TLS", config.remote());
+        }
+        char[] password = Secrets.keystorePassword(config.keystorePasswordFile(), config.out());
+        this.backoff = new Backoff(config.interval());
+        this.pki = new PkiClient(config.pki(), token, config.networkTimeout());
+        this.mirror = new GitMirror(config.mirrorDir(), config.remote(), creds, config.networkTimeout());
+        CertificateKeeper keeper = new CertificateKeeper(pki, config.name(), config.certLifetime(), config.clock(),
+                config.out());
+        OnChangeHook hook = config.onChange() == null ? null
+                : new OnChangeHook(config.onChange(), config.out(), config.hookTimeout());
+        this.cycle = new SyncCycle(config, mirror, keeper, new AgentStateStore(config.out()),
+                new OutputWriter(config.out()), hook, status, password);
+        java.util.Arrays.fill(password, '\0');
+    }
+
+    public AgentStatus status() {
+        return status;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    /** One cycle, on the caller's thread. Not to be mixed with {@link #start()}. */
+    public synchronized CycleResult runOnce() {
+        CycleResult r = cycle.run();
+        if (cycle.ownHash() != null) {
+            ownHash = cycle.ownHash();
+        }
+        return r;
+    }
+
+    /** Starts health/metrics (when --listen is set) and the cycle loop in the background. */
+    public synchronized void start() throws IOException {
+        if (loop != null) {
+            throw new IllegalStateException("already started");
+        }
+        if (config.listen() != null) {
+            http = new AgentHttp(config.listen(), status, config.staleAfter(), config.clock());
+            LOG.info("health and metrics on http://{}:{}/ (healthz, readyz, metrics)",
+                    http.address().getHostString(), http.address().getPort());
+        }
+        loop = new Thread(this::loop, "agent-cycle");
+        loop.start();
+    }
+
+    /** The address /healthz, /readyz and /metrics are served on, once started with --listen. */
+    public InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
+    }
+
+    /** Makes the loop run a cycle now, as the doorbell does. */
+    public void wake() {
+        wakeup.ring();
+    }
+
+    private void loop() {
+        try {
+            while (!closed) {
+                CycleResult r = runOnce();
+                startDoorbellOnce();
+                Duration wait;
+                if (r.ok() || r.refused()) {
+                    backoff.reset();
+                    wait = backoff.nextRegular();
+                } else {
+                    wait = backoff.nextAfterFailure();
+                    LOG.info("next attempt in {} ms", wait.toMillis());
+                }
+                if (closed) {
+                    break;
+                }
+                wakeup.await(wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void startDoorbellOnce() {
+        if (config.notifyTarget() == null || doorbell != null || ownHash == null || closed) {
+            return;
+        }
+        doorbell = new WatchDoorbell(config.notifyTarget(), ownHash, wakeup::ring, status::appliedCommit, status,
+                NOTIFY_RETRY);
+        doorbell.start();
+    }
+
+    /** Blocks until {@link #close()}. */
+    public void awaitTermination() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        wakeup.ring();
+        Thread t = loop;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(Duration.ofSeconds(60).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (doorbell != null) {
+            doorbell.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        pki.close();
+        synchronized (this) {
+            mirror.close();
+        }
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.trustcontracts.agent;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the agent is told on its command line, with the defaults the operator guide documents.
+ *
+ * @param remote               the contract repository: file://, git://, http(s):// or a path
+ * @param pki                  HOST:PORT of the zone's PkiService
+ * @param pkiTokenFile         the bearer token for the PKI, or null
+ * @param out                  the output directory
+ * @param interval             time between polls (jittered +/-10 %)
+ * @param notifyTarget         HOST:PORT of a repo-server's ContractsService to watch, or null
+ * @param onChange             shell command run after outputs changed, or null
+ * @param name                 CN and SAN of the agent's certificate; null for the zone name
+ * @param listen               address for /healthz, /readyz, /metrics, or null
+ * @param gitCredentialsFile   USER:PASSWORD for HTTP remotes, or null
+ * @param keystorePasswordFile password of the PKCS#12 files, or null to use (and create) OUT/keystore.pass
+ * @param workDir              where the local clone lives
+ * @param staleAfter           health reports staleness after this long without a successful sync
+ * @param acceptHead           a commit the operator accepts even though it does not descend from the
+ *                             applied one (after a rollback refusal), or null
+ * @param certLifetime         lifetime to ask the PKI for; zero for the PKI's default
+ * @param hookTimeout          the --on-change command is killed after this long
+ * @param networkTimeout       timeout of a fetch and of a PKI call
+ * @param clock                the agent's clock: contract expiry and certificate renewal are judged on it
+ */
+public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
+        String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
+        Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
+        Duration networkTimeout, Clock clock) {
+
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+
+    public AgentConfig {
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(pki, "pki");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(interval, "interval");
+        Objects.requireNonNull(clock, "clock");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("--interval must be positive");
+        }
+        if (acceptHead != null && !acceptHead.matches("[0-9a-f]{40}")) {
+            throw new IllegalArgumentException("--accept-head takes a full 40-digit commit id");
+        }
+    }
+
+    public static Builder builder(String remote, String pki, Path out) {
+        return new Builder(remote, pki, out);
+    }
+
+    public Path mirrorDir() {
+        return workDir.resolve("mirror.git");
+    }
+
+    /** Fluent construction with the documented defaults. */
+    public static final class Builder {
+        private final String remote;
+        private final String pki;
+        private final Path out;
+        private Path pkiTokenFile;
+        private Duration interval = DEFAULT_INTERVAL;
+        private String notifyTarget;
+        private String onChange;
+        private String name;
+        private InetSocketAddress listen;
+        private Path gitCredentialsFile;
+        private Path keystorePasswordFile;
+        private Path workDir;
+        private Duration staleAfter;
+        private String acceptHead;
+        private Duration certLifetime = Duration.ZERO;
+        private Duration hookTimeout = Duration.ofSeconds(60);
+        private Duration networkTimeout = Duration.ofSeconds(20);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(String remote, String pki, Path out) {
+            this.remote = remote;
+            this.pki = pki;
+            this.out = out;
+        }
+
+        public Builder pkiTokenFile(Path v) {
+            pkiTokenFile = v;
+            return this;
+        }
+
+        public Builder interval(Duration v) {
+            interval = v;
+            return this;
+        }
+
+        public Builder notifyTarget(String v) {
+            notifyTarget = v;
+            return this;
+        }
+
+        public Builder onChange(String v) {
+            onChange = v;
+            return this;
+        }
+
+        public Builder name(String v) {
+            name = v;
+            return this;
+        }
+
+        public Builder listen(InetSocketAddress v) {
+            listen = v;
+            return this;
+        }
+
+        public Builder gitCredentialsFile(Path v) {
+            gitCredentialsFile = v;
+            return this;
+        }
+
+        public Builder keystorePasswordFile(Path v) {
+            keystorePasswordFile = v;
+            return this;
+        }
+
+        public Builder workDir(Path v) {
+            workDir = v;
+            return this;
+        }
+
+        public Builder staleAfter(Duration v) {
+            staleAfter = v;
+            return this;
+        }
+
+        public Builder acceptHead(String v) {
+            acceptHead = v;
+            return this;
+        }
+
+        public Builder certLifetime(Duration v) {
+            certLifetime = v;
+            return this;
+        }
+
+        public Builder hookTimeout(Duration v) {
+            hookTimeout = v;
+            return this;
+        }
+
+        public Builder networkTimeout(Duration v) {
+            networkTimeout = v;
+            return this;
+        }
+
+        public Builder clock(Clock v) {
+            clock = v;
+            return this;
+        }
+
+        public AgentConfig build() {
+            Path wd = workDir != null ? workDir : out.resolve(".trustctl-agent");
+            Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
+            return new AgentConfig(remote, pki, pkiTokenFile, out, interval, notifyTarget, onChange, name, listen,
+                    gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
+                    networkTimeout, clock);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package dev.trustcontracts.agent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the agent is doing, for /healthz, /readyz, /metrics and tests: written by the cycle thread, read
+ * by anyone.
+ */
+public final class AgentStatus {
+    private final Instant started;
+    private final Map<FailureKind, LongAdder> failures = new EnumMap<>(FailureKind.class);
+    private final AtomicLong cyclesStarted = new AtomicLong();
+    private final AtomicLong cyclesOk = new AtomicLong();
+    private final AtomicLong cyclesFailed = new AtomicLong();
+    private final AtomicLong outputChanges = new AtomicLong();
+    private final AtomicLong hookRuns = new AtomicLong();
+    private final AtomicLong doorbells = new AtomicLong();
+
+    private volatile Instant lastAttempt;
+    private volatile Instant lastSuccess;
+    private volatile Instant lastChange;
+    private volatile String appliedCommit;
+    private volatile int peers = -1;
+    private volatile int revokedIds;
+    private volatile int invalidFiles;
+    private volatile int ignoredReplays;
+    private volatile String rollbackRefused;
+    private volatile Instant certNotAfter;
+    private volatile String pkiProblem;
+    private volatile boolean ready;
+    private volatile String lastError;
+    private volatile double lastCycleSeconds;
+    private volatile double lastCycleCpuSeconds;
+    private volatile boolean notifyConnected;
+
+    public AgentStatus(Instant started) {
+        this.started = started;
+        for (FailureKind k : FailureKind.values()) {
+            failures.put(k, new LongAdder());
+        }
+    }
+
+    // ---- written by the cycle ----
+
+    void cycleStarted(Instant now) {
+        lastAttempt = now;
+        cyclesStarted.incrementAndGet();
+    }
+
+    void cycleFinished(boolean ok, double wallSeconds, double cpuSeconds, String error) {
+        lastCycleSeconds = wallSeconds;
+        lastCycleCpuSeconds = cpuSeconds;
+        if (ok) {
+            cyclesOk.incrementAndGet();
+        } else {
+            cyclesFailed.incrementAndGet();
+        }
+        lastError = error;
+    }
+
+    void failed(FailureKind kind) {
+        failures.get(kind).increment();
+    }
+
+    void synced(Instant at, String commit) {
+        lastSuccess = at;
+        appliedCommit = commit;
+    }
+
+    void applied(String commit) {
+        appliedCommit = commit;
+    }
+
+    void bundle(int peers, int invalidFiles, int ignoredReplays, int revokedIds) {
+        this.peers = peers;
+        this.invalidFiles = invalidFiles;
+        this.ignoredReplays = ignoredReplays;
+        this.revokedIds = revokedIds;
+    }
+
+    void changed(Instant at, int files) {
+        lastChange = at;
+        outputChanges.addAndGet(files);
+    }
+
+    void hookRan() {
+        hookRuns.incrementAndGet();
+    }
+
+    void rollbackRefused(String description) {
+        rollbackRefused = description;
+    }
+
+    void certificate(Instant notAfter, String pkiProblem) {
+        this.certNotAfter = notAfter;
+        this.pkiProblem = pkiProblem;
+    }
+
+    void ready() {
+        ready = true;
+    }
+
+    void doorbell() {
+        doorbells.incrementAndGet();
+    }
+
+    void notifyConnected(boolean connected) {
+        notifyConnected = connected;
+    }
+
+    void restoreLastSuccess(Instant t) {
+        if (lastSuccess == null) {
+            lastSuccess = t;
+        }
+    }
+
+    // ---- read ----
+
+    public Instant started() {
+        return started;
+    }
+
+    public long cyclesStarted() {
+        return cyclesStarted.get();
+    }
+
+    public long cyclesOk() {
+        return cyclesOk.get();
+    }
+
+    public long cyclesFailed() {
+        return cyclesFailed.get();
+    }
+
+    public long failures(FailureKind kind) {
+        return failures.get(kind).sum();
+    }
+
+    public long outputChanges() {
+        return outputChanges.get();
+    }
+
+    public long hookRuns() {
+        return hookRuns.get();
+    }
+
+    public long doorbells() {
+        return doorbells.get();
+    }
+
+    public Instant lastAttempt() {
+        return lastAttempt;
+    }
+
+    public Instant lastSuccess() {
+        return lastSuccess;
+    }
+
+    public Instant lastChange() {
+        return lastChange;
+    }
+
+    public String appliedCommit() {
+        return appliedCommit;
+    }
+
+    public int peers() {
+        return peers;
+    }
+
+    public int revokedIds() {
+        return revokedIds;
+    }
+
+    public int invalidFiles() {
+        return invalidFiles;
+    }
+
+    public int ignoredReplays() {
+        return ignoredReplays;
+    }
+
+    public String rollbackRefused() {
+        return rollbackRefused;
+    }
+
+    public Instant certNotAfter() {
+        return certNotAfter;
+    }
+
+    public String pkiProblem() {
+        return pkiProblem;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public double lastCycleSeconds() {
+        return lastCycleSeconds;
+    }
+
+    public double lastCycleCpuSeconds() {
+        return lastCycleCpuSeconds;
+    }
+
+    public boolean isNotifyConnected() {
+        return notifyConnected;
+    }
+
+    /** Seconds since the last successful sync (or since start when there was none). */
+    public double stalenessSeconds(Instant now) {
+        Instant since = lastSuccess != null ? lastSuccess : started;
+        return Math.max(0, Duration.between(since, now).toMillis() / 1000.0);
+    }
+
+    /** What an operator should look at now; empty when all is well. */
+    public List<String> problems(Instant now, Duration staleAfter) {
+        List<String> out = new ArrayList<>();
+        double stale = stalenessSeconds(now);
+        if (stale > staleAfter.toMillis() / 1000.0) {
+            out.add(lastSuccess == null
+                    ? String.format("stale: no successful sync in %.0f s since start", stale)
+                    : String.format("stale: last successful sync %.0f s ago", stale));
+        }
+        String rb = rollbackRefused;
+        if (rb != null) {
+            out.add("rollback refused: " + rb);
+        }
+        Instant na = certNotAfter;
+        if (na == null) {
+            out.add("certificate: none yet");
+        } else if (now.isAfter(na)) {
+            out.add("certificate: expired at " + na);
+        }
+        String pki = pkiProblem;
+        if (pki != null) {
+            out.add("pki: " + pki);
+        }
+        String err = lastError;
+        if (err != null && !out.isEmpty()) {
+            out.add("last error: " + err);
+        }
+        return out;
+    }
+}

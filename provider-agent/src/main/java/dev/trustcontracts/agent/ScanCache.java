@@ -1,0 +1,66 @@
+package dev.trustcontracts.agent;
+
+import dev.trustcontracts.core.contract.Problem;
+import dev.trustcontracts.core.contract.Rule;
+import dev.trustcontracts.core.contract.VerifiedContract;
+import dev.trustcontracts.core.tree.GitTree;
+import dev.trustcontracts.core.tree.ScanLimits;
+import dev.trustcontracts.core.tree.ScanResult;
+import dev.trustcontracts.core.tree.TreeScanner;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * Scans commits' trees with a {@link TreeScanner} (which caches each file's verification by blob id) and
+ * reuses the last result while it cannot have changed: same commit, and now before the earliest instant
+ * a valid contract stops holding. A tree with any time-dependent problem (a contract not yet valid, or
+ * expired) is rescanned every time, so that nothing waits on the cache.
+ */
+final class ScanCache {
+    private static final Set<Rule> TIME_RULES = EnumSet.of(Rule.NOT_YET_VALID, Rule.EXPIRED,
+            Rule.CERTIFICATE_VALIDITY, Rule.SIGNER_VALIDITY);
+
+    private final TreeScanner scanner;
+    private final ScanLimits limits;
+    private ObjectId commit;
+    private ScanResult result;
+    private Instant reuseUntil = Instant.MIN;
+
+    ScanCache(TreeScanner scanner, ScanLimits limits) {
+        this.scanner = scanner;
+        this.limits = limits;
+    }
+
+    ScanResult scan(Repository repository, ObjectId commit, Instant now) throws IOException {
+        if (commit.equals(this.commit) && now.isBefore(reuseUntil)) {
+            return result;
+        }
+        ScanResult r = scanner.scan(new GitTree(repository, commit, limits.maxFileBytes()), now);
+        Instant until = Instant.MAX;
+        for (Problem p : r.problems()) {
+            if (TIME_RULES.contains(p.rule())) {
+                until = Instant.MIN;
+                break;
+            }
+        }
+        for (VerifiedContract c : r.valid()) {
+            if (c.validUntil().isBefore(until)) {
+                until = c.validUntil();
+            }
+        }
+        this.commit = commit.copy();
+        this.result = r;
+        this.reuseUntil = until;
+        return r;
+    }
+
+    void clear() {
+        commit = null;
+        result = null;
+        reuseUntil = Instant.MIN;
+    }
+}

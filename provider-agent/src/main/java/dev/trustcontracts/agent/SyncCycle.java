@@ -1,0 +1,413 @@
+package dev.trustcontracts.agent;
+
+import dev.trustcontracts.agent.OutputWriter.Output;
+import dev.trustcontracts.core.contract.Problem;
+import dev.trustcontracts.core.contract.VerifiedContract;
+import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.files.AtomicFiles;
+import dev.trustcontracts.core.tree.PeerRoot;
+import dev.trustcontracts.core.tree.ScanLimits;
+import dev.trustcontracts.core.tree.ScanResult;
+import dev.trustcontracts.core.tree.TreeScanner;
+import dev.trustcontracts.core.tree.TrustBundle;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.jgit.lib.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One cycle of the agent: the zone's root and certificate from the PKI, a fetch of main, the rollback
+ * check, the removals on the way (replay memory), a local verification of the whole tree, the chain
+ * derived for the own root, and the outputs replaced where they changed, then the --on-change command.
+ *
+ * <p>When the fetch fails or the new head is refused, the outputs are still recomputed from the last
+ * applied commit, so that contracts expire on the agent's own clock even while the remote is down or
+ * lying; the cycle then counts as failed and the staleness grows.
+ */
+public final class SyncCycle {
+    public static final String CHAIN_FILE = "chain.pem";
+    public static final String KEYSTORE_FILE = "keystore.p12";
+    public static final String TRUSTSTORE_FILE = "truststore.p12";
+    /** The state file's last_success is refreshed at least this often when nothing else changes. */
+    static final Duration STATE_REFRESH = Duration.ofMinutes(5);
+    private static final Logger LOG = LoggerFactory.getLogger(SyncCycle.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final AgentConfig config;
+    private final GitMirror mirror;
+    private final CertificateKeeper keeper;
+    private final AgentStateStore store;
+    private final OutputWriter writer;
+    private final OnChangeHook hook;
+    private final AgentStatus status;
+    private final Clock clock;
+    private final char[] password;
+    private final ScanLimits limits = ScanLimits.DEFAULT;
+    private final ScanCache scans = new ScanCache(new TreeScanner(), ScanLimits.DEFAULT);
+
+    private AgentState state;
+    /** The last derivation, reused while its inputs are the same objects. */
+    private ScanResult lastScan;
+    private String lastOwnHash;
+    private int lastRevokedCount = -1;
+    private TrustBundle lastBundle;
+    /** Parsed peer roots by PEM; dropped when it grows past the peers in use. */
+    private final Map<String, X509Certificate> peerCertificates = new java.util.HashMap<>();
+    private volatile String ownHash;
+    private String lastProblemsLogged = "";
+    private final Set<String> replaysWarned = new HashSet<>();
+
+    /** @param hook the --on-change command, or null */
+    public SyncCycle(AgentConfig config, GitMirror mirror, CertificateKeeper keeper, AgentStateStore store,
+            OutputWriter writer, OnChangeHook hook, AgentStatus status, char[] password) {
+        this.config = config;
+        this.mirror = mirror;
+        this.keeper = keeper;
+        this.store = store;
+        this.writer = writer;
+        this.hook = hook;
+        this.status = status;
+        this.clock = config.clock();
+        this.password = password.clone();
+    }
+
+    /** The zone root's fingerprint, once known. */
+    public String ownHash() {
+        return ownHash;
+    }
+
+    public CycleResult run() {
+        long t0 = System.nanoTime();
+        long cpu0 = threadCpu();
+        status.cycleStarted(clock.instant());
+        CycleResult r;
+        try {
+            r = runCycle();
+        } catch (SyncException e) {
+            status.failed(e.kind());
+            LOG.warn("sync failed [{}]: {}", e.kind().label(), e.getMessage());
+            r = new CycleResult(false, state == null ? null : state.appliedCommit(), List.of(), e.kind(), e.getMessage());
+        } catch (RuntimeException e) {
+            status.failed(FailureKind.LOCAL_CLONE);
+            LOG.error("sync failed unexpectedly", e);
+            r = new CycleResult(false, state == null ? null : state.appliedCommit(), List.of(),
+                    FailureKind.LOCAL_CLONE, e.toString());
+        }
+        status.cycleFinished(r.ok(), (System.nanoTime() - t0) / 1e9, (threadCpu() - cpu0) / 1e9, r.message());
+        return r;
+    }
+
+    private CycleResult runCycle() throws SyncException {
+        if (state == null) {
+            state = store.load();
+            status.restoreLastSuccess(state.lastSuccess());
+            if (state.appliedCommit() != null) {
+                status.applied(state.appliedCommit());
+            }
+            writer.removeStaleTemps();
+            runPendingHook();
+        }
+        Instant now = clock.instant();
+
+        ZoneMaterial zone = keeper.ensure();
+        ownHash = zone.ownHash();
+        if (zone.pkiProblem() != null) {
+            status.failed(FailureKind.PKI);
+        }
+        status.certificate(zone.leaf() == null ? null : zone.leaf().notAfter(), zone.pkiProblem());
+
+        // ---- Git: fetch, rollback check, removals ----
+        ObjectId applied = state.appliedCommit() == null ? null : ObjectId.fromString(state.appliedCommit());
+        ObjectId use = null;
+        ObjectId accepted = null;
+        Map<String, AgentState.Revoked> removed = Map.of();
+        SyncException syncFailure = null;
+        try {
+            GitMirror.Fetched f = mirror.fetch();
+            if (f.recloned()) {
+                status.failed(FailureKind.LOCAL_CLONE);
+            }
+            History history = new History(mirror.repository(), limits.maxFileBytes());
+            ObjectId head = f.head();
+            if (applied == null) {
+                accepted = head;
+                removed = history.removedIds(null, head);
+            } else if (history.descends(applied, head)) {
+                accepted = head;
+                removed = head.equals(applied) ? Map.of() : history.removedIds(applied, head);
+            } else if (head.name().equals(config.acceptHead())) {
+                LOG.warn("accepting {} although it does not descend from the applied {} (--accept-head)",
+                        head.name(), applied.name());
+                accepted = head;
+                removed = history.removedIds(null, head);
+            } else {
+                String what = "remote main " + head.name() + " does not descend from the applied commit "
+                        + applied.name() + "; keeping the last good outputs. If the history was rewritten on "
+                        + "purpose, restart the agent with --accept-head " + head.name();
+                status.rollbackRefused(what);
+                syncFailure = new SyncException(FailureKind.ROLLBACK, what);
+                LOG.warn("rollback refused: {}", what);
+            }
+            use = accepted != null ? accepted : (mirror.has(applied) ? applied : null);
+            if (accepted != null) {
+                status.rollbackRefused(null);
+            }
+        } catch (IOException e) {
+            syncFailure = localCloneFailure(e);
+        } catch (SyncException e) {
+            syncFailure = e;
+            use = lastApplied(applied);
+        }
+        if (syncFailure != null) {
+            status.failed(syncFailure.kind());
+            if (syncFailure.kind() != FailureKind.ROLLBACK) {
+                LOG.warn("sync failed [{}]: {}", syncFailure.kind().label(), syncFailure.getMessage());
+            }
+        }
+
+        // ---- verify and derive ----
+        Map<String, AgentState.Revoked> known = state.revoked();
+        Map<String, AgentState.Revoked> fresh = removed;
+        TrustBundle bundle = null;
+        if (use != null) {
+            ScanResult scan;
+            try {
+                scan = scans.scan(mirror.repository(), use, now);
+            } catch (IOException e) {
+                throw localCloneFailure(e);
+            }
+            if (scan != lastScan || !zone.ownHash().equals(lastOwnHash) || !fresh.isEmpty()
+                    || known.size() != lastRevokedCount) {
+                logProblems(use, scan);
+                List<VerifiedContract> trusted = new ArrayList<>();
+                int replays = 0;
+                for (VerifiedContract c : scan.valid()) {
+                    AgentState.Revoked gone = known.containsKey(c.id()) ? known.get(c.id()) : fresh.get(c.id());
+                    if (gone != null) {
+                        replays++;
+                        if (replaysWarned.add(c.id() + " " + c.path())) {
+                            LOG.warn("replay ignored: {} carries id {}, which was removed in commit {}; new trust "
+                                    + "needs a new contract", c.path(), c.id(), gone.commit());
+                        }
+                    } else {
+                        trusted.add(c);
+                    }
+                }
+                lastBundle = TrustBundle.derive(zone.ownHash(), trusted);
+                lastScan = scan;
+                lastOwnHash = zone.ownHash();
+                lastRevokedCount = known.size() + (int) fresh.keySet().stream().filter(id -> !known.containsKey(id)).count();
+                status.bundle(lastBundle.peers().size(), countFiles(scan.problems()), replays, lastRevokedCount);
+            }
+            bundle = lastBundle;
+        }
+
+        // ---- outputs ----
+        AgentState next = state;
+        if (accepted != null) {
+            if (!accepted.name().equals(state.appliedCommit())) {
+                next = next.withApplied(mirror.remote(), accepted.name(), now);
+            }
+            if (!removed.isEmpty()) {
+                next = next.withRevoked(removed);
+            }
+        }
+        Planned plan = outputs(zone, bundle);
+        next = next.withStores(plan.keystore() != null ? plan.keystore() : next.keystore(),
+                plan.truststore() != null ? plan.truststore() : next.truststore());
+        boolean synced = syncFailure == null;
+        if (synced) {
+            next = next.withLastSuccess(now);
+        }
+        List<String> differing = writer.differing(plan.outputs());
+        if (hook != null && !differing.isEmpty()) {
+            // recorded with the files, so that a crash before the command ran still runs it at the next start
+            next = next.withPendingHook(differing);
+        }
+        boolean writeState = !differing.isEmpty() || (next != state && !next.sameApartFromLastSuccess(state))
+                || (synced && (state.lastSuccess() == null
+                        || Duration.between(state.lastSuccess(), now).compareTo(STATE_REFRESH) >= 0));
+        List<Output> all = new ArrayList<>(plan.outputs());
+        if (writeState) {
+            all.add(new Output(AgentStateStore.FILE_NAME, AgentStateStore.serialize(next), AtomicFiles.PUBLIC));
+        }
+        List<String> changed = new ArrayList<>(writer.write(all));
+        changed.remove(AgentStateStore.FILE_NAME);
+        if (writeState) {
+            state = next;
+        }
+        if (accepted != null) {
+            mirror.pin(accepted);
+            status.applied(accepted.name());
+        }
+        if (bundle != null && zone.leaf() != null) {
+            status.ready();
+        }
+        if (!changed.isEmpty()) {
+            status.changed(now, changed.size());
+            LOG.info("outputs changed: {} (commit {}, {} peers)", changed, use == null ? "none" : use.name(),
+                    bundle == null ? "?" : bundle.peers().size());
+        }
+        if (hook != null && !state.pendingHook().isEmpty()) {
+            runHook(state.pendingHook());
+        }
+        if (synced) {
+            status.synced(now, accepted.name());
+        }
+        String commit = use == null ? null : use.name();
+        if (syncFailure != null) {
+            return new CycleResult(false, commit, changed, syncFailure.kind(), syncFailure.getMessage());
+        }
+        return new CycleResult(true, commit, changed, null, null);
+    }
+
+    /** The outputs of a cycle and the digests of the PKCS#12 files among them (null when absent). */
+    private record Planned(List<Output> outputs, AgentState.StoreDigest keystore, AgentState.StoreDigest truststore) {
+    }
+
+    private Planned outputs(ZoneMaterial zone, TrustBundle bundle) throws SyncException {
+        List<Output> outs = new ArrayList<>();
+        AgentState.StoreDigest ks = null;
+        AgentState.StoreDigest ts = null;
+        ZoneMaterial.Leaf leaf = zone.leaf();
+        if (leaf != null) {
+            outs.add(new Output(CertificateKeeper.KEY_FILE, ascii(leaf.keyPem()), AtomicFiles.PRIVATE));
+            outs.add(new Output(CertificateKeeper.CERT_FILE, ascii(leaf.certPem()), AtomicFiles.PUBLIC));
+            List<X509Certificate> chain = leaf.chain();
+            String input = KeyStores.inputDigest("keystore", password, chain, leaf.key());
+            byte[] bytes = reuse(KEYSTORE_FILE, state.keystore(), input);
+            if (bytes == null) {
+                bytes = KeyStores.keystore(leaf.key(), chain, password);
+            }
+            ks = new AgentState.StoreDigest(input, KeyStores.fileDigest(bytes));
+            outs.add(new Output(KEYSTORE_FILE, bytes, AtomicFiles.PRIVATE));
+        }
+        outs.add(new Output(CertificateKeeper.CA_FILE, ascii(zone.rootPem()), AtomicFiles.PUBLIC));
+        if (bundle != null) {
+            outs.add(new Output(CHAIN_FILE, ascii(bundle.chainPem(zone.rootPem())), AtomicFiles.PUBLIC));
+            List<X509Certificate> roots = new ArrayList<>();
+            roots.add(zone.root());
+            if (peerCertificates.size() > 2 * bundle.peers().size() + 16) {
+                peerCertificates.clear();
+            }
+            for (PeerRoot p : bundle.peers()) {
+                roots.add(peerCertificates.computeIfAbsent(p.certificate(), Pem::certificate));
+            }
+            String input = KeyStores.inputDigest("truststore", password, roots, null);
+            byte[] bytes = reuse(TRUSTSTORE_FILE, state.truststore(), input);
+            if (bytes == null) {
+                bytes = KeyStores.truststore(roots, password);
+            }
+            ts = new AgentState.StoreDigest(input, KeyStores.fileDigest(bytes));
+            outs.add(new Output(TRUSTSTORE_FILE, bytes, AtomicFiles.PUBLIC));
+        }
+        return new Planned(outs, ks, ts);
+    }
+
+    /** The PKCS#12 file on disk when it was written from these inputs and is unchanged since; else null. */
+    private byte[] reuse(String file, AgentState.StoreDigest digest, String input) throws SyncException {
+        if (digest == null || !input.equals(digest.input())) {
+            return null;
+        }
+        try {
+            byte[] bytes = Files.readAllBytes(config.out().resolve(file));
+            return KeyStores.fileDigest(bytes).equals(digest.file()) ? bytes : null;
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new SyncException(FailureKind.WRITE, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void runPendingHook() {
+        if (hook != null && !state.pendingHook().isEmpty()) {
+            LOG.info("on-change: running the command an earlier run did not finish, for {}", state.pendingHook());
+            runHook(state.pendingHook());
+        }
+    }
+
+    private void runHook(List<String> changed) {
+        try {
+            hook.run(changed, state.appliedCommit());
+        } catch (SyncException e) {
+            status.failed(FailureKind.HOOK);
+            LOG.warn("on-change: {}", e.getMessage());
+        }
+        status.hookRan();
+        AgentState done = state.withPendingHook(List.of());
+        try {
+            writer.write(List.of(new Output(AgentStateStore.FILE_NAME, AgentStateStore.serialize(done),
+                    AtomicFiles.PUBLIC)));
+            state = done;
+        } catch (SyncException e) {
+            status.failed(FailureKind.STATE);
+            LOG.warn("cannot record that the on-change command ran: {}", e.getMessage());
+        }
+    }
+
+    private ObjectId lastApplied(ObjectId applied) {
+        if (applied == null) {
+            return null;
+        }
+        try {
+            return mirror.has(applied) ? applied : null;
+        } catch (SyncException e) {
+            return null;
+        }
+    }
+
+    private SyncException localCloneFailure(IOException e) {
+        LOG.warn("the local clone is unreadable ({}); it is replaced by a fresh clone in the next cycle", e.toString());
+        scans.clear();
+        try {
+            mirror.replaceWithFreshClone();
+        } catch (SyncException e2) {
+            return e2;
+        }
+        return new SyncException(FailureKind.LOCAL_CLONE, "the local clone was unreadable (" + e.getMessage()
+                + "); replaced by a fresh clone", e);
+    }
+
+    private void logProblems(ObjectId commit, ScanResult scan) {
+        List<Problem> problems = scan.problems();
+        String key = commit.name() + " " + problems.size() + " " + problems.hashCode();
+        if (key.equals(lastProblemsLogged)) {
+            return;
+        }
+        lastProblemsLogged = key;
+        if (!problems.isEmpty()) {
+            String lines = problems.stream().limit(20).map(Problem::toString).collect(Collectors.joining("\n  "));
+            LOG.warn("commit {}: {} problem(s); the files concerned are not trusted:\n  {}{}", commit.name(),
+                    problems.size(), lines, problems.size() > 20 ? "\n  ..." : "");
+        }
+    }
+
+    private static int countFiles(List<Problem> problems) {
+        return (int) problems.stream().map(Problem::file).distinct().count();
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static long threadCpu() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.trustcontracts.agent;
+
+import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
+import dev.trustcontracts.proto.v1.GetCertificatesRequest;
+import dev.trustcontracts.proto.v1.GetCertificatesResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Subscribes to a repo-server's {@code WatchCertificates} and rings when it reports a commit other than
+ * the applied one, so that the agent fetches at once. Only a doorbell: what the stream says is never
+ * trusted, the agent still fetches and verifies Git. A broken stream is re-opened with backoff; polling
+ * goes on regardless.
+ */
+public final class WatchDoorbell implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchDoorbell.class);
+
+    private final String target;
+    private final String ownHash;
+    private final Runnable ring;
+    private final Supplier<String> appliedCommit;
+    private final AgentStatus status;
+    private final ManagedChannel channel;
+    private final ContractsServiceGrpc.ContractsServiceStub stub;
+    private final Backoff backoff;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "agent-notify");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+    private boolean warned;
+
+    public WatchDoorbell(String target, String ownHash, Runnable ring, Supplier<String> appliedCommit,
+            AgentStatus status, Duration retry) {
+        this.target = target;
+        this.ownHash = ownHash;
+        this.ring = ring;
+        this.appliedCommit = appliedCommit;
+        this.status = status;
+        this.channel = GrpcChannels.plaintext(target);
+        this.stub = ContractsServiceGrpc.newStub(channel);
+        this.backoff = new Backoff(retry);
+    }
+
+    public void start() {
+        timer.execute(this::subscribe);
+    }
+
+    private void subscribe() {
+        if (closed) {
+            return;
+        }
+        stub.watchCertificates(GetCertificatesRequest.newBuilder().setHash(ownHash).build(), new StreamObserver<>() {
+            @Override
+            public void onNext(GetCertificatesResponse r) {
+                synchronized (WatchDoorbell.this) {
+                    if (!status.isNotifyConnected()) {
+                        LOG.info("notify: watching {} (main at {})", target, r.getCommit());
+                    }
+                    status.notifyConnected(true);
+                    backoff.reset();
+                    warned = false;
+                }
+                if (!r.getCommit().equals(appliedCommit.get())) {
+                    status.doorbell();
+                    ring.run();
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                reconnectLater(t.getMessage());
+            }
+
+            @Override
+            public void onCompleted() {
+                reconnectLater("the server ended the stream");
+            }
+        });
+    }
+
+    private synchronized void reconnectLater(String why) {
+        status.notifyConnected(false);
+        if (closed) {
+            return;
+        }
+        Duration d = backoff.nextAfterFailure();
+        if (!warned) {
+            LOG.warn("notify: {} unavailable ({}); polling continues, reconnecting with backoff", target, why);
+            warned = true;
+        }
+        timer.schedule(this::subscribe, d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        GrpcChannels.shutdown(channel);
+        status.notifyConnected(false);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.trustcontracts.agent;
+
+import dev.trustcontracts.core.contract.ContractDraft;
+import dev.trustcontracts.core.contract.ContractSigner;
+import dev.trustcontracts.core.contract.SigningException;
+import dev.trustcontracts.core.crypto.KeyType;
+import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.pki.BearerToken;
+import dev.trustcontracts.pki.CaInit;
+import dev.trustcontracts.pki.CaLayout;
+import dev.trustcontracts.pki.ContractSignerIssuer;
+import dev.trustcontracts.pki.Credential;
+import dev.trustcontracts.pki.IssuancePolicy;
+import dev.trustcontracts.pki.IssuedLog;
+import dev.trustcontracts.pki.PkiServer;
+import dev.trustcontracts.pki.ZoneCa;
+import dev.trustcontracts.proto.v1.Contract;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A zone with a real PKI: its CA created by the pki module, a real PkiServer on 127.0.0.1 (port 0), and
+ * an admin contract-signing certificate issued by it, so that tests can make contracts this zone signs.
+ */
+final class PkiZone implements AutoCloseable {
+    final String name;
+    final ZoneCa ca;
+    final Credential admin;
+    final Path dir;
+    private final IssuancePolicy policy;
+    private final IssuedLog log;
+    private final BearerToken token;
+    private final Clock clock;
+    private PkiServer server;
+    private int port;
+
+    private PkiZone(String name, Path dir, ZoneCa ca, Credential admin, IssuancePolicy policy, IssuedLog log,
+            BearerToken token, Clock clock) {
+        this.name = name;
+        this.dir = dir;
+        this.ca = ca;
+        this.admin = admin;
+        this.policy = policy;
+        this.log = log;
+        this.token = token;
+        this.clock = clock;
+    }
+
+    static PkiZone start(Path dir, String zone) throws IOException {
+        return start(dir, zone, null, Duration.ofHours(24), Clock.systemUTC());
+    }
+
+    static PkiZone start(Path dir, String zone, String token, Duration maxLifetime, Clock clock) throws IOException {
+        CaLayout layout = new CaLayout(dir);
+        ZoneCa ca = CaInit.create(layout, zone, KeyType.EC_P256, CaInit.DEFAULT_VALIDITY, clock);
+        IssuedLog log = IssuedLog.open(layout.issuedLog());
+        Credential admin = ContractSignerIssuer.issue(ca, log, "admin@" + zone, KeyType.EC_P256, Duration.ofDays(365), clock);
+        PkiZone z = new PkiZone(zone, dir, ca, admin, IssuancePolicy.forZone(zone, List.of(), maxLifetime, ""), log,
+                token == null ? null : BearerToken.of(token), clock);
+        z.startServer(0);
+        return z;
+    }
+
+    private void startServer(int onPort) throws IOException {
+        server = new PkiServer(ca, policy, log, token, clock);
+        port = server.start("127.0.0.1", onPort);
+    }
+
+    /** HOST:PORT for --pki. */
+    String target() {
+        return "127.0.0.1:" + port;
+    }
+
+    void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** Starts again on the same port. */
+    void restart() throws IOException {
+        startServer(port);
+    }
+
+    X509Certificate root() {
+        return ca.certificate();
+    }
+
+    ContractDraft.Zone zone() {
+        return new ContractDraft.Zone(name, ca.certificate(), "");
+    }
+
+    /** Adds this zone's signature, made by its admin certificate. */
+    Contract sign(Contract c) {
+        try {
+            return ContractSigner.sign(c, admin.privateKey(), List.of(admin.certificate(), ca.certificate()),
+                    Instant.now().minusSeconds(60));
+        } catch (SigningException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A contract between this zone and test zones, valid from yesterday for {@code validFor} more, signed by all. */
+    Contract contractWith(String contractName, Duration validFor, TestZone... others) {
+        List<ContractDraft.Zone> zones = new ArrayList<>();
+        zones.add(zone());
+        for (TestZone t : others) {
+            zones.add(t.zone());
+        }
+        Instant from = Instant.now().minus(Duration.ofDays(1));
+        Contract c = ContractDraft.create(contractName, zones, from, Duration.ofDays(1).plus(validFor));
+        c = sign(c);
+        for (TestZone t : others) {
+            c = t.sign(c);
+        }
+        return c;
+    }
+
+    Contract contractWith(String contractName, TestZone... others) {
+        return contractWith(contractName, Duration.ofDays(365), others);
+    }
+
+    /** A contract between two PKI zones, signed by both admins. */
+    static Contract between(String contractName, PkiZone a, PkiZone b) {
+        Contract c = ContractDraft.create(contractName, List.of(a.zone(), b.zone()), Instant.now().minus(Duration.ofDays(1)),
+                Duration.ofDays(366));
+        return b.sign(a.sign(c));
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
