@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             PkiCommand.class,
             RepoServerCommand.class,
             AgentCommand.class,
+            dev.trustcontracts.cli.demo.DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Trustctl implements Runnable {
