@@ -44,7 +44,7 @@ final class GetCertificatesBench {
         List<String> hashes = repos.zones.stream().map(z -> Fingerprint.of(z.root)).toList();
         try (ServerProcess server = ServerProcess.start(dir, List.of("-Xss512k", "-XX:+UseSerialGC"))) {
             System.out.printf("get-certificates: %d contracts, %d zones, %d s per level after %d s warm-up, %d gRPC "
-                    + "channels, loopback; the server is a child JVM (./trustctl flags) sharing the %d cores with "
+                    + "channels, loopback; 15 s JIT warm-up at the highest level first; the server is a child JVM (./trustctl flags) sharing the %d cores with "
                     + "the client%n", contracts, zoneCount, seconds, Math.min(seconds, 5), channelCount,
                     Runtime.getRuntime().availableProcessors());
             System.out.printf("%8s %12s %10s %10s %10s %22s%n", "clients", "requests/s", "p50", "p99", "p99.9",
@@ -58,6 +58,8 @@ final class GetCertificatesBench {
                 int answer = ContractsServiceGrpc.newBlockingStub(channels.get(0)).getCertificates(
                         GetCertificatesRequest.newBuilder().setHash(hashes.get(0)).build()).getSerializedSize();
                 System.out.printf("answer size about %d bytes%n", answer);
+                // a fresh server JVM: let the JIT compile the serving path before anything is measured
+                load(channels, hashes, Arrays.stream(clientCounts).max().orElse(16), 15);
                 for (int clients : clientCounts) {
                     load(channels, hashes, clients, Math.min(seconds, 5)); // warm-up
                     long cpu0 = server.cpuMillis();
