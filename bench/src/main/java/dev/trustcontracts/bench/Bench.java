@@ -16,7 +16,8 @@ public final class Bench {
             "verify", VerifyBench::run,
             "agent-cycle", AgentCycleBench::run,
             "agent-derive", AgentDeriveBench::run,
-            "agent-rss", AgentRssBench::run));
+            "agent-rss", AgentRssBench::run,
+            "agent-propagation", AgentPropagationBench::run));
 
     private Bench() {
     }
