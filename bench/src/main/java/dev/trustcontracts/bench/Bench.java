@@ -14,6 +14,10 @@ public final class Bench {
 
     private static final Map<String, Benchmark> BENCHMARKS = new TreeMap<>(Map.of(
             "verify", VerifyBench::run,
+            "push-validation", PushValidationBench::run,
+            "get-certificates", GetCertificatesBench::run,
+            "fetch", FetchBench::run,
+            "rss", RssBench::run,
             "agent-cycle", AgentCycleBench::run,
             "agent-derive", AgentDeriveBench::run,
             "agent-rss", AgentRssBench::run,

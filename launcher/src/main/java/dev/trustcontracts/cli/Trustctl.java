@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
             ContractCommand.class,
             RepoCommand.class,
             PkiCommand.class,
+            RepoServerCommand.class,
             AgentCommand.class,
+            dev.trustcontracts.cli.demo.DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Trustctl implements Runnable {

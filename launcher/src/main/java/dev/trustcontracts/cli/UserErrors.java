@@ -14,7 +14,7 @@ import picocli.CommandLine;
 final class UserErrors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
-        cl.getErr().println("trustctl " + cl.getCommandName() + ": " + describe(ex));
+        cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + describe(ex));
         if (System.getenv("TRUSTCTL_DEBUG") != null) {
             ex.printStackTrace(cl.getErr());
         }

@@ -90,7 +90,7 @@ class ContractCommandTest {
         Cli r = Cli.run("contract", "sign", file.toString(), "--key", c.resolve("admin-key.pem").toString(),
                 "--cert", c.resolve("admin.pem").toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(r.err().lines()).containsExactly("trustctl sign: " + file
+        assertThat(r.err().lines()).containsExactly("trustctl contract sign: " + file
                 + ": the signer certificate CN=admin@carol does not chain to any participant's root");
         assertThat(Files.readString(file)).isEqualTo(before);
     }
@@ -102,15 +102,15 @@ class ContractCommandTest {
         Cli badPem = Cli.run("contract", "new", "--name", "x", "--participant", "alice=" + a.resolve("ca.pem"),
                 "--participant", "bob=" + dir.resolve("bad.pem"), "-o", dir.resolve("x.yaml").toString());
         assertThat(badPem.exit()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(badPem.err().lines()).singleElement().asString().startsWith("trustctl new: " + dir.resolve("bad.pem") + ": malformed PEM");
+        assertThat(badPem.err().lines()).singleElement().asString().startsWith("trustctl contract new: " + dir.resolve("bad.pem") + ": malformed PEM");
 
         Cli missing = Cli.run("contract", "verify", dir.resolve("nope.yaml").toString());
-        assertThat(missing.err().lines()).containsExactly("trustctl verify: no such file: " + dir.resolve("nope.yaml"));
+        assertThat(missing.err().lines()).containsExactly("trustctl contract verify: no such file: " + dir.resolve("nope.yaml"));
 
         Files.writeString(dir.resolve("x.yaml"), "name: x\nbogus: 1\n");
         Cli malformed = Cli.run("contract", "show", dir.resolve("x.yaml").toString());
         assertThat(malformed.exit()).isEqualTo(ExitCodes.INVALID);
-        assertThat(malformed.err().lines()).containsExactly("trustctl show: " + dir.resolve("x.yaml")
+        assertThat(malformed.err().lines()).containsExactly("trustctl contract show: " + dir.resolve("x.yaml")
                 + ":2: bogus: unknown field 'bogus'");
 
         Cli one = Cli.run("contract", "new", "--name", "x", "--participant", "alice=" + a.resolve("ca.pem"),

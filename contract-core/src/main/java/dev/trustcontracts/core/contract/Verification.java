@@ -16,12 +16,17 @@ public final class Verification {
     private final Contract contract;
     private final List<Problem> staticProblems;
     private final List<TimeBound> bounds;
+    /** The intersection of the time bounds, so that judging a cached verification costs two comparisons. */
+    private final Instant validFrom;
+    private final Instant validUntil;
 
     Verification(String path, Contract contract, List<Problem> staticProblems, List<TimeBound> bounds) {
         this.path = path;
         this.contract = contract;
         this.staticProblems = List.copyOf(staticProblems);
         this.bounds = List.copyOf(bounds);
+        this.validFrom = this.bounds.stream().map(TimeBound::notBefore).max(Comparator.naturalOrder()).orElse(Instant.MIN);
+        this.validUntil = this.bounds.stream().map(TimeBound::notAfter).min(Comparator.naturalOrder()).orElse(Instant.MAX);
     }
 
     public String path() {
@@ -51,7 +56,7 @@ public final class Verification {
     }
 
     public boolean validAt(Instant now) {
-        return staticProblems.isEmpty() && bounds.stream().allMatch(b -> b.problemAt(path, now) == null);
+        return staticProblems.isEmpty() && !now.isBefore(validFrom) && !now.isAfter(validUntil);
     }
 
     /** The verified contract when it is valid at {@code now}. */
@@ -59,7 +64,6 @@ public final class Verification {
         if (!validAt(now)) {
             return Optional.empty();
         }
-        Instant until = bounds.stream().map(TimeBound::notAfter).min(Comparator.naturalOrder()).orElse(Instant.MAX);
-        return Optional.of(new VerifiedContract(path, contract, until));
+        return Optional.of(new VerifiedContract(path, contract, validUntil));
     }
 }

@@ -95,8 +95,10 @@ public final class CertificateIssuer {
                 }
                 case TLS -> {
                     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-                    b.addExtension(Extension.keyUsage, true,
-                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+                    // keyEncipherment only for RSA: RFC 5480 and RFC 8410 forbid it for EC and Ed25519 keys
+                    int usage = subjectKey.getAlgorithm().equals("RSA")
+                            ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature;
+                    b.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
                     b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                             new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
                 }

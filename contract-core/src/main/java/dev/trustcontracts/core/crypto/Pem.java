@@ -39,7 +39,7 @@ public final class Pem {
             try {
                 out.add(CERTS.getCertificate(h));
             } catch (CertificateException e) {
-                throw new PemException("unreadable certificate: " + e.getMessage(), e);
+                throw new PemException("unreadable certificate: " + plain(e), e);
             }
         }
         if (out.isEmpty()) {
@@ -72,7 +72,7 @@ public final class Pem {
                 return KEYS.getKeyPair(pair).getPrivate();
             }
         } catch (IOException e) {
-            throw new PemException("unreadable private key: " + e.getMessage(), e);
+            throw new PemException("unreadable private key: " + plain(e), e);
         }
         if (o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
             throw new PemException("the private key is encrypted; decrypt it first (openssl pkey -in KEY -out PLAIN)");
@@ -146,7 +146,7 @@ public final class Pem {
     }
 
     /** The parser's reason without Java class names, which mean nothing to an operator. */
-    private static String plain(Throwable e) {
+    static String plain(Throwable e) {
         String m = e.getMessage() == null ? "" : e.getMessage();
         int nl = m.indexOf('\n');
         m = (nl < 0 ? m : m.substring(0, nl))

@@ -2,12 +2,16 @@ package dev.trustcontracts.core.tree;
 
 import java.io.IOException;
 import org.eclipse.jgit.lib.AnyObjectId;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /** A commit's tree read straight from a JGit repository, with blob ids as content ids. */
 public final class GitTree implements TreeSource {
@@ -34,20 +38,55 @@ public final class GitTree implements TreeSource {
             tw.addTree(c.getTree());
             tw.setRecursive(true);
             while (tw.next()) {
-                FileMode mode = tw.getFileMode(0);
-                String path = tw.getPathString();
-                if (mode == FileMode.SYMLINK) {
-                    consumer.accept(new TreeEntry(path, TreeEntry.Kind.SYMLINK, 0, null, () -> new byte[0]));
-                } else if (mode == FileMode.GITLINK) {
-                    consumer.accept(new TreeEntry(path, TreeEntry.Kind.SUBMODULE, 0, null, () -> new byte[0]));
-                } else if ((mode.getBits() & FileMode.TYPE_MASK) == FileMode.TYPE_FILE) {
-                    org.eclipse.jgit.lib.ObjectId id = tw.getObjectId(0);
-                    long size = path.startsWith(RepositoryLayout.CONTRACTS_DIR) ? reader.getObjectSize(id,
-                            org.eclipse.jgit.lib.Constants.OBJ_BLOB) : 0;
-                    consumer.accept(new TreeEntry(path, TreeEntry.Kind.FILE, size, id.name(),
-                            () -> reader.open(id).getCachedBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBlobBytes))));
+                TreeEntry e = entry(reader, tw, 0, maxBlobBytes);
+                if (e != null) {
+                    consumer.accept(e);
                 }
             }
         }
+    }
+
+    /**
+     * The paths whose entries differ from commit {@code from} (null: the empty tree) to commit {@code to}:
+     * a walk that skips identical subtrees and never reads unchanged blobs.
+     */
+    public static TreeDiff diff(Repository repository, AnyObjectId from, AnyObjectId to, long maxBlobBytes) {
+        return consumer -> {
+            try (ObjectReader reader = repository.newObjectReader();
+                 RevWalk rw = new RevWalk(reader);
+                 TreeWalk tw = new TreeWalk(reader)) {
+                if (from == null || ObjectId.zeroId().equals(from)) {
+                    tw.addTree(new EmptyTreeIterator());
+                } else {
+                    tw.addTree(rw.parseCommit(from).getTree());
+                }
+                tw.addTree(rw.parseCommit(to).getTree());
+                tw.setRecursive(true);
+                tw.setFilter(TreeFilter.ANY_DIFF);
+                while (tw.next()) {
+                    consumer.accept(new TreeChange(tw.getPathString(),
+                            tw.getFileMode(1) == FileMode.MISSING ? null : entry(reader, tw, 1, maxBlobBytes)));
+                }
+            }
+        };
+    }
+
+    /** The entry at the walk's position in tree {@code n}, or null for a kind the scanner ignores. */
+    private static TreeEntry entry(ObjectReader reader, TreeWalk tw, int n, long maxBlobBytes) throws IOException {
+        FileMode mode = tw.getFileMode(n);
+        String path = tw.getPathString();
+        if (mode == FileMode.SYMLINK) {
+            return new TreeEntry(path, TreeEntry.Kind.SYMLINK, 0, null, () -> new byte[0]);
+        }
+        if (mode == FileMode.GITLINK) {
+            return new TreeEntry(path, TreeEntry.Kind.SUBMODULE, 0, null, () -> new byte[0]);
+        }
+        if ((mode.getBits() & FileMode.TYPE_MASK) == FileMode.TYPE_FILE) {
+            ObjectId id = tw.getObjectId(n);
+            long size = path.startsWith(RepositoryLayout.CONTRACTS_DIR) ? reader.getObjectSize(id, Constants.OBJ_BLOB) : 0;
+            return new TreeEntry(path, TreeEntry.Kind.FILE, size, id.name(),
+                    () -> reader.open(id).getCachedBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBlobBytes)));
+        }
+        return null;
     }
 }

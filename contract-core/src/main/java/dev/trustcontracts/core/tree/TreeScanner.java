@@ -4,25 +4,19 @@ import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.Rule;
 import dev.trustcontracts.core.contract.Verification;
-import dev.trustcontracts.core.contract.VerifiedContract;
-import dev.trustcontracts.proto.v1.ContractBody;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Turns a tree into its set of valid contracts and the list of problems: layout, limits, every file's
  * own rules, and the rules across files (unique ids and names). Verifications are cached by content id
  * and path, so rescanning a tree where one blob changed re-verifies one file; the time-dependent rules
- * are re-judged on every scan.
+ * are re-judged on every scan. {@link #rescan} goes further and touches only the changed paths.
  */
 public final class TreeScanner {
     private static final int CACHE_SIZE = 200_000;
@@ -47,50 +41,93 @@ public final class TreeScanner {
     }
 
     public ScanResult scan(TreeSource tree, Instant now) throws IOException {
-        List<Problem> problems = new ArrayList<>();
-        Map<String, Verification> verified = new TreeMap<>();
+        return state(tree).judge(now);
+    }
+
+    /** Reads and verifies a whole tree (cached by content id), without judging it at an instant yet. */
+    public ScanState state(TreeSource tree) throws IOException {
+        TreeMap<String, Verification> verified = new TreeMap<>();
+        Map<String, Problem> problems = new HashMap<>();
         int[] contractFiles = {0};
         tree.forEach(e -> {
-            switch (e.kind()) {
-                case SYMLINK -> problems.add(Problem.of(e.path(), Rule.SYMLINK, "symbolic links are not allowed"));
-                case SUBMODULE -> problems.add(Problem.of(e.path(), Rule.SUBMODULE, "submodules are not allowed"));
-                case FILE -> {
-                    if (!RepositoryLayout.isUnderContracts(e.path()) || RepositoryLayout.isAllowedExtra(e.path())) {
-                        return;
-                    }
-                    if (!RepositoryLayout.isContractPath(e.path())) {
-                        problems.add(Problem.of(e.path(), Rule.UNEXPECTED_FILE, "only contracts/<name>.yaml, .yml "
-                                + "or .pb files may be under contracts/ (name: a DNS label)"));
-                        return;
-                    }
-                    if (++contractFiles[0] > limits.maxContractFiles()) {
-                        if (contractFiles[0] == limits.maxContractFiles() + 1) {
-                            problems.add(Problem.of(e.path(), Rule.TOO_MANY_FILES, "more than "
-                                    + limits.maxContractFiles() + " contract files; the rest are not read"));
-                        }
-                        return;
-                    }
-                    if (e.size() > limits.maxFileBytes()) {
-                        problems.add(Problem.of(e.path(), Rule.FILE_TOO_LARGE, e.size() + " bytes (at most "
-                                + limits.maxFileBytes() + ")"));
-                        return;
-                    }
-                    verified.put(e.path(), verify(e));
+            if (entryProblem(e, problems)) {
+                return;
+            }
+            if (++contractFiles[0] > limits.maxContractFiles()) {
+                if (contractFiles[0] == limits.maxContractFiles() + 1) {
+                    problems.put(e.path(), Problem.of(e.path(), Rule.TOO_MANY_FILES, "more than "
+                            + limits.maxContractFiles() + " contract files; the rest are not read"));
                 }
-                default -> throw new AssertionError(e.kind());
+                return;
             }
+            readContract(e, verified, problems);
         });
-        Set<String> duplicated = crossFileProblems(verified, problems);
-        List<VerifiedContract> valid = new ArrayList<>();
-        for (Verification v : verified.values()) {
-            List<Problem> own = v.problemsAt(now);
-            problems.addAll(own);
-            if (own.isEmpty() && !duplicated.contains(v.path())) {
-                v.verifiedAt(now).ifPresent(valid::add);
-            }
+        return new ScanState(verified, problems, contractFiles[0], contractFiles[0] > limits.maxContractFiles());
+    }
+
+    /**
+     * The state of a tree that differs from {@code base}'s tree by {@code diff}: only the changed paths are
+     * read. Falls back to a full {@link #state} of {@code tree} when the count limit is involved (which
+     * files are read then depends on the whole tree's order).
+     */
+    public ScanState rescan(ScanState base, TreeSource tree, TreeDiff diff) throws IOException {
+        if (base.overLimit()) {
+            return state(tree);
         }
-        problems.sort(Comparator.comparing(Problem::file));
-        return new ScanResult(valid, problems);
+        TreeMap<String, Verification> verified = new TreeMap<>(base.contracts());
+        Map<String, Problem> problems = new HashMap<>(base.entryProblems());
+        int[] contractFiles = {base.contractFiles()};
+        diff.forEach(change -> {
+            String path = change.path();
+            Problem old = problems.remove(path);
+            if (verified.remove(path) != null || (old != null && old.rule() == Rule.FILE_TOO_LARGE)) {
+                contractFiles[0]--;
+            }
+            TreeEntry e = change.entry();
+            if (e == null || entryProblem(e, problems)) {
+                return;
+            }
+            contractFiles[0]++;
+            readContract(e, verified, problems);
+        });
+        if (contractFiles[0] > limits.maxContractFiles()) {
+            return state(tree);
+        }
+        return new ScanState(verified, problems, contractFiles[0], false);
+    }
+
+    /**
+     * Records the problem of an entry that is not a contract file to read (links, submodules, files at
+     * places the layout forbids), or ignores it when it is allowed; true when the entry is dealt with.
+     */
+    private static boolean entryProblem(TreeEntry e, Map<String, Problem> problems) {
+        switch (e.kind()) {
+            case SYMLINK -> problems.put(e.path(), Problem.of(e.path(), Rule.SYMLINK, "symbolic links are not allowed"));
+            case SUBMODULE -> problems.put(e.path(), Problem.of(e.path(), Rule.SUBMODULE, "submodules are not allowed"));
+            case FILE -> {
+                if (!RepositoryLayout.isUnderContracts(e.path()) || RepositoryLayout.isAllowedExtra(e.path())) {
+                    return true;
+                }
+                if (!RepositoryLayout.isContractPath(e.path())) {
+                    problems.put(e.path(), Problem.of(e.path(), Rule.UNEXPECTED_FILE, "only contracts/<name>.yaml, "
+                            + ".yml or .pb files may be under contracts/ (name: a DNS label)"));
+                    return true;
+                }
+                return false;
+            }
+            default -> throw new AssertionError(e.kind());
+        }
+        return true;
+    }
+
+    private void readContract(TreeEntry e, Map<String, Verification> verified, Map<String, Problem> problems)
+            throws IOException {
+        if (e.size() > limits.maxFileBytes()) {
+            problems.put(e.path(), Problem.of(e.path(), Rule.FILE_TOO_LARGE, e.size() + " bytes (at most "
+                    + limits.maxFileBytes() + ")"));
+            return;
+        }
+        verified.put(e.path(), verify(e));
     }
 
     private Verification verify(TreeEntry e) throws IOException {
@@ -104,37 +141,5 @@ public final class TreeScanner {
             cache.put(key, v);
         }
         return v;
-    }
-
-    /** Ids and names must be unique across files; every file involved in a clash is invalid. */
-    private static Set<String> crossFileProblems(Map<String, Verification> verified, List<Problem> problems) {
-        Map<String, List<String>> byId = new TreeMap<>();
-        Map<String, List<String>> byName = new TreeMap<>();
-        for (Verification v : verified.values()) {
-            v.contract().ifPresent(c -> {
-                ContractBody b = c.getBody();
-                if (!b.getId().isEmpty()) {
-                    byId.computeIfAbsent(b.getId(), k -> new ArrayList<>()).add(v.path());
-                }
-                if (!b.getName().isEmpty()) {
-                    byName.computeIfAbsent(b.getName(), k -> new ArrayList<>()).add(v.path());
-                }
-            });
-        }
-        Set<String> out = new HashSet<>();
-        byId.forEach((id, paths) -> flag(paths, Rule.DUPLICATE_ID, "id " + id, problems, out));
-        byName.forEach((name, paths) -> flag(paths, Rule.DUPLICATE_NAME, "name " + name, problems, out));
-        return out;
-    }
-
-    private static void flag(List<String> paths, Rule rule, String what, List<Problem> problems, Set<String> out) {
-        if (paths.size() < 2) {
-            return;
-        }
-        for (String p : paths) {
-            List<String> others = paths.stream().filter(o -> !o.equals(p)).toList();
-            problems.add(Problem.of(p, rule, what + " is also used by " + String.join(", ", others)));
-            out.add(p);
-        }
     }
 }

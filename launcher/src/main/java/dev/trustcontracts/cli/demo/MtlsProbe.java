@@ -30,6 +30,13 @@ public final class MtlsProbe {
     private MtlsProbe() {
     }
 
+    /** The JSSE reason without the exception class names it nests ("PKIX path building failed: sun...: x"). */
+    private static String reason(IOException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int cut = m.lastIndexOf("Exception: ");
+        return cut < 0 ? m : m.substring(cut + "Exception: ".length());
+    }
+
     public static Result call(int port, Path clientAgentOut) {
         SSLContext ctx;
         try {
@@ -52,6 +59,10 @@ public final class MtlsProbe {
                 out.flush();
                 InputStream in = s.getInputStream();
                 String reply = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                if (reply.isEmpty()) {
+                    return new Result(false, peer, "", "the server closed the connection without answering: "
+                            + "it did not accept the client certificate");
+                }
                 if (!reply.startsWith("HTTP/1.1 200") && !reply.startsWith("HTTP/1.0 200")) {
                     return new Result(false, peer, "", "the server refused the request: "
                             + reply.lines().findFirst().orElse("(no reply)"));
@@ -62,7 +73,7 @@ public final class MtlsProbe {
         } catch (IOException e) {
             // The server aborts the handshake after the client's Finished in TLS 1.3, so the client often
             // learns of the rejection only at its first read: either way, it is a failed mTLS connection.
-            return new Result(false, null, null, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return new Result(false, null, null, reason(e));
         }
     }
 }

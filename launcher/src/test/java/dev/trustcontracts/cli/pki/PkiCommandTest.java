@@ -90,7 +90,7 @@ class PkiCommandTest {
 
         Run second = run("pki", "init", "--dir", ca.toString(), "--name", "alice");
         assertThat(second.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(second.err).isEqualTo("trustctl init: " + ca.resolve("ca.pem") + " already exists: " + ca
+        assertThat(second.err).isEqualTo("trustctl pki init: " + ca.resolve("ca.pem") + " already exists: " + ca
                 + " holds a CA; refusing to overwrite it (use another --dir)" + System.lineSeparator());
         assertThat(Pem.certificate(Files.readString(ca.resolve("ca.pem")))).isEqualTo(root);
     }
@@ -100,7 +100,7 @@ class PkiCommandTest {
         Run badName = run("pki", "init", "--dir", dir.resolve("x").toString(), "--name", "Not A Zone");
         assertThat(badName.exit).isEqualTo(ExitCodes.USAGE);
         assertThat(badName.err.lines()).singleElement().asString()
-                .startsWith("trustctl init: zone name 'Not A Zone' is not a lowercase DNS name");
+                .startsWith("trustctl pki init: zone name 'Not A Zone' is not a lowercase DNS name");
 
         Run badType = run("pki", "init", "--dir", dir.resolve("x").toString(), "--name", "x", "--key-type", "dsa");
         assertThat(badType.exit).isEqualTo(ExitCodes.USAGE);
@@ -114,7 +114,7 @@ class PkiCommandTest {
         Run r = run("pki", "serve", "--dir", missing.toString(), "--listen", "127.0.0.1:0");
 
         assertThat(r.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(r.err).isEqualTo("trustctl serve: no CA directory at " + missing
+        assertThat(r.err).isEqualTo("trustctl pki serve: no CA directory at " + missing
                 + " (create one with: trustctl pki init --dir " + missing + " --name ZONE)" + System.lineSeparator());
     }
 
@@ -123,7 +123,7 @@ class PkiCommandTest {
         Path ca = init("alice");
         Run r = run("pki", "serve", "--dir", ca.toString(), "--listen", "0.0.0.0:0");
         assertThat(r.exit).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err.lines()).singleElement().asString().startsWith("trustctl serve: refusing to serve 0.0.0.0:0");
+        assertThat(r.err.lines()).singleElement().asString().startsWith("trustctl pki serve: refusing to serve 0.0.0.0:0");
 
         Files.writeString(dir.resolve("short"), "secret\n");
         Run shortToken = run("pki", "serve", "--dir", ca.toString(), "--token-file", dir.resolve("short").toString());
@@ -205,7 +205,7 @@ class PkiCommandTest {
         Run again = run("pki", "issue", "--dir", ca.toString(), "--name", "admin@alice", "--key-out", key.toString(),
                 "--cert-out", dir.resolve("other.pem").toString());
         assertThat(again.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(again.err).isEqualTo("trustctl issue: " + key + " already exists; refusing to overwrite it"
+        assertThat(again.err).isEqualTo("trustctl pki issue: " + key + " already exists; refusing to overwrite it"
                 + System.lineSeparator());
         assertThat(Files.readString(key)).isEqualTo(keyBefore);
         assertThat(dir.resolve("other.pem")).doesNotExist();
@@ -216,7 +216,7 @@ class PkiCommandTest {
         Run noCa = run("pki", "issue", "--dir", dir.resolve("none").toString(), "--name", "admin@alice",
                 "--key-out", dir.resolve("k").toString(), "--cert-out", dir.resolve("c").toString());
         assertThat(noCa.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(noCa.err.lines()).singleElement().asString().startsWith("trustctl issue: no CA directory at");
+        assertThat(noCa.err.lines()).singleElement().asString().startsWith("trustctl pki issue: no CA directory at");
 
         Path ca = init("alice");
         Run badName = run("pki", "issue", "--dir", ca.toString(), "--name", "admin alice",

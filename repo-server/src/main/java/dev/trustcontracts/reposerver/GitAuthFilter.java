@@ -1,0 +1,67 @@
+package dev.trustcontracts.reposerver;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * HTTP Basic in front of the Git endpoints: pushes (the receive-pack service) always need a user; clone and
+ * fetch only in private mode. Credentials that are given are always checked, and a wrong password gets
+ * 401 after the throttle's growing delay.
+ */
+public final class GitAuthFilter implements Filter {
+    /** Request attribute holding the authenticated user name. */
+    public static final String USER = "dev.trustcontracts.reposerver.user";
+    static final String CHALLENGE = "Basic realm=\"trust-contracts\", charset=\"UTF-8\"";
+
+    private final Authenticator authenticator;
+    private final boolean privateRead;
+    private final ServerMetrics metrics;
+
+    public GitAuthFilter(Authenticator authenticator, boolean privateRead, ServerMetrics metrics) {
+        this.authenticator = authenticator;
+        this.privateRead = privateRead;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest req = (HttpServletRequest) request;
+        HttpServletResponse res = (HttpServletResponse) response;
+        boolean needsUser = privateRead || isReceivePack(req);
+        String header = req.getHeader("Authorization");
+        if (header != null) {
+            Authenticator.Result r = authenticator.check(header, req.getRemoteAddr());
+            if (!r.ok()) {
+                metrics.loginFailed();
+                challenge(res, "wrong user name or password");
+                return;
+            }
+            req.setAttribute(USER, r.user().get());
+        } else if (needsUser) {
+            challenge(res, isReceivePack(req) ? "pushing needs a user of this server" : "this server requires a login");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    static boolean isReceivePack(HttpServletRequest req) {
+        String uri = req.getRequestURI();
+        String q = req.getQueryString();
+        return uri.endsWith("/git-receive-pack") || (q != null && q.contains("service=git-receive-pack"));
+    }
+
+    static void challenge(HttpServletResponse res, String message) throws IOException {
+        res.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        res.setHeader("WWW-Authenticate", CHALLENGE);
+        res.setContentType("text/plain; charset=utf-8");
+        res.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

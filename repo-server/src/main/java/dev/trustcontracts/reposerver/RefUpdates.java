@@ -1,0 +1,250 @@
+package dev.trustcontracts.reposerver;
+
+import dev.trustcontracts.core.contract.Problem;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jgit.lib.BatchRefUpdate;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.ReceiveCommand;
+
+/**
+ * The one place where refs move. Pushes and API commits take the same lock, are judged by the same
+ * {@link TreeValidator}, and update refs with compare-and-swap on the value they were judged against; a
+ * new main is published to the {@link ContractIndex} before the lock is released. Two racing updates of
+ * main therefore never both win: the second finds main moved and is refused as non-fast-forward.
+ */
+public final class RefUpdates {
+    private final ContractRepository repository;
+    private final TreeValidator validator;
+    private final ContractIndex index;
+    private final ServerMetrics metrics;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock(true);
+
+    /** The outcome of one ref update: accepted, or refused with a reason and the problems behind it. */
+    public record Outcome(boolean accepted, String reason, List<String> rules, TreeValidator.Verdict verdict) {
+        static Outcome refused(String reason, String rule) {
+            return new Outcome(false, reason, List.of(rule), null);
+        }
+    }
+
+    public RefUpdates(ContractRepository repository, TreeValidator validator, ContractIndex index,
+                      ServerMetrics metrics, Clock clock) {
+        this.repository = repository;
+        this.validator = validator;
+        this.index = index;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Whether a ref may be pushed at all; only branches may. */
+    static boolean isBranch(String refName) {
+        return refName.startsWith(Constants.R_HEADS);
+    }
+
+    /**
+     * Judges and applies the commands of one push, all or nothing. Results are set on the commands;
+     * {@code report} receives the lines to show the pushing client.
+     */
+    public void receive(Collection<ReceiveCommand> commands, String user, Report report) throws IOException {
+        lock.lock();
+        try (RevWalk walk = new RevWalk(repository.git())) {
+            ObjectId main = repository.main();
+            TreeValidator.Scanned base = base(main);
+            Instant now = clock.instant();
+            List<ReceiveCommand> accepted = new ArrayList<>();
+            TreeValidator.Verdict mainVerdict = null;
+            boolean anyRefused = false;
+            for (ReceiveCommand cmd : commands) {
+                Outcome o = judge(cmd, base, now, walk);
+                String target = cmd.getRefName().equals(ContractRepository.MAIN) ? "main" : "proposal";
+                if (o.verdict() != null) {
+                    metrics.validation(target, o.verdict().took());
+                    show(cmd.getRefName(), o.verdict(), report);
+                }
+                if (o.accepted()) {
+                    accepted.add(cmd);
+                    if (cmd.getRefName().equals(ContractRepository.MAIN)) {
+                        mainVerdict = o.verdict();
+                    }
+                } else {
+                    anyRefused = true;
+                    cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, o.reason());
+                    report.line("error: " + shortName(cmd.getRefName()) + ": " + o.reason());
+                    metrics.pushRejected(target, o.rules());
+                }
+            }
+            if (anyRefused) {
+                for (ReceiveCommand cmd : accepted) {
+                    cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON,
+                            "not applied: another ref in this push was rejected (pushes are all or nothing)");
+                }
+                return;
+            }
+            BatchRefUpdate batch = repository.git().getRefDatabase().newBatchUpdate();
+            batch.setAtomic(true);
+            batch.setAllowNonFastForwards(true); // main's fast-forward rule is enforced above; proposals may be rewritten
+            batch.setRefLogIdent(ident(user));
+            batch.setRefLogMessage("push by " + user, false);
+            batch.addCommand(accepted);
+            batch.execute(walk, NullProgressMonitor.INSTANCE);
+            for (ReceiveCommand cmd : accepted) {
+                String target = cmd.getRefName().equals(ContractRepository.MAIN) ? "main" : "proposal";
+                if (cmd.getResult() == ReceiveCommand.Result.OK) {
+                    metrics.pushAccepted(target);
+                } else {
+                    metrics.pushRejected(target, List.of("lock-failure"));
+                }
+            }
+            if (mainVerdict != null && accepted.stream().anyMatch(c -> c.getRefName().equals(ContractRepository.MAIN)
+                    && c.getResult() == ReceiveCommand.Result.OK)) {
+                index.publish(mainVerdict.scanned(), mainVerdict.scan(), mainVerdict.at());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Main's scan state: the index's, unless main moved behind the server's back. */
+    private TreeValidator.Scanned base(ObjectId main) throws IOException {
+        TreeValidator.Scanned indexed = index.scanned();
+        return indexed.commit().equals(main) ? indexed : validator.rescan(indexed, main);
+    }
+
+    private Outcome judge(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk) throws IOException {
+        try {
+            return judgeCommit(cmd, base, now, walk);
+        } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+            return Outcome.refused("a branch must point at a commit", "not-a-commit");
+        }
+    }
+
+    private Outcome judgeCommit(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk)
+            throws IOException {
+        ObjectId main = base.commit();
+        String ref = cmd.getRefName();
+        if (!isBranch(ref)) {
+            return Outcome.refused("only branches (refs/heads/...) may be pushed", "ref-name");
+        }
+        if (ref.equals(ContractRepository.MAIN)) {
+            if (cmd.getType() == ReceiveCommand.Type.DELETE) {
+                return Outcome.refused("main cannot be deleted (delete contract files to revoke them)", "delete-main");
+            }
+            if (!cmd.getOldId().equals(main)) {
+                return Outcome.refused("non-fast-forward: main moved to " + main.abbreviate(10).name()
+                        + " while this push was prepared; fetch, rebase and push again", "non-fast-forward");
+            }
+            if (!isAncestor(walk, main, cmd.getNewId())) {
+                return Outcome.refused("non-fast-forward: main only moves forward (force pushes and rewritten "
+                        + "history are refused)", "non-fast-forward");
+            }
+            TreeValidator.Verdict v = validator.forMain(base, cmd.getNewId(), now);
+            return judged(v, "the resulting main");
+        }
+        if (cmd.getType() == ReceiveCommand.Type.DELETE) {
+            return new Outcome(true, "", List.of(), null);
+        }
+        TreeValidator.Verdict v = validator.forProposal(base, cmd.getNewId(), now);
+        return judged(v, "the proposal");
+    }
+
+    private static Outcome judged(TreeValidator.Verdict v, String what) {
+        if (v.accepted()) {
+            return new Outcome(true, "", List.of(), v);
+        }
+        Set<String> rules = new LinkedHashSet<>();
+        v.blocking().forEach(p -> rules.add(p.rule().code()));
+        int n = v.blocking().size();
+        return new Outcome(false, what + " is not valid: " + n + (n == 1 ? " problem" : " problems")
+                + " (" + String.join(", ", rules) + ")", List.copyOf(rules), v);
+    }
+
+    /** One line per problem; blocking ones bare, the others as warnings or notes. */
+    private static void show(String ref, TreeValidator.Verdict v, Report report) {
+        for (Problem p : v.blocking()) {
+            report.line(p.toString());
+        }
+        for (Problem p : v.warnings()) {
+            report.line(warningPrefix(ref, p) + p);
+        }
+    }
+
+    private static String warningPrefix(String ref, Problem p) {
+        return ref.equals(ContractRepository.MAIN) ? "warning (file not changed by this push; delete it): "
+                : "note (allowed on a proposal, required before merging): ";
+    }
+
+    /**
+     * Moves main from {@code expected} to {@code commit} after validating it exactly as a push; used by the
+     * merge and revocation APIs, which build {@code commit} from {@code expected}.
+     */
+    public Outcome updateMain(ObjectId expected, ObjectId commit, String user, String reflog) throws IOException {
+        lock.lock();
+        try {
+            ObjectId main = repository.main();
+            if (!main.equals(expected)) {
+                return Outcome.refused("main moved to " + main.abbreviate(10).name() + " meanwhile; try again",
+                        "non-fast-forward");
+            }
+            Instant now = clock.instant();
+            TreeValidator.Verdict v = validator.forMain(base(main), commit, now);
+            metrics.validation("main", v.took());
+            Outcome o = judged(v, "the resulting main");
+            if (!o.accepted()) {
+                return o;
+            }
+            RefUpdate ru = repository.git().updateRef(ContractRepository.MAIN);
+            ru.setExpectedOldObjectId(main);
+            ru.setNewObjectId(commit);
+            ru.setRefLogIdent(ident(user));
+            ru.setRefLogMessage(reflog, false);
+            RefUpdate.Result r = ru.update();
+            if (r != RefUpdate.Result.FAST_FORWARD && r != RefUpdate.Result.FORCED) {
+                return Outcome.refused("main could not be updated (" + r + "); try again", "lock-failure");
+            }
+            index.publish(v.scanned(), v.scan(), v.at());
+            return o;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code body} with main held still, for reads that must match the update that follows. */
+    public ReentrantLock lock() {
+        return lock;
+    }
+
+    private static boolean isAncestor(RevWalk walk, ObjectId ancestor, ObjectId tip) throws IOException {
+        walk.reset();
+        RevCommit a = walk.parseCommit(ancestor);
+        RevCommit t = walk.parseCommit(tip);
+        return walk.isMergedInto(a, t);
+    }
+
+    private static PersonIdent ident(String user) {
+        return new PersonIdent(user, user + "@repo-server");
+    }
+
+    static String shortName(String ref) {
+        return ref.startsWith(Constants.R_HEADS) ? ref.substring(Constants.R_HEADS.length()) : ref;
+    }
+
+    /** Where lines for the pushing client go ({@code remote: ...}). */
+    @FunctionalInterface
+    public interface Report {
+        void line(String line);
+    }
+}

@@ -1,0 +1,565 @@
+// Trust Contracts admin UI: one page, hash routes, the JSON API only.
+// Everything from the repository (names, subjects, messages) is put in the page as text nodes, never as HTML.
+'use strict';
+
+(function () {
+  const DAY = 86400000;
+  const EXPIRING_DAYS = 30;
+
+  // The login lives in this page's memory only: a reload forgets it.
+  const session = { user: null, auth: null };
+  let renderToken = 0;
+
+  // ---- DOM helpers -------------------------------------------------------------------------------------
+
+  /** el('td', {class: 'x', title: 't'}, 'text', childNode, ...): attributes are set, children are text or nodes. */
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    if (attrs) {
+      for (const [k, v] of Object.entries(attrs)) {
+        if (v === null || v === undefined || v === false) continue;
+        if (k === 'class') e.className = v;
+        else if (k === 'onclick') e.addEventListener('click', v);
+        else if (k === 'onchange') e.addEventListener('change', v);
+        else if (k === 'onsubmit') e.addEventListener('submit', v);
+        else if (k === 'hidden') e.hidden = true;
+        else e.setAttribute(k, v === true ? '' : String(v));
+      }
+    }
+    append(e, children);
+    return e;
+  }
+
+  function append(parent, children) {
+    for (const c of children) {
+      if (c === null || c === undefined || c === false) continue;
+      if (Array.isArray(c)) append(parent, c);
+      else if (c instanceof Node) parent.appendChild(c);
+      else parent.appendChild(document.createTextNode(String(c)));
+    }
+  }
+
+  const $ = (id) => document.getElementById(id);
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function link(hash, text, attrs) {
+    return el('a', Object.assign({ href: hash }, attrs || {}), text);
+  }
+
+  function contractHref(name) {
+    return '#/contracts/' + encodeURIComponent(name);
+  }
+
+  function zoneHref(hash) {
+    return '#/zones/' + encodeURIComponent(hash);
+  }
+
+  function proposalHref(branch) {
+    return '#/proposals/' + encodeURIComponent(branch);
+  }
+
+  function short(hash) {
+    return hash ? hash.substring(0, 12) : '';
+  }
+
+  /** A fingerprint shown short, whole on hover and in the copy buffer. */
+  function fingerprint(hash) {
+    return el('code', { class: 'fp', title: hash }, short(hash) + '…');
+  }
+
+  function when(iso) {
+    if (!iso) return '';
+    const d = new Date(iso);
+    if (isNaN(d.getTime())) return iso;
+    return d.toISOString().replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+  }
+
+  function daysLeft(iso) {
+    return Math.floor((Date.parse(iso) - Date.now()) / DAY);
+  }
+
+  function daysBadge(iso) {
+    const d = daysLeft(iso);
+    const expiring = d < EXPIRING_DAYS;
+    return el('span', { class: 'badge ' + (expiring ? 'warn' : 'ok'), 'data-days': d },
+      d < 0 ? 'expired' : d === 0 ? 'expires today' : d + (d === 1 ? ' day' : ' days'));
+  }
+
+  let flashedAt = 0;
+
+  function flash(text, kind) {
+    flashedAt = text ? Date.now() : 0;
+    const f = $('flash');
+    clear(f);
+    if (!text) {
+      f.hidden = true;
+      return;
+    }
+    f.className = kind || 'info';
+    append(f, [text]);
+    f.hidden = false;
+  }
+
+  function problemList(items, cls) {
+    return el('ul', { class: cls || 'problems' }, items.map((p) => el('li', null, typeof p === 'string' ? p : p.text)));
+  }
+
+  // ---- API ---------------------------------------------------------------------------------------------
+
+  class ApiError extends Error {
+    constructor(status, message, problems) {
+      super(message);
+      this.status = status;
+      this.problems = problems || [];
+    }
+  }
+
+  async function api(method, path, auth) {
+    const headers = { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
+    const a = auth || session.auth;
+    if (a) headers.Authorization = a;
+    let res;
+    try {
+      res = await fetch(path, { method, headers, credentials: 'omit', cache: 'no-store' });
+    } catch (e) {
+      throw new ApiError(0, 'the server cannot be reached (' + e.message + ')');
+    }
+    let body = null;
+    try {
+      body = await res.json();
+    } catch (e) {
+      body = null;
+    }
+    if (!res.ok) {
+      throw new ApiError(res.status, (body && body.error) || res.status + ' ' + res.statusText,
+        (body && body.problems) || []);
+    }
+    return body;
+  }
+
+  function basic(user, password) {
+    const bytes = new TextEncoder().encode(user + ':' + password);
+    let bin = '';
+    bytes.forEach((b) => { bin += String.fromCharCode(b); });
+    return 'Basic ' + btoa(bin);
+  }
+
+  // ---- session -----------------------------------------------------------------------------------------
+
+  let afterLogin = null;
+
+  function showSession() {
+    $('whoami').textContent = session.user ? 'Logged in as ' + session.user : '';
+    $('login-open').hidden = !!session.user;
+    $('logout').hidden = !session.user;
+  }
+
+  function openLogin(reason, then) {
+    afterLogin = then || null;
+    $('login-error').hidden = true;
+    $('login-panel').hidden = false;
+    if (reason) flash(reason, 'info');
+    $('login-user').focus();
+  }
+
+  async function submitLogin(ev) {
+    ev.preventDefault();
+    const user = $('login-user').value;
+    const auth = basic(user, $('login-password').value);
+    const button = $('login-submit');
+    button.disabled = true;
+    $('login-error').hidden = true;
+    try {
+      const who = await api('GET', '/api/whoami', auth);
+      session.user = who.user;
+      session.auth = auth;
+      $('login-password').value = '';
+      $('login-panel').hidden = true;
+      showSession();
+      flash('Logged in as ' + who.user + '.', 'ok');
+      const then = afterLogin;
+      afterLogin = null;
+      if (then) then();
+      else render();
+    } catch (e) {
+      const msg = e.status === 401
+        ? 'Login failed: wrong user name or password.'
+        : 'Login failed: ' + e.message;
+      const err = $('login-error');
+      err.textContent = msg;
+      err.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function logout() {
+    session.user = null;
+    session.auth = null;
+    showSession();
+    flash('Logged out.', 'info');
+    render();
+  }
+
+  /** Runs action with a login, asking for one first when there is none. */
+  function withLogin(reason, action) {
+    if (session.auth) action();
+    else openLogin(reason, action);
+  }
+
+  // ---- pages -------------------------------------------------------------------------------------------
+
+  function page(title, ...children) {
+    return [el('h1', null, title), ...children];
+  }
+
+  function setFooter(commit) {
+    $('footer-commit').textContent = commit ? 'main at ' + short(commit) : '';
+  }
+
+  async function contractsPage() {
+    const data = await api('GET', '/api/contracts');
+    setFooter(data.commit);
+    if (data.contracts.length === 0) {
+      return page('Contracts', el('p', { class: 'empty' }, 'No contract is in force on main.'));
+    }
+    const expiring = data.contracts.filter((c) => daysLeft(c.validUntil) < EXPIRING_DAYS).length;
+    const rows = data.contracts.map((c) => {
+      const soon = daysLeft(c.validUntil) < EXPIRING_DAYS;
+      const signed = new Map(c.signatures.map((s) => [s.participant, s]));
+      return el('tr', { 'data-contract': c.name, class: soon ? 'expiring' : null },
+        el('td', null, link(contractHref(c.name), c.name, { class: 'name' })),
+        el('td', null, el('ul', { class: 'plain' }, c.participants.map((p) =>
+          el('li', null, link(zoneHref(p.hash), p.name), ' ', fingerprint(p.hash))))),
+        el('td', { class: 'nowrap' }, when(c.notBefore), el('br'), '→ ', when(c.notAfter)),
+        el('td', null, daysBadge(c.validUntil)),
+        el('td', null, el('ul', { class: 'plain' }, c.participants.map((p) => {
+          const s = signed.get(p.name);
+          return el('li', null, el('span', { class: 'who' }, p.name + ': '), s ? s.signer || '(signed)' : '—');
+        }))));
+    });
+    return page('Contracts',
+      el('p', { class: 'summary' }, data.count + (data.count === 1 ? ' contract' : ' contracts') + ' in force on main',
+        expiring ? [', ', el('strong', { class: 'warn-text', id: 'expiring-count' },
+          expiring + ' expiring within ' + EXPIRING_DAYS + ' days')] : null, '.'),
+      el('table', { id: 'contracts-table' },
+        el('thead', null, el('tr', null, ['Contract', 'Participants', 'Window', 'Left', 'Signers'].map((h) => el('th', null, h)))),
+        el('tbody', null, rows)));
+  }
+
+  function certTable(info) {
+    if (!info || info.error) return el('p', { class: 'error' }, (info && info.error) || 'no certificate');
+    return el('dl', { class: 'cert' },
+      el('dt', null, 'Subject'), el('dd', { class: 'subject' }, info.subject),
+      el('dt', null, 'Issuer'), el('dd', null, info.issuer),
+      el('dt', null, 'Valid'), el('dd', null, when(info.notBefore), ' → ', when(info.notAfter)),
+      el('dt', null, 'SHA-256'), el('dd', null, el('code', { class: 'fp-full' }, info.fingerprint)),
+      el('dt', null, 'Key'), el('dd', null, info.keyAlgorithm + (info.ca ? ', CA' : '') + ', serial ' + info.serial));
+  }
+
+  function commitBlock(ev) {
+    if (!ev) return el('p', { class: 'muted' }, 'Not found in the last commits of main.');
+    return el('div', { class: 'commit', id: 'added-in' },
+      el('div', null, el('code', { title: ev.commit }, short(ev.commit)), ' ', el('span', { class: 'subject' }, ev.subject)),
+      el('div', { class: 'muted' }, 'authored by ', ev.author.name, ' <', ev.author.email, '> at ', when(ev.author.at)),
+      ev.mainUpdate ? el('div', { class: 'muted' }, 'reached main by ', el('strong', null, ev.mainUpdate.user),
+        ' at ', when(ev.mainUpdate.at), ' (', ev.mainUpdate.message, ')') : null);
+  }
+
+  async function contractPage(name) {
+    const data = await api('GET', '/api/contracts/' + encodeURIComponent(name));
+    setFooter(data.commit);
+    const c = data.contract;
+    const byParticipant = new Map(c.signatures.map((s) => [s.participant, s]));
+    const revoke = el('section', { class: 'danger-zone', id: 'revoke' },
+      el('h2', null, 'Revoke'),
+      el('p', null, 'Revoking deletes ', el('code', null, c.path), ' on main in a new commit. Every zone drops the ' +
+        'other participants\' roots at its next pull, and agents never trust this contract id again.'));
+    const start = el('button', { type: 'button', class: 'danger', id: 'revoke-button' }, 'Revoke…');
+    revoke.appendChild(start);
+    start.addEventListener('click', () => withLogin('Log in to revoke ' + c.name + '.', () => {
+      start.hidden = true;
+      const input = el('input', { id: 'revoke-confirm-input', autocomplete: 'off', spellcheck: 'false' });
+      const go = el('button', { type: 'button', class: 'danger', id: 'revoke-confirm-button', disabled: true },
+        'Revoke ' + c.name + ' now');
+      const cancel = el('button', { type: 'button', id: 'revoke-cancel' }, 'Cancel');
+      const err = el('div', { class: 'error', id: 'revoke-error', hidden: true });
+      input.addEventListener('input', () => { go.disabled = input.value !== c.name; });
+      cancel.addEventListener('click', () => { box.remove(); start.hidden = false; });
+      go.addEventListener('click', async () => {
+        go.disabled = true;
+        try {
+          const r = await api('DELETE', '/api/contracts/' + encodeURIComponent(c.name));
+          flash('Revoked ' + c.name + ': ' + r.path + ' deleted in commit ' + short(r.commit) + '.', 'ok');
+          location.hash = '#/contracts';
+        } catch (e) {
+          err.textContent = 'Revocation refused: ' + e.message;
+          err.appendChild(problemList(e.problems));
+          err.hidden = false;
+          go.disabled = false;
+        }
+      });
+      const box = el('div', { class: 'confirm', id: 'revoke-confirm' },
+        el('label', null, 'Type the contract name ', el('code', null, c.name), ' to confirm: ', input),
+        el('div', { class: 'actions' }, go, cancel), err);
+      revoke.appendChild(box);
+      input.focus();
+    }));
+
+    return page('Contract ' + c.name,
+      el('dl', { class: 'facts' },
+        el('dt', null, 'File'), el('dd', null, el('code', null, c.path)),
+        el('dt', null, 'Id'), el('dd', null, el('code', null, c.id)),
+        el('dt', null, 'Window'), el('dd', null, when(c.notBefore), ' → ', when(c.notAfter)),
+        el('dt', null, 'Holds until'), el('dd', null, when(c.validUntil), ' ', daysBadge(c.validUntil)),
+        el('dt', null, 'Added in'), el('dd', null, commitBlock(data.addedIn))),
+      el('h2', null, 'Participants'),
+      el('div', { class: 'cards', id: 'participants' }, c.participants.map((p) => {
+        const s = byParticipant.get(p.name);
+        const signer = s && s.chain && s.chain.length ? s.chain[0] : null;
+        return el('article', { class: 'card', 'data-participant': p.name },
+          el('h3', null, link(zoneHref(p.hash), p.name), p.trustDomain ? el('span', { class: 'muted' }, ' ' + p.trustDomain) : null),
+          el('h4', null, 'Root certificate'),
+          certTable(p.certificateInfo),
+          el('h4', null, 'Signature'),
+          s ? el('div', { class: 'signature' },
+            el('p', null, 'Signed at ', when(s.signedAt), ' with ', s.algorithm, ' by'),
+            certTable(signer))
+            : el('p', { class: 'error' }, 'no signature'));
+      })),
+      el('details', null, el('summary', null, 'Contract file (YAML)'), el('pre', { class: 'yaml' }, c.yaml)),
+      el('p', null, link('#/history?contract=' + encodeURIComponent(c.name), 'History of this contract')),
+      revoke);
+  }
+
+  async function zonesPage(hash) {
+    const data = await api('GET', '/api/zones');
+    setFooter(data.commit);
+    if (data.zones.length === 0) {
+      return page('Zones', el('p', { class: 'empty' }, 'No zone takes part in a contract on main.'));
+    }
+    const select = el('select', { id: 'zone-select' },
+      el('option', { value: '' }, 'Pick a zone…'),
+      data.zones.map((z) => el('option', { value: z.hash, selected: z.hash === hash },
+        z.names.join(' / ') + '  (' + short(z.hash) + ')')));
+    select.addEventListener('change', () => { location.hash = select.value ? zoneHref(select.value) : '#/zones'; });
+    const out = [el('label', { class: 'picker' }, 'Zone ', select)];
+    const zone = data.zones.find((z) => z.hash === hash);
+    if (hash && !zone) {
+      out.push(el('p', { class: 'error' }, 'No zone with root ' + hash + ' takes part in a contract on main.'));
+    } else if (zone) {
+      out.push(el('section', { id: 'zone' },
+        el('h2', null, zone.names.join(' / ')),
+        el('p', null, 'Root ', el('code', { class: 'fp-full' }, zone.hash)),
+        el('p', null, zone.trusts.length + (zone.trusts.length === 1 ? ' zone' : ' zones') +
+          ' trusted through ' + zone.contracts.length + (zone.contracts.length === 1 ? ' contract' : ' contracts') + '.'),
+        el('table', { id: 'trusts-table' },
+          el('thead', null, el('tr', null, ['Trusts zone', 'Root fingerprint', 'Trust domain', 'Through'].map((h) => el('th', null, h)))),
+          el('tbody', null, zone.trusts.map((t) => el('tr', { 'data-zone': t.name },
+            el('td', null, link(zoneHref(t.hash), t.name)),
+            el('td', null, fingerprint(t.hash)),
+            el('td', null, t.trustDomain || '—'),
+            el('td', null, t.contracts.map((n, i) => [i ? ', ' : '', link(contractHref(n), n)]))))))));
+    } else {
+      out.push(el('table', { id: 'zones-table' },
+        el('thead', null, el('tr', null, ['Zone', 'Root fingerprint', 'Contracts', 'Trusts'].map((h) => el('th', null, h)))),
+        el('tbody', null, data.zones.map((z) => el('tr', null,
+          el('td', null, link(zoneHref(z.hash), z.names.join(' / '))),
+          el('td', null, fingerprint(z.hash)),
+          el('td', null, String(z.contracts.length)),
+          el('td', null, z.trusts.map((t) => t.name).join(', ')))))));
+    }
+    return page('Zones', ...out);
+  }
+
+  async function proposalsPage() {
+    const data = await api('GET', '/api/proposals');
+    const open = data.proposals.filter((p) => !p.mergedIntoMain);
+    const merged = data.proposals.length - open.length;
+    const body = open.length === 0
+      ? el('p', { class: 'empty' }, 'No open proposal: every branch is on main.')
+      : el('table', { id: 'proposals-table' },
+        el('thead', null, el('tr', null, ['Branch', 'Last commit', 'Author'].map((h) => el('th', null, h)))),
+        el('tbody', null, open.map((p) => el('tr', { 'data-branch': p.branch },
+          el('td', null, link(proposalHref(p.branch), p.branch)),
+          el('td', null, el('code', { title: p.commit }, short(p.commit)), ' ', p.subject),
+          el('td', null, p.author)))));
+    return page('Proposals',
+      el('p', { class: 'summary' }, 'Branches not on main. Push a branch with a contract file; every participant ' +
+        'signs it there; it merges when fully valid.' + (merged ? ' ' + merged + ' merged branches are not shown.' : '')),
+      body);
+  }
+
+  function diffView(text) {
+    const pre = el('pre', { class: 'diff' });
+    for (const line of text.split('\n')) {
+      let cls = null;
+      if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ') || line.startsWith('index ')
+        || line.startsWith('new file') || line.startsWith('deleted file')) cls = 'meta';
+      else if (line.startsWith('@@')) cls = 'hunk';
+      else if (line.startsWith('+')) cls = 'add';
+      else if (line.startsWith('-')) cls = 'del';
+      pre.appendChild(el('span', { class: cls }, line + '\n'));
+    }
+    return pre;
+  }
+
+  async function proposalPage(branch) {
+    const p = await api('GET', '/api/proposals/' + branch.split('/').map(encodeURIComponent).join('/'));
+    setFooter(p.main);
+    const status = p.mergedIntoMain ? el('span', { class: 'badge ok' }, 'merged')
+      : p.mergeable ? el('span', { class: 'badge ok', id: 'proposal-status' }, 'ready to merge')
+        : p.acceptable ? el('span', { class: 'badge warn', id: 'proposal-status' }, 'waiting for signatures')
+          : el('span', { class: 'badge bad', id: 'proposal-status' }, 'invalid');
+    const actions = el('div', { class: 'actions', id: 'merge-box' });
+    if (p.mergeable) {
+      const b = el('button', { type: 'button', class: 'primary', id: 'merge-button' }, 'Merge into main');
+      const err = el('div', { class: 'error', id: 'merge-error', hidden: true });
+      b.addEventListener('click', () => withLogin('Log in to merge ' + p.branch + '.', async () => {
+        b.disabled = true;
+        try {
+          const r = await api('POST', '/api/proposals/' + p.branch.split('/').map(encodeURIComponent).join('/') + '/merge');
+          flash('Merged ' + p.branch + ' into main: commit ' + short(r.commit) +
+            (r.fastForward ? ' (fast-forward).' : ' (merge commit).'), 'ok');
+          location.hash = '#/contracts';
+        } catch (e) {
+          clear(err);
+          append(err, ['Merge refused: ' + e.message, problemList(e.problems)]);
+          err.hidden = false;
+          b.disabled = false;
+        }
+      }));
+      append(actions, [b, session.user ? null : el('span', { class: 'muted' }, ' (asks for a login)'), err]);
+    } else if (!p.mergedIntoMain) {
+      append(actions, [el('p', { class: 'muted' }, 'The merge button appears when every participant has signed and nothing blocks.')]);
+    }
+    return page('Proposal ' + p.branch,
+      el('p', null, status, ' ', el('code', { title: p.commit }, short(p.commit)), ' ', p.subject, ' — ', p.author),
+      actions,
+      p.problems.length ? [el('h2', null, 'Problems'), problemList(p.problems, 'problems bad')] : null,
+      el('h2', null, 'Signatures'),
+      p.contracts.length === 0 ? el('p', { class: 'muted' }, 'This proposal adds or changes no contract file.') : null,
+      el('div', { class: 'cards', id: 'signatures' }, p.contracts.map((c) => el('article', { class: 'card', 'data-file': c.path },
+        el('h3', null, c.name || c.path),
+        c.error ? el('p', { class: 'error' }, c.error) : el('table', { class: 'compact' },
+          el('tbody', null, c.participants.map((x) => el('tr', { 'data-participant': x.name, class: 'sig-' + x.status },
+            el('td', null, x.name),
+            el('td', null, fingerprint(x.hash)),
+            el('td', null, el('span', { class: 'badge ' + (x.status === 'signed' ? 'ok' : x.status === 'missing' ? 'warn' : 'bad') },
+              x.status === 'signed' ? 'signed' : x.status === 'missing' ? 'signature missing' : 'invalid signature')),
+            el('td', { class: 'muted nowrap' }, x.signedAt ? when(x.signedAt) : '', x.problems.length ? problemList(x.problems) : null)))))))),
+      p.notes.length ? [el('h2', null, 'Notes'), problemList(p.notes, 'problems')] : null,
+      el('h2', null, 'Changes against main'),
+      el('p', { class: 'muted' }, 'Since the branch left main at ', el('code', null, short(p.base)),
+        p.filesTruncated ? '; only the first files have their diff shown' : '', '.'),
+      el('div', { id: 'diff' }, p.files.map((f) => el('section', { class: 'file', 'data-path': f.path },
+        el('h3', null, el('span', { class: 'badge ' + (f.change === 'delete' ? 'bad' : 'ok') }, f.change), ' ', el('code', null, f.path)),
+        f.diff === null ? el('p', { class: 'muted' }, 'diff not shown') : diffView(f.diff)))));
+  }
+
+  async function historyPage(query) {
+    const contract = query.get('contract');
+    const rows = el('tbody');
+    const more = el('button', { type: 'button', id: 'history-more', hidden: true }, 'Older…');
+    let next = null;
+    async function load() {
+      const q = new URLSearchParams({ limit: '50' });
+      if (contract) q.set('contract', contract);
+      if (next) q.set('start', next);
+      const data = await api('GET', '/api/history?' + q.toString());
+      setFooter(data.commit);
+      for (const ev of data.events) {
+        for (const ch of ev.changes) {
+          rows.appendChild(el('tr', { 'data-change': ch.change, 'data-name': ch.name },
+            el('td', { class: 'nowrap' }, when(ev.mainUpdate ? ev.mainUpdate.at : ev.committedAt)),
+            el('td', null, el('span', { class: 'badge ' + (ch.change === 'revoked' ? 'bad' : ch.change === 'added' ? 'ok' : 'warn') }, ch.change)),
+            el('td', null, link(contractHref(ch.name), ch.name)),
+            el('td', null, ev.mainUpdate ? el('strong', null, ev.mainUpdate.user) : el('span', { class: 'muted' }, 'unknown'),
+              el('div', { class: 'muted' }, 'author ', ev.author.name)),
+            el('td', null, el('code', { title: ev.commit }, short(ev.commit)), ' ', ev.subject)));
+        }
+      }
+      if (rows.childElementCount === 0) {
+        rows.appendChild(el('tr', null, el('td', { colspan: '5', class: 'empty' }, 'No contract has been added or revoked yet.')));
+      }
+      next = data.next;
+      more.hidden = !next;
+    }
+    more.addEventListener('click', async () => {
+      more.disabled = true;
+      try { await load(); } catch (e) { flash(e.message, 'error'); } finally { more.disabled = false; }
+    });
+    await load();
+    return page(contract ? 'History of ' + contract : 'History',
+      el('p', { class: 'summary' }, 'Every commit on main that added, changed or deleted a contract file, newest first. ' +
+        '"Reached main by" is the authenticated user of the push or API call that moved main (from the server\'s reflog); ' +
+        'the author is what the commit says.'),
+      el('table', { id: 'history-table' },
+        el('thead', null, el('tr', null, ['When', 'Change', 'Contract', 'Reached main by', 'Commit'].map((h) => el('th', null, h)))),
+        rows),
+      more);
+  }
+
+  // ---- router ------------------------------------------------------------------------------------------
+
+  function route() {
+    const raw = location.hash.replace(/^#\/?/, '');
+    const qi = raw.indexOf('?');
+    const path = qi >= 0 ? raw.substring(0, qi) : raw;
+    const query = new URLSearchParams(qi >= 0 ? raw.substring(qi + 1) : '');
+    const slash = path.indexOf('/');
+    const section = slash >= 0 ? path.substring(0, slash) : path;
+    let rest = slash >= 0 ? path.substring(slash + 1) : '';
+    try { rest = decodeURIComponent(rest); } catch (e) { /* keep it as typed */ }
+    return { section: section || 'contracts', rest, query };
+  }
+
+  async function render() {
+    const token = ++renderToken;
+    const r = route();
+    const main = $('main');
+    document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('active', a.dataset.nav === r.section));
+    document.body.dataset.view = 'loading';
+    let nodes;
+    try {
+      if (r.section === 'contracts') nodes = r.rest ? await contractPage(r.rest) : await contractsPage();
+      else if (r.section === 'zones') nodes = await zonesPage(r.rest);
+      else if (r.section === 'proposals') nodes = r.rest ? await proposalPage(r.rest) : await proposalsPage();
+      else if (r.section === 'history') nodes = await historyPage(r.query);
+      else nodes = page('Not found', el('p', null, 'There is no page ', el('code', null, location.hash), '.'));
+    } catch (e) {
+      if (token !== renderToken) return;
+      if (e.status === 401) {
+        nodes = page('Login required', el('p', { class: 'error' }, 'This server requires a login to read: ' + e.message));
+        openLogin(null, null);
+      } else {
+        nodes = page(e.status === 404 ? 'Not found' : 'Error', el('p', { class: 'error', id: 'page-error' }, e.message),
+          problemList(e.problems));
+      }
+    }
+    if (token !== renderToken) return;
+    clear(main);
+    append(main, nodes);
+    document.body.dataset.view = r.section + (r.rest ? '-detail' : '');
+  }
+
+  function start() {
+    $('login-open').addEventListener('click', () => openLogin(null, null));
+    $('login-cancel').addEventListener('click', () => { $('login-panel').hidden = true; afterLogin = null; });
+    $('logout').addEventListener('click', logout);
+    $('login-form').addEventListener('submit', submitLogin);
+    $('clone-url').textContent = location.origin + '/git/contracts.git';
+    window.addEventListener('hashchange', () => {
+      // a message about what just happened (a merge that leads to the list) stays for the next page
+      if (Date.now() - flashedAt > 2000) flash(null);
+      render();
+    });
+    showSession();
+    render();
+  }
+
+  document.addEventListener('DOMContentLoaded', start);
+}());

@@ -1,0 +1,123 @@
+package dev.trustcontracts.reposerver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuthTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void passwordHashesAreSaltedAndVerify() {
+        PasswordHasher h = new PasswordHasher(1_000);
+        String a = h.hash("pw".toCharArray());
+        String b = h.hash("pw".toCharArray());
+        assertThat(a).startsWith("pbkdf2-sha256$1000$").isNotEqualTo(b);
+        assertThat(PasswordHasher.verify("pw".toCharArray(), a)).isTrue();
+        assertThat(PasswordHasher.verify("pw2".toCharArray(), a)).isFalse();
+        assertThat(PasswordHasher.verify("pw".toCharArray(), "garbage")).isFalse();
+        assertThat(PasswordHasher.verify("pw".toCharArray(), "pbkdf2-sha256$x$y$z")).isFalse();
+        assertThat(new PasswordHasher().hash("x".toCharArray())).startsWith("pbkdf2-sha256$600000$");
+    }
+
+    @Test
+    void usersFileIsPrivateAndReloadedWhenItChanges() throws Exception {
+        Path file = tmp.resolve("users");
+        UserStore reader = new UserStore(file);
+        assertThat(reader.isEmpty()).isTrue();
+        new UserStore(file).put("alice", "one".toCharArray(), new PasswordHasher(1_000));
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(file)).doesNotContain("one");
+        assertThat(reader.authenticate("alice", "one".toCharArray())).isTrue();
+        assertThat(reader.authenticate("alice", "two".toCharArray())).isFalse();
+        assertThat(reader.authenticate("nobody", "one".toCharArray())).isFalse();
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
+        new UserStore(file).put("alice", "two".toCharArray(), new PasswordHasher(1_000));
+        assertThat(reader.authenticate("alice", "two".toCharArray())).isTrue();
+        assertThat(reader.authenticate("alice", "one".toCharArray())).isFalse();
+    }
+
+    @Test
+    void throttleDelayGrowsPerUserAndRemoteAndIsBounded() {
+        MutableClock clock = new MutableClock();
+        LoginThrottle t = new LoginThrottle(Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofMinutes(15), clock);
+        assertThat(t.failed("u", "1.2.3.4")).isEqualTo(Duration.ofMillis(100));
+        assertThat(t.failed("u", "1.2.3.4")).isEqualTo(Duration.ofMillis(200));
+        assertThat(t.failed("u", "1.2.3.4")).isEqualTo(Duration.ofMillis(400));
+        assertThat(t.failed("u", "5.6.7.8")).as("another remote").isEqualTo(Duration.ofMillis(100));
+        for (int i = 0; i < 40; i++) {
+            t.failed("u", "1.2.3.4");
+        }
+        assertThat(t.failed("u", "1.2.3.4")).isEqualTo(Duration.ofSeconds(2));
+        clock.now = clock.now.plus(Duration.ofMinutes(16));
+        assertThat(t.failed("u", "1.2.3.4")).as("forgotten after a quiet period").isEqualTo(Duration.ofMillis(100));
+        t.succeeded("u", "1.2.3.4");
+        assertThat(t.failed("u", "1.2.3.4")).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void authenticatorChecksBasicCredentials() throws Exception {
+        Path file = tmp.resolve("users");
+        new UserStore(file).put("admin", "s3cret".toCharArray(), new PasswordHasher(1_000));
+        Authenticator a = new Authenticator(new UserStore(file),
+                new LoginThrottle(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1), Clock.systemUTC()));
+        assertThat(a.check(basic("admin:s3cret"), "r").user()).contains("admin");
+        assertThat(a.check(basic("admin:s3cret"), "r").user()).as("remembered").contains("admin");
+        assertThat(a.check(basic("admin:wrong"), "r").ok()).isFalse();
+        assertThat(a.check(basic("ghost:s3cret"), "r").ok()).isFalse();
+        assertThat(a.check("Basic !!!", "r").ok()).isFalse();
+        assertThat(a.check(null, "r").credentialsGiven()).isFalse();
+        assertThat(a.check("Bearer x", "r").credentialsGiven()).isFalse();
+        // a changed password invalidates the remembered login at once
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
+        new UserStore(file).put("admin", "new".toCharArray(), new PasswordHasher(1_000));
+        assertThat(a.check(basic("admin:s3cret"), "r").ok()).isFalse();
+        assertThat(a.check(basic("admin:new"), "r").ok()).isTrue();
+    }
+
+    @Test
+    void listenAddresses() {
+        assertThat(HostPort.parse("127.0.0.1:8080")).isEqualTo(new HostPort("127.0.0.1", 8080));
+        assertThat(HostPort.parse(":9090")).isEqualTo(new HostPort("127.0.0.1", 9090));
+        assertThat(HostPort.parse("[::1]:0")).isEqualTo(new HostPort("::1", 0));
+        assertThat(HostPort.parse("[::1]:0").toString()).isEqualTo("[::1]:0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HostPort.parse("localhost"))
+                .hasMessageContaining("host:port");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HostPort.parse("h:99999"))
+                .hasMessageContaining("out of range");
+    }
+
+    private static String basic(String s) {
+        return "Basic " + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static final class MutableClock extends Clock {
+        Instant now = Instant.parse("2030-01-01T00:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

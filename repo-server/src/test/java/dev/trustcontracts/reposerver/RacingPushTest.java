@@ -1,0 +1,75 @@
+package dev.trustcontracts.reposerver;
+
+import static dev.trustcontracts.reposerver.Fixture.ALICE;
+import static dev.trustcontracts.reposerver.Fixture.BOB;
+import static dev.trustcontracts.reposerver.Fixture.CAROL;
+import static dev.trustcontracts.reposerver.Fixture.change;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustcontracts.core.testing.TestZone;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two pushers race to move main from the same commit: exactly one wins, the repository stays sound. */
+class RacingPushTest {
+    private static final int ROUNDS = 6;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void exactlyOneOfTwoRacingPushesWins() throws Exception {
+        try (Fixture fx = new Fixture(tmp)) {
+            Git a = fx.cloneRepo("a");
+            Git b = fx.cloneRepo("b");
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < ROUNDS; round++) {
+                    ObjectId main = Fixture.fetchMain(a);
+                    assertThat(Fixture.fetchMain(b)).isEqualTo(main);
+                    ObjectId ca = Fixture.commit(a, main.name(), change()
+                            .contract("contracts/a" + round + ".yaml", TestZone.signed("a" + round, ALICE, BOB)));
+                    ObjectId cb = Fixture.commit(b, main.name(), change()
+                            .contract("contracts/b" + round + ".yaml", TestZone.signed("b" + round, BOB, CAROL)));
+                    CyclicBarrier start = new CyclicBarrier(2);
+                    List<Future<Fixture.Pushed>> results = new ArrayList<>();
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return Fixture.pushMain(a, ca);
+                    }));
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return Fixture.pushMain(b, cb);
+                    }));
+                    Fixture.Pushed ra = results.get(0).get(60, TimeUnit.SECONDS);
+                    Fixture.Pushed rb = results.get(1).get(60, TimeUnit.SECONDS);
+                    assertThat(ra.ok() ^ rb.ok()).as("exactly one winner: %s / %s", ra, rb).isTrue();
+                    Fixture.Pushed loser = ra.ok() ? rb : ra;
+                    assertThat(loser.message()).contains("non-fast-forward");
+                    ObjectId winner = ra.ok() ? ca : cb;
+                    assertThat(fx.server.repository().main()).isEqualTo(winner);
+                    assertThat(fx.server.index().current().commit()).isEqualTo(winner.name());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(fx.server.index().current().contracts()).hasSize(ROUNDS);
+            if (CGit.available()) {
+                CGit.Run fsck = CGit.run(fx.server.config().dataDir().resolve(ContractRepository.DIRECTORY),
+                        "fsck", "--strict", "--no-progress");
+                assertThat(fsck.exit()).as(fsck.out()).isZero();
+                assertThat(fsck.out()).doesNotContain("error").doesNotContain("missing");
+            }
+        }
+    }
+}

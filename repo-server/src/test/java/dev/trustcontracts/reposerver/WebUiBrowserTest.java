@@ -1,0 +1,382 @@
+package dev.trustcontracts.reposerver;
+
+import static dev.trustcontracts.reposerver.Fixture.ALICE;
+import static dev.trustcontracts.reposerver.Fixture.BOB;
+import static dev.trustcontracts.reposerver.Fixture.CAROL;
+import static dev.trustcontracts.reposerver.Fixture.change;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.trustcontracts.core.contract.ContractDraft;
+import dev.trustcontracts.core.contract.ContractSigner;
+import dev.trustcontracts.core.crypto.CertificateIssuer;
+import dev.trustcontracts.core.crypto.CertificateProfile;
+import dev.trustcontracts.core.crypto.Fingerprint;
+import dev.trustcontracts.core.crypto.KeyType;
+import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.proto.v1.Contract;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web UI in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) against a
+ * real server: list, detail, zone view, a failed login, a proposal merged and a contract revoked through
+ * the pages. Any error in the browser console fails the test that caused it. Screenshots of the main pages
+ * go to {@code docs/screenshots/}.
+ *
+ * <p>One browser session serves every scenario; each scenario loads the page afresh (the login lives in
+ * the page's memory), so they do not depend on each other except through the repository, in this order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SuppressWarnings({"deprecation", "removal"}) // the browser log is chromedriver's legacy log endpoint
+class WebUiBrowserTest {
+    static final Path CHROMIUM = Path.of(System.getProperty("webui.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("webui.chromedriver", "/usr/bin/chromedriver"));
+    static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** A root whose subject is markup: the pages must show it as text. */
+    static final String EVIL_SUBJECT = "<img src=x onerror=alert(1)> Mallory & Co";
+
+    /** Selenium's note that it has no CDP support for this exact Chromium: the tests use no CDP. */
+    static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+
+    @TempDir
+    static Path tmp;
+    Fixture fx;
+    Git git;
+    ChromeDriverService service;
+    ChromeDriver driver;
+    WebDriverWait wait;
+    String ui;
+    final List<Pattern> expectedConsoleErrors = new ArrayList<>();
+    final List<String> seenExpected = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        String why = "web UI browser tests skipped: they need Debian's chromium and chromium-driver at " + CHROMIUM
+                + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver; ./run-tests installs them)";
+        if (!present) {
+            System.err.println(why);
+        }
+        assumeTrue(present, why);
+        fx = new Fixture(tmp);
+        git = fx.cloneRepo("clone");
+        seed();
+        ui = fx.server.httpUrl() + "/ui/";
+
+        CDP_LOG.setLevel(Level.SEVERE);
+        // Debian's driver and browser, never a download by Selenium Manager
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogOutput(OutputStream.nullOutputStream())
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")),
+                "--window-size=1280,900", "--lang=en-US");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, PATIENCE);
+    }
+
+    @AfterAll
+    void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (service != null) {
+            service.stop();
+        }
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    /** Main holds three contracts, one expiring soon; two proposals wait, one fully signed. */
+    private void seed() throws Exception {
+        TestZone dave = TestZone.create("dave");
+        ObjectId main = Fixture.fetchMain(git);
+        ObjectId c1 = Fixture.commit(git, main.name(), change()
+                .contract("contracts/alice-bob.yaml", TestZone.signed("alice-bob", ALICE, BOB))
+                .contract("contracts/alice-dave.yaml", TestZone.signed("alice-dave", ALICE, dave)));
+        ObjectId c2 = Fixture.commit(git, c1.name(), change()
+                .contract("contracts/bob-carol.yaml", WebApiTest.shortLived("bob-carol", 12, BOB, CAROL))
+                .contract("contracts/alice-mallory.yaml", malloryContract()));
+        assertThat(Fixture.pushMain(git, c2).ok()).isTrue();
+
+        ObjectId ready = Fixture.commit(git, c2.name(), change()
+                .contract("contracts/carol-dave.yaml", TestZone.signed("carol-dave", CAROL, dave)));
+        assertThat(Fixture.push(git, Fixture.credentials(), false, ready, "proposals/carol-dave").ok()).isTrue();
+        TestZone erin = TestZone.create("erin");
+        ObjectId waiting = Fixture.commit(git, c2.name(), change()
+                .contract("contracts/bob-erin.yaml", BOB.sign(TestZone.draft("bob-erin", BOB, erin))));
+        assertThat(Fixture.push(git, Fixture.credentials(), false, waiting, "proposals/bob-erin").ok()).isTrue();
+    }
+
+    private static Contract malloryContract() throws Exception {
+        KeyPair rootKeys = KeyType.EC_P256.generate();
+        X500Name subject = new X500Name(new org.bouncycastle.asn1.x500.RDN[] {
+                new org.bouncycastle.asn1.x500.RDN(org.bouncycastle.asn1.x500.style.BCStyle.CN,
+                        new org.bouncycastle.asn1.DERUTF8String(EVIL_SUBJECT))});
+        X509Certificate root = CertificateIssuer.selfSignedRoot(subject, rootKeys,
+                TestZone.NOW.minus(Duration.ofDays(1)), TestZone.NOW.plus(Duration.ofDays(3650)));
+        KeyPair signerKeys = KeyType.EC_P256.generate();
+        X509Certificate signer = CertificateIssuer.issue(root, rootKeys.getPrivate(), new X500Name("CN=admin@mallory"),
+                signerKeys.getPublic(), CertificateProfile.CONTRACT_SIGNER, TestZone.NOW.minus(Duration.ofDays(1)),
+                TestZone.NOW.plus(Duration.ofDays(730)), List.of());
+        Contract c = ContractDraft.create("alice-mallory", List.of(ALICE.zone(),
+                new ContractDraft.Zone("mallory", root, "")), TestZone.NOW.minus(Duration.ofDays(1)), Duration.ofDays(200));
+        c = ALICE.sign(c);
+        return ContractSigner.sign(c, signerKeys.getPrivate(), List.of(signer, root), TestZone.NOW);
+    }
+
+    // ---- scenarios ---------------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void contractListShowsParticipantsWindowsSignersAndFlagsExpiringOnes() throws IOException {
+        open("#/contracts");
+        WebElement row = waitFor("#contracts-table tr[data-contract='bob-carol']");
+        assertThat(driver.findElements(By.cssSelector("#contracts-table tbody tr"))).hasSize(4);
+        assertThat(row.getAttribute("class")).contains("expiring");
+        assertThat(row.getText()).contains("bob").contains("carol").contains("11 days").contains("CN=admin@bob");
+        assertThat(row.findElement(By.cssSelector("code.fp")).getAttribute("title")).isEqualTo(Fingerprint.of(BOB.root));
+        WebElement ab = driver.findElement(By.cssSelector("#contracts-table tr[data-contract='alice-bob']"));
+        assertThat(ab.getAttribute("class")).doesNotContain("expiring");
+        assertThat(ab.getText()).contains("363 days").contains("CN=admin@alice").contains("CN=admin@bob");
+        assertThat(driver.findElement(By.id("expiring-count")).getText()).isEqualTo("1 expiring within 30 days");
+        screenshot("contracts");
+    }
+
+    @Test
+    @Order(2)
+    void contractDetailShowsCertificatesSignaturesAndTheAddingCommit() throws IOException {
+        open("#/contracts");
+        waitFor("#contracts-table tr[data-contract='alice-bob'] a.name").click();
+        WebElement alice = waitFor("#participants article[data-participant='alice']");
+        assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Contract alice-bob");
+        String text = alice.getText();
+        assertThat(text).contains("O=alice,CN=alice test root").contains(Fingerprint.of(ALICE.root))
+                .contains("CN=admin@alice").contains("Signed at");
+        assertThat(driver.findElement(By.id("added-in")).getText()).contains("test change")
+                .contains("Test Admin").contains("reached main by admin");
+        screenshot("contract");
+
+        // repository text is shown as text, never run as markup
+        open("#/contracts/alice-mallory");
+        WebElement mallory = waitFor("#participants article[data-participant='mallory']");
+        // RFC 2253 form, as the API gives it
+        assertThat(mallory.findElement(By.cssSelector("dd.subject")).getText())
+                .isEqualTo("CN=\\<img src\\=x onerror\\=alert(1)\\> Mallory & Co");
+        assertThat(driver.findElements(By.cssSelector("#main img"))).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void zoneViewListsEveryZoneAPickedZoneTrustsAndThroughWhichContract() throws IOException {
+        open("#/zones");
+        Select pick = new Select(waitFor("#zone-select"));
+        pick.selectByValue(Fingerprint.of(ALICE.root));
+        waitFor("#trusts-table tr[data-zone='bob']");
+        List<WebElement> rows = driver.findElements(By.cssSelector("#trusts-table tbody tr"));
+        assertThat(rows).extracting(r -> r.getAttribute("data-zone")).containsExactlyInAnyOrder("bob", "dave", "mallory");
+        WebElement bob = driver.findElement(By.cssSelector("#trusts-table tr[data-zone='bob']"));
+        assertThat(bob.getText()).contains("alice-bob");
+        assertThat(driver.getCurrentUrl()).endsWith("#/zones/" + Fingerprint.of(ALICE.root));
+        screenshot("zones");
+
+        // following a trusted zone shows that zone's view: bob trusts alice and carol
+        bob.findElement(By.tagName("a")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#zone h2"), "bob"));
+        waitFor("#trusts-table tr[data-zone='carol']");
+        assertThat(driver.findElements(By.cssSelector("#trusts-table tbody tr"))).extracting(r -> r.getAttribute("data-zone"))
+                .containsExactlyInAnyOrder("alice", "carol");
+    }
+
+    @Test
+    @Order(4)
+    void failedLoginSaysSoAndLogsNobodyIn() throws IOException {
+        open("#/contracts");
+        waitFor("#contracts-table");
+        driver.findElement(By.id("login-open")).click();
+        expectConsoleError("/api/whoami - Failed to load resource: the server responded with a status of 401");
+        login(Fixture.USER, "not the password");
+        WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
+        assertThat(error.getText()).isEqualTo("Login failed: wrong user name or password.");
+        assertThat(driver.findElement(By.id("whoami")).getText()).isEmpty();
+        assertThat(driver.findElement(By.id("login-open")).isDisplayed()).isTrue();
+        screenshot("login-failed");
+    }
+
+    @Test
+    @Order(5)
+    void proposalIsMergedThroughTheUi() throws IOException {
+        open("#/proposals");
+        waitFor("#proposals-table tr[data-branch='proposals/bob-erin']");
+        assertThat(driver.findElements(By.cssSelector("#proposals-table tbody tr"))).hasSize(2);
+
+        // the proposal waiting for erin: no merge button, the missing signature by participant
+        driver.findElement(By.cssSelector("#proposals-table tr[data-branch='proposals/bob-erin'] a")).click();
+        waitFor("#signatures tr[data-participant='erin']");
+        assertThat(driver.findElement(By.cssSelector("#signatures tr[data-participant='erin']")).getText())
+                .contains("signature missing");
+        assertThat(driver.findElement(By.cssSelector("#signatures tr[data-participant='bob']")).getText()).contains("signed");
+        assertThat(driver.findElement(By.id("proposal-status")).getText()).isEqualTo("waiting for signatures");
+        assertThat(driver.findElements(By.id("merge-button"))).isEmpty();
+        assertThat(driver.findElement(By.cssSelector("#diff section[data-path='contracts/bob-erin.yaml']")).getText())
+                .contains("+name: bob-erin");
+        screenshot("proposal");
+
+        open("#/proposals");
+        waitFor("#proposals-table tr[data-branch='proposals/carol-dave'] a").click();
+        WebElement merge = waitFor("#merge-button");
+        assertThat(driver.findElement(By.id("proposal-status")).getText()).isEqualTo("ready to merge");
+        merge.click();
+        // not logged in yet: the button asks for a login, then merges
+        login(Fixture.USER, Fixture.PASSWORD);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Merged proposals/carol-dave into main"));
+        waitFor("#contracts-table tr[data-contract='carol-dave']");
+        assertThat(driver.findElement(By.id("whoami")).getText()).isEqualTo("Logged in as admin");
+        assertThat(fx.server.index().current().contract("carol-dave")).isPresent();
+
+        open("#/proposals");
+        waitFor("#proposals-table tr[data-branch='proposals/bob-erin']");
+        assertThat(driver.findElements(By.cssSelector("#proposals-table tr[data-branch='proposals/carol-dave']"))).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void contractIsRevokedThroughTheUiAfterConfirmation() throws IOException {
+        open("#/contracts/alice-dave");
+        waitFor("#revoke-button").click();
+        login(Fixture.USER, Fixture.PASSWORD);
+        WebElement input = waitFor("#revoke-confirm-input");
+        WebElement confirm = driver.findElement(By.id("revoke-confirm-button"));
+        assertThat(confirm.isEnabled()).as("disabled until the name is typed").isFalse();
+        input.sendKeys("alice-dav");
+        assertThat(confirm.isEnabled()).isFalse();
+        input.sendKeys("e");
+        assertThat(confirm.isEnabled()).isTrue();
+        screenshot("revoke");
+        confirm.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Revoked alice-dave"));
+        waitFor("#contracts-table tr[data-contract='alice-bob']");
+        assertThat(driver.findElements(By.cssSelector("#contracts-table tr[data-contract='alice-dave']"))).isEmpty();
+        assertThat(fx.server.index().current().contract("alice-dave")).isEmpty();
+        assertThat(fx.server.repository().git().exactRef("refs/heads/main").getObjectId().name())
+                .isEqualTo(fx.server.index().current().commit());
+    }
+
+    @Test
+    @Order(7)
+    void historyShowsWhoAddedAndRevokedWhat() throws IOException {
+        open("#/history");
+        WebElement revoked = waitFor("#history-table tr[data-change='revoked'][data-name='alice-dave']");
+        assertThat(revoked.getText()).contains("admin").contains("Revoke contract alice-dave");
+        assertThat(driver.findElements(By.cssSelector("#history-table tr[data-change='added']")))
+                .extracting(r -> r.getAttribute("data-name"))
+                .containsExactly("carol-dave", "alice-mallory", "bob-carol", "alice-bob", "alice-dave");
+        // newest first: the revocation tops the list
+        assertThat(driver.findElement(By.cssSelector("#history-table tbody tr")).getAttribute("data-name")).isEqualTo("alice-dave");
+        screenshot("history");
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    /** A fresh load of the UI at a hash route (the previous page's login is gone). */
+    private void open(String hash) {
+        driver.get("about:blank");
+        driver.get(ui + hash);
+    }
+
+    private WebElement waitFor(String css) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    private void login(String user, String password) {
+        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-user")));
+        name.clear();
+        name.sendKeys(user);
+        WebElement pw = driver.findElement(By.id("login-password"));
+        pw.clear();
+        pw.sendKeys(password);
+        driver.findElement(By.id("login-submit")).click();
+    }
+
+    private void expectConsoleError(String fragment) {
+        expectedConsoleErrors.add(Pattern.compile(Pattern.quote(fragment)));
+    }
+
+    /** Fails the scenario on any console error it did not announce, and on an announced one that did not come. */
+    @AfterEach
+    void noConsoleErrors() {
+        if (driver == null) {
+            return;
+        }
+        List<String> unexpected = new ArrayList<>();
+        List<Pattern> missing = new ArrayList<>(expectedConsoleErrors);
+        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+            if (e.getLevel().intValue() < Level.SEVERE.intValue()) {
+                continue;
+            }
+            Pattern match = expectedConsoleErrors.stream().filter(p -> p.matcher(e.getMessage()).find()).findFirst().orElse(null);
+            if (match == null) {
+                unexpected.add(e.getMessage());
+            } else {
+                missing.remove(match);
+            }
+        }
+        expectedConsoleErrors.clear();
+        assertThat(unexpected).as("errors in the browser console").isEmpty();
+        assertThat(missing).as("announced console errors that did not appear").isEmpty();
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path dir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent().resolve("docs/screenshots");
+        if (!Files.isDirectory(dir.getParent())) {
+            return; // not run from the source tree
+        }
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    }
+}
