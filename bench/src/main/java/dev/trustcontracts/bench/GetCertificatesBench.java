@@ -4,8 +4,6 @@ import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
 import dev.trustcontracts.proto.v1.GetCertificatesRequest;
 import dev.trustcontracts.proto.v1.GetCertificatesResponse;
-import dev.trustcontracts.reposerver.RepoServer;
-import dev.trustcontracts.reposerver.RepoServerConfig;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -20,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code GetCertificates} requests per second and latency over loopback: a repo-server (in this JVM) with a
+ * {@code GetCertificates} requests per second and latency over loopback: a repo-server (a child JVM) with a
  * repository of contracts between 40 zones, and N client threads with blocking stubs asking for random
  * zones' peers by hash, each waiting for its answer before the next request (closed loop). Client and
  * server share the machine's cores.
@@ -44,23 +42,32 @@ final class GetCertificatesBench {
         Path dir = Files.createTempDirectory("bench-certs");
         repos.populate(dir, contracts);
         List<String> hashes = repos.zones.stream().map(z -> Fingerprint.of(z.root)).toList();
-        try (RepoServer server = RepoServer.start(RepoServerConfig.ephemeral(dir))) {
-            int answer = server.index().current().certificates(hashes.get(0)).getSerializedSize();
-            System.out.printf("get-certificates: %d contracts, %d zones (answer ~%d bytes), %d s per level after %d s "
-                    + "warm-up, %d gRPC channels, loopback, %d cores shared by client and server%n", contracts, zoneCount,
-                    answer, seconds, Math.min(seconds, 5), channelCount, Runtime.getRuntime().availableProcessors());
-            System.out.printf("%8s %12s %10s %10s %10s%n", "clients", "requests/s", "p50", "p99", "p99.9");
+        try (ServerProcess server = ServerProcess.start(dir, List.of("-Xss512k", "-XX:+UseSerialGC"))) {
+            System.out.printf("get-certificates: %d contracts, %d zones, %d s per level after %d s warm-up, %d gRPC "
+                    + "channels, loopback; 15 s JIT warm-up at the highest level first; the server is a child JVM (./trustctl flags) sharing the %d cores with "
+                    + "the client%n", contracts, zoneCount, seconds, Math.min(seconds, 5), channelCount,
+                    Runtime.getRuntime().availableProcessors());
+            System.out.printf("%8s %12s %10s %10s %10s %22s%n", "clients", "requests/s", "p50", "p99", "p99.9",
+                    "server CPU/request");
             List<ManagedChannel> channels = new ArrayList<>();
             for (int i = 0; i < channelCount; i++) {
-                channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", server.grpcPort(),
+                channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", server.grpcPort,
                         InsecureChannelCredentials.create()).directExecutor().build());
             }
             try {
+                int answer = ContractsServiceGrpc.newBlockingStub(channels.get(0)).getCertificates(
+                        GetCertificatesRequest.newBuilder().setHash(hashes.get(0)).build()).getSerializedSize();
+                System.out.printf("answer size about %d bytes%n", answer);
+                // a fresh server JVM: let the JIT compile the serving path before anything is measured
+                load(channels, hashes, Arrays.stream(clientCounts).max().orElse(16), 15);
                 for (int clients : clientCounts) {
                     load(channels, hashes, clients, Math.min(seconds, 5)); // warm-up
+                    long cpu0 = server.cpuMillis();
                     LatencyHistogram h = load(channels, hashes, clients, seconds);
-                    System.out.printf("%8d %12.0f %7.2f ms %7.2f ms %7.2f ms%n", clients, h.total() / (double) seconds,
-                            h.percentileMs(50), h.percentileMs(99), h.percentileMs(99.9));
+                    long cpu = server.cpuMillis() - cpu0;
+                    System.out.printf("%8d %12.0f %7.2f ms %7.2f ms %7.2f ms %17.1f us%n", clients,
+                            h.total() / (double) seconds, h.percentileMs(50), h.percentileMs(99), h.percentileMs(99.9),
+                            cpu * 1000.0 / h.total());
                 }
             } finally {
                 for (ManagedChannel c : channels) {

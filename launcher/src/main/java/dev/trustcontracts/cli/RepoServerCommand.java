@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code trustctl repo-server}: hosts the contract repository, validates every push, mirrors it over gRPC. */
 @Command(name = "repo-server", mixinStandardHelpOptions = true,
-        description = {"Serve the contract repository over Git smart HTTP (every push validated), the gRPC",
-            "ContractsService, a JSON API, /healthz, /readyz and Prometheus /metrics.",
+        description = {"Serve the contract repository over Git smart HTTP, validating every push;",
+            "mirror the valid contracts of main over gRPC (ContractsService) and JSON;",
+            "/healthz, /readyz and Prometheus /metrics.",
             "The first start creates DATA/contracts.git with an initial commit on main."},
         subcommands = {RepoServerCommand.User.class})
 public final class RepoServerCommand implements Callable<Integer> {

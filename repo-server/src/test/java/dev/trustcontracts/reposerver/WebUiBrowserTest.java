@@ -55,7 +55,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web UI in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) against a
  * real server: list, detail, zone view, a failed login, a proposal merged and a contract revoked through
  * the pages. Any error in the browser console fails the test that caused it. Screenshots of the main pages
- * go to {@code docs/screenshots/}.
+ * go to {@code target/screenshots/}, and to {@code docs/screenshots/} when run with
+ * {@code -DupdateScreenshots=true} (so an ordinary test run leaves the committed pictures alone).
  *
  * <p>One browser session serves every scenario; each scenario loads the page afresh (the login lives in
  * the page's memory), so they do not depend on each other except through the repository, in this order.
@@ -372,7 +373,9 @@ class WebUiBrowserTest {
     }
 
     private void screenshot(String name) throws IOException {
-        Path dir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent().resolve("docs/screenshots");
+        Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+        Path dir = Boolean.getBoolean("updateScreenshots")
+                ? module.getParent().resolve("docs/screenshots") : module.resolve("target/screenshots");
         if (!Files.isDirectory(dir.getParent())) {
             return; // not run from the source tree
         }
