@@ -49,13 +49,10 @@ final class ContractFiles {
     }
 
     static List<X509Certificate> certificates(Path file) {
+        String pem = text(file);
         try {
-            return Pem.certificates(Files.readString(file, StandardCharsets.US_ASCII));
+            return Pem.certificates(pem);
         } catch (PemException e) {
-            throw new UserError(file + ": " + e.getMessage());
-        } catch (NoSuchFileException e) {
-            throw new UserError("no such file: " + file);
-        } catch (IOException e) {
             throw new UserError(file + ": " + e.getMessage());
         }
     }
@@ -69,14 +66,21 @@ final class ContractFiles {
     }
 
     static PrivateKey privateKey(Path file) {
+        String pem = text(file);
         try {
-            return Pem.privateKey(Files.readString(file, StandardCharsets.US_ASCII));
+            return Pem.privateKey(pem);
         } catch (PemException e) {
             throw new UserError(file + ": " + e.getMessage());
+        }
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.ISO_8859_1); // never fails to decode: the PEM parser judges
         } catch (NoSuchFileException e) {
             throw new UserError("no such file: " + file);
         } catch (IOException e) {
-            throw new UserError(file + ": " + e.getMessage());
+            throw new UserError(file + ": " + UserErrors.describe(e));
         }
     }
 }
