@@ -39,7 +39,6 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.TreeFormatter;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -122,14 +121,27 @@ final class AgentBenchSupport {
     static ObjectId commit(Repository repo, Map<String, byte[]> put, Collection<String> delete, String message)
             throws IOException {
         Ref main = repo.exactRef("refs/heads/main");
+        ObjectId commit = commitObject(repo, main == null ? null : main.getObjectId(), put, delete, message);
+        RefUpdate u = repo.updateRef("refs/heads/main");
+        u.setExpectedOldObjectId(main == null ? ObjectId.zeroId() : main.getObjectId());
+        u.setNewObjectId(commit);
+        RefUpdate.Result r = u.update();
+        if (r != RefUpdate.Result.NEW && r != RefUpdate.Result.FAST_FORWARD) {
+            throw new IOException("cannot move main: " + r);
+        }
+        return commit;
+    }
+
+    /** The commit object alone, on top of {@code parent} (null: none); no ref moves. */
+    static ObjectId commitObject(Repository repo, ObjectId parent, Map<String, byte[]> put, Collection<String> delete,
+            String message) throws IOException {
         TreeMap<String, ObjectId> files = new TreeMap<>();
         ObjectId readme;
         try (ObjectInserter ins = repo.newObjectInserter()) {
             readme = ins.insert(Constants.OBJ_BLOB, "Contracts for benchmarks.\n".getBytes(StandardCharsets.UTF_8));
-            if (main != null) {
+            if (parent != null) {
                 try (RevWalk rw = new RevWalk(repo); TreeWalk tw = new TreeWalk(repo)) {
-                    RevCommit parent = rw.parseCommit(main.getObjectId());
-                    tw.addTree(parent.getTree());
+                    tw.addTree(rw.parseCommit(parent).getTree());
                     tw.setRecursive(true);
                     while (tw.next()) {
                         String p = tw.getPathString();
@@ -159,18 +171,11 @@ final class AgentBenchSupport {
             cb.setCommitter(who);
             cb.setMessage(message);
             cb.setTreeId(tree);
-            if (main != null) {
-                cb.setParentId(main.getObjectId());
+            if (parent != null) {
+                cb.setParentId(parent);
             }
             ObjectId commit = ins.insert(cb);
             ins.flush();
-            RefUpdate u = repo.updateRef("refs/heads/main");
-            u.setExpectedOldObjectId(main == null ? ObjectId.zeroId() : main.getObjectId());
-            u.setNewObjectId(commit);
-            RefUpdate.Result r = u.update();
-            if (r != RefUpdate.Result.NEW && r != RefUpdate.Result.FAST_FORWARD) {
-                throw new IOException("cannot move main: " + r);
-            }
             return commit;
         }
     }

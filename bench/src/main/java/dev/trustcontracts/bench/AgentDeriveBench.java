@@ -6,6 +6,7 @@ import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.core.tree.GitTree;
 import dev.trustcontracts.core.tree.ScanLimits;
 import dev.trustcontracts.core.tree.ScanResult;
+import dev.trustcontracts.core.tree.ScanState;
 import dev.trustcontracts.core.tree.TreeScanner;
 import dev.trustcontracts.core.tree.TrustBundle;
 import java.nio.file.Files;
@@ -73,6 +74,26 @@ final class AgentDeriveBench {
                     chainBytes = chain.length();
                 }
             }
+            // a push of one new contract, as the agent applies it: diff from the last commit, read and verify
+            // the one new file, judge the whole tree at now, derive the chain
+            List<TestZone> two = AgentBenchSupport.zones(2);
+            ScanState base = scanner.state(new GitTree(repo, head, ScanLimits.DEFAULT.maxFileBytes()));
+            List<Double> incremental = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                byte[] file = AgentBenchSupport.yaml(TestZone.signed("push" + r, two.get(0), two.get(1)));
+                ObjectId next = AgentBenchSupport.commitObject(repo, head, Map.of("push" + r + ".yaml", file), List.of(),
+                        "one more");
+                long s = System.nanoTime();
+                ScanState st = scanner.rescan(base, new GitTree(repo, next, ScanLimits.DEFAULT.maxFileBytes()),
+                        GitTree.diff(repo, head, next, ScanLimits.DEFAULT.maxFileBytes()));
+                ScanResult judged = st.judge(Instant.now());
+                TrustBundle.derive(own, judged.valid()).chainPem("");
+                incremental.add((System.nanoTime() - s) / 1e6);
+                if (judged.valid().size() != contracts + 1) {
+                    throw new IllegalStateException("the pushed contract is not valid: " + judged.problems());
+                }
+            }
+            double[] inc = AgentBenchSupport.sorted(incremental);
             double[] w = AgentBenchSupport.sorted(warm);
             double[] d = AgentBenchSupport.sorted(derive);
             System.out.printf("  cold scan (parse + verify all %d files):        %.0f ms (%.0f contracts/s)%n",
@@ -81,6 +102,8 @@ final class AgentDeriveBench {
                     AgentBenchSupport.percentile(w, 50), w[0]);
             System.out.printf("  derive chain for one zone (%d peers, %d KiB PEM): median %.2f ms, max %.2f ms%n",
                     peers, chainBytes / 1024, AgentBenchSupport.percentile(d, 50), d[d.length - 1]);
+            System.out.printf("  a push of one contract (diff, verify 1 file, judge all, derive): median %.0f ms, "
+                    + "max %.0f ms%n", AgentBenchSupport.percentile(inc, 50), inc[inc.length - 1]);
         }
     }
 

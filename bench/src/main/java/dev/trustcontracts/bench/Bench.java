@@ -20,7 +20,8 @@ public final class Bench {
             "rss", RssBench::run,
             "agent-cycle", AgentCycleBench::run,
             "agent-derive", AgentDeriveBench::run,
-            "agent-rss", AgentRssBench::run));
+            "agent-rss", AgentRssBench::run,
+            "agent-propagation", AgentPropagationBench::run));
 
     private Bench() {
     }

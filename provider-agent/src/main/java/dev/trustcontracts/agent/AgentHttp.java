@@ -1,8 +1,5 @@
 package dev.trustcontracts.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -12,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +28,6 @@ import java.util.concurrent.Executors;
  * </ul>
  */
 public final class AgentHttp implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -87,21 +85,21 @@ public final class AgentHttp implements AutoCloseable {
         }
     }
 
-    private Reply health(HttpExchange ex) throws IOException {
+    private Reply health(HttpExchange ex) {
         Instant now = clock.instant();
         List<String> problems = status.problems(now, staleAfter);
-        ObjectNode n = JSON.createObjectNode();
+        Map<String, Object> n = new LinkedHashMap<>();
         n.put("status", problems.isEmpty() ? "ok" : "degraded");
-        n.putPOJO("problems", problems);
+        n.put("problems", problems);
         n.put("staleness_seconds", Math.round(status.stalenessSeconds(now)));
-        putInstant(n, "last_success", status.lastSuccess());
-        putInstant(n, "last_attempt", status.lastAttempt());
+        n.put("last_success", text(status.lastSuccess()));
+        n.put("last_attempt", text(status.lastAttempt()));
         n.put("applied_commit", status.appliedCommit());
         n.put("peers", status.peers());
-        putInstant(n, "certificate_not_after", status.certNotAfter());
+        n.put("certificate_not_after", text(status.certNotAfter()));
         n.put("ready", status.isReady());
         n.put("notify_connected", status.isNotifyConnected());
-        return new Reply(problems.isEmpty() ? 200 : 503, "application/json", JSON.writeValueAsString(n) + "\n");
+        return new Reply(problems.isEmpty() ? 200 : 503, "application/json", Json.write(n));
     }
 
     private Reply ready(HttpExchange ex) {
@@ -177,12 +175,8 @@ public final class AgentHttp implements AutoCloseable {
         return t == null ? 0 : t.toEpochMilli() / 1000.0;
     }
 
-    private static void putInstant(ObjectNode n, String field, Instant t) {
-        if (t == null) {
-            n.putNull(field);
-        } else {
-            n.put(field, t.toString());
-        }
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
     }
 
     @Override

@@ -73,9 +73,4 @@ public record AgentState(String remote, String appliedCommit, Instant appliedAt,
     public AgentState withPendingHook(List<String> files) {
         return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, files);
     }
-
-    /** Equal apart from lastSuccess: whether writing would record anything new besides the time. */
-    public boolean sameApartFromLastSuccess(AgentState o) {
-        return withLastSuccess(null).equals(o.withLastSuccess(null));
-    }
 }

@@ -1,12 +1,5 @@
 package dev.trustcontracts.agent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,9 +19,6 @@ import java.util.TreeMap;
  */
 public final class AgentStateStore {
     public static final String FILE_NAME = "agent-state.json";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
     private final Path file;
 
@@ -59,86 +49,86 @@ public final class AgentStateStore {
     }
 
     static AgentState parse(byte[] bytes) throws IOException {
-        JsonNode root = JSON.readTree(bytes);
-        if (root == null || !root.isObject()) {
+        if (!(Json.read(bytes) instanceof Map<?, ?> root)) {
             throw new IOException("not a JSON object");
         }
-        int version = root.path("version").asInt(-1);
-        if (version != AgentState.VERSION) {
-            throw new IOException("unsupported state version " + root.path("version"));
+        Object version = root.get("version");
+        if (!(version instanceof Long ver) || ver != AgentState.VERSION) {
+            throw new IOException("unsupported state version " + version);
         }
         TreeMap<String, AgentState.Revoked> revoked = new TreeMap<>();
-        JsonNode r = root.path("revoked");
-        if (!r.isMissingNode() && !r.isNull()) {
-            if (!r.isObject()) {
+        Object r = root.get("revoked");
+        if (r != null) {
+            if (!(r instanceof Map<?, ?> rm)) {
                 throw new IOException("revoked: expected an object of id -> details");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                JsonNode v = e.getValue();
-                revoked.put(e.getKey(), new AgentState.Revoked(text(v, "name"), instant(v, "not_after"),
+            for (Map.Entry<?, ?> e : rm.entrySet()) {
+                if (!(e.getValue() instanceof Map<?, ?> v)) {
+                    throw new IOException("revoked." + e.getKey() + ": expected an object");
+                }
+                revoked.put(e.getKey().toString(), new AgentState.Revoked(text(v, "name"), instant(v, "not_after"),
                         text(v, "commit")));
             }
         }
         List<String> pending = new ArrayList<>();
-        root.path("pending_hook").forEach(n -> pending.add(n.asText()));
+        if (root.get("pending_hook") instanceof List<?> l) {
+            l.forEach(o -> pending.add(String.valueOf(o)));
+        }
         return new AgentState(text(root, "remote"), text(root, "applied_commit"), instant(root, "applied_at"),
-                instant(root, "last_success"), revoked, digest(root.path("keystore")),
-                digest(root.path("truststore")), pending);
+                instant(root, "last_success"), revoked, digest(root.get("keystore")), digest(root.get("truststore")),
+                pending);
     }
 
     public static byte[] serialize(AgentState s) {
-        ObjectNode root = JSON.createObjectNode();
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", AgentState.VERSION);
         put(root, "remote", s.remote());
         put(root, "applied_commit", s.appliedCommit());
         put(root, "applied_at", s.appliedAt());
         put(root, "last_success", s.lastSuccess());
-        ObjectNode revoked = root.putObject("revoked");
+        Map<String, Object> revoked = new LinkedHashMap<>();
         s.revoked().forEach((id, v) -> {
-            ObjectNode n = revoked.putObject(id);
+            Map<String, Object> n = new LinkedHashMap<>();
             put(n, "name", v.name());
             put(n, "not_after", v.notAfter());
             put(n, "commit", v.commit());
+            revoked.put(id, n);
         });
+        root.put("revoked", revoked);
         putDigest(root, "keystore", s.keystore());
         putDigest(root, "truststore", s.truststore());
-        ArrayNode pending = root.putArray("pending_hook");
-        s.pendingHook().forEach(pending::add);
-        try {
-            return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        root.put("pending_hook", s.pendingHook());
+        return Json.write(root).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void put(ObjectNode n, String field, Object v) {
+    private static void put(Map<String, Object> n, String field, Object v) {
         if (v != null) {
             n.put(field, v.toString());
         }
     }
 
-    private static void putDigest(ObjectNode root, String field, AgentState.StoreDigest d) {
+    private static void putDigest(Map<String, Object> root, String field, AgentState.StoreDigest d) {
         if (d != null) {
-            ObjectNode n = root.putObject(field);
+            Map<String, Object> n = new LinkedHashMap<>();
             n.put("input", d.input());
             n.put("file", d.file());
+            root.put(field, n);
         }
     }
 
-    private static AgentState.StoreDigest digest(JsonNode n) {
-        if (!n.isObject()) {
+    private static AgentState.StoreDigest digest(Object n) {
+        if (!(n instanceof Map<?, ?> m)) {
             return null;
         }
-        return new AgentState.StoreDigest(text(n, "input"), text(n, "file"));
+        return new AgentState.StoreDigest(text(m, "input"), text(m, "file"));
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+    private static String text(Map<?, ?> n, String field) {
+        Object v = n.get(field);
+        return v == null ? null : v.toString();
     }
 
-    private static Instant instant(JsonNode n, String field) throws IOException {
+    private static Instant instant(Map<?, ?> n, String field) throws IOException {
         String t = text(n, field);
         try {
             return t == null ? null : Instant.parse(t);

@@ -17,7 +17,9 @@ public enum FailureKind {
     /** The state file could not be read or written. */
     STATE,
     /** The --on-change command failed or timed out. */
-    HOOK;
+    HOOK,
+    /** Anything else: an unexpected error, logged with its stack trace. */
+    INTERNAL;
 
     /** The label as metrics and logs show it: remote, local_clone, ... */
     public String label() {

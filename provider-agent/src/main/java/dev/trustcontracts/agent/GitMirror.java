@@ -9,8 +9,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.api.errors.InvalidRemoteException;
-import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
@@ -76,12 +74,10 @@ public final class GitMirror implements AutoCloseable {
         }
         try {
             return new Fetched(fetchOnce(), recloned);
-        } catch (TransportException | InvalidRemoteException e) {
-            throw remoteFailure(e);
         } catch (GitAPIException | RuntimeException e) {
             if (recloned || localCloneReadable()) {
-                // the clone reads fine: the failure came from the other side
-                throw new SyncException(FailureKind.REMOTE, "fetch from " + remote + " failed: " + e.getMessage(), e);
+                // the clone reads fine: the failure came from the other side (or the network)
+                throw remoteFailure(e);
             }
             LOG.warn("fetch into the local clone {} failed ({}) and the clone is unreadable; replacing it with a "
                     + "fresh clone", dir, e.toString());
@@ -89,8 +85,7 @@ public final class GitMirror implements AutoCloseable {
             try {
                 return new Fetched(fetchOnce(), true);
             } catch (GitAPIException | RuntimeException e2) {
-                throw e2 instanceof TransportException t ? remoteFailure(t)
-                        : new SyncException(FailureKind.REMOTE, "fetch from " + remote + " failed: " + e2.getMessage(), e2);
+                throw remoteFailure(e2);
             }
         }
     }
@@ -124,7 +119,7 @@ public final class GitMirror implements AutoCloseable {
         return main.getObjectId();
     }
 
-    private SyncException remoteFailure(GitAPIException e) {
+    private SyncException remoteFailure(Exception e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -216,6 +211,7 @@ public final class GitMirror implements AutoCloseable {
         Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
         try {
             check(repo);
+            disableAutoGc(repo);
         } catch (IOException | RuntimeException e) {
             repo.close();
             throw e;
@@ -236,6 +232,21 @@ public final class GitMirror implements AutoCloseable {
                     rw.parseTree(c.getTree());
                 }
             }
+        }
+    }
+
+    /**
+     * JGit would start a gc in a background thread after fetches; the agent packs its clone itself, in the
+     * cycle thread, when the packs pile up ({@link #maybeGc}), so that two never race.
+     */
+    private static void disableAutoGc(Repository repo) throws IOException {
+        org.eclipse.jgit.lib.StoredConfig c = repo.getConfig();
+        if (c.getInt("gc", "auto", -1) != 0 || c.getInt("gc", "autoPackLimit", -1) != 0
+                || c.getBoolean("gc", "autoDetach", true)) {
+            c.setInt("gc", null, "auto", 0);
+            c.setInt("gc", null, "autoPackLimit", 0);
+            c.setBoolean("gc", null, "autoDetach", false);
+            c.save();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.trustcontracts.core.contract.VerifiedContract;
 import dev.trustcontracts.core.tree.GitTree;
 import dev.trustcontracts.core.tree.ScanLimits;
 import dev.trustcontracts.core.tree.ScanResult;
+import dev.trustcontracts.core.tree.ScanState;
 import dev.trustcontracts.core.tree.TreeScanner;
 import java.io.IOException;
 import java.time.Instant;
@@ -15,10 +16,11 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 
 /**
- * Scans commits' trees with a {@link TreeScanner} (which caches each file's verification by blob id) and
- * reuses the last result while it cannot have changed: same commit, and now before the earliest instant
- * a valid contract stops holding. A tree with any time-dependent problem (a contract not yet valid, or
- * expired) is rescanned every time, so that nothing waits on the cache.
+ * Scans commits' trees with a {@link TreeScanner} and reuses what it can: a new commit is read as a diff
+ * from the last one scanned (only the changed files are read and verified; the scanner also caches
+ * verifications by blob id), and the last result is reused while it cannot have changed: same commit, and
+ * now before the earliest instant a valid contract stops holding. A tree with any time-dependent problem
+ * (a contract not yet valid, or expired) is judged again every time, so that nothing waits on the cache.
  */
 final class ScanCache {
     private static final Set<Rule> TIME_RULES = EnumSet.of(Rule.NOT_YET_VALID, Rule.EXPIRED,
@@ -27,6 +29,7 @@ final class ScanCache {
     private final TreeScanner scanner;
     private final ScanLimits limits;
     private ObjectId commit;
+    private ScanState state;
     private ScanResult result;
     private Instant reuseUntil = Instant.MIN;
 
@@ -39,7 +42,10 @@ final class ScanCache {
         if (commit.equals(this.commit) && now.isBefore(reuseUntil)) {
             return result;
         }
-        ScanResult r = scanner.scan(new GitTree(repository, commit, limits.maxFileBytes()), now);
+        if (!commit.equals(this.commit) || state == null) {
+            state = read(repository, commit);
+        }
+        ScanResult r = state.judge(now);
         Instant until = Instant.MAX;
         for (Problem p : r.problems()) {
             if (TIME_RULES.contains(p.rule())) {
@@ -58,8 +64,21 @@ final class ScanCache {
         return r;
     }
 
+    private ScanState read(Repository repository, ObjectId to) throws IOException {
+        GitTree tree = new GitTree(repository, to, limits.maxFileBytes());
+        if (state != null && this.commit != null) {
+            try {
+                return scanner.rescan(state, tree, GitTree.diff(repository, this.commit, to, limits.maxFileBytes()));
+            } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+                // the previous commit is gone (a fresh clone): read the whole tree
+            }
+        }
+        return scanner.state(tree);
+    }
+
     void clear() {
         commit = null;
+        state = null;
         result = null;
         reuseUntil = Instant.MIN;
     }

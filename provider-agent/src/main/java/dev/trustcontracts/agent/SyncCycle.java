@@ -105,10 +105,10 @@ public final class SyncCycle {
             LOG.warn("sync failed [{}]: {}", e.kind().label(), e.getMessage());
             r = new CycleResult(false, state == null ? null : state.appliedCommit(), List.of(), e.kind(), e.getMessage());
         } catch (RuntimeException e) {
-            status.failed(FailureKind.LOCAL_CLONE);
+            status.failed(FailureKind.INTERNAL);
             LOG.error("sync failed unexpectedly", e);
             r = new CycleResult(false, state == null ? null : state.appliedCommit(), List.of(),
-                    FailureKind.LOCAL_CLONE, e.toString());
+                    FailureKind.INTERNAL, e.toString());
         }
         status.cycleFinished(r.ok(), (System.nanoTime() - t0) / 1e9, (threadCpu() - cpu0) / 1e9, r.message());
         return r;
@@ -221,29 +221,37 @@ public final class SyncCycle {
 
         // ---- outputs ----
         AgentState next = state;
+        boolean stateChanged = false;
         if (accepted != null) {
             if (!accepted.name().equals(state.appliedCommit())) {
                 next = next.withApplied(mirror.remote(), accepted.name(), now);
+                stateChanged = true;
             }
             if (!removed.isEmpty()) {
                 next = next.withRevoked(removed);
+                stateChanged = true;
             }
         }
         Planned plan = outputs(zone, bundle);
-        next = next.withStores(plan.keystore() != null ? plan.keystore() : next.keystore(),
-                plan.truststore() != null ? plan.truststore() : next.truststore());
-        boolean synced = syncFailure == null;
-        if (synced) {
-            next = next.withLastSuccess(now);
+        AgentState.StoreDigest ks = plan.keystore() != null ? plan.keystore() : next.keystore();
+        AgentState.StoreDigest ts = plan.truststore() != null ? plan.truststore() : next.truststore();
+        if (!java.util.Objects.equals(ks, next.keystore()) || !java.util.Objects.equals(ts, next.truststore())) {
+            next = next.withStores(ks, ts);
+            stateChanged = true;
         }
         List<String> differing = writer.differing(plan.outputs());
         if (hook != null && !differing.isEmpty()) {
             // recorded with the files, so that a crash before the command ran still runs it at the next start
             next = next.withPendingHook(differing);
+            stateChanged = true;
         }
-        boolean writeState = !differing.isEmpty() || (next != state && !next.sameApartFromLastSuccess(state))
-                || (synced && (state.lastSuccess() == null
-                        || Duration.between(state.lastSuccess(), now).compareTo(STATE_REFRESH) >= 0));
+        boolean synced = syncFailure == null;
+        boolean refresh = synced && (state.lastSuccess() == null
+                || Duration.between(state.lastSuccess(), now).compareTo(STATE_REFRESH) >= 0);
+        boolean writeState = stateChanged || !differing.isEmpty() || refresh;
+        if (writeState && synced) {
+            next = next.withLastSuccess(now);
+        }
         List<Output> all = new ArrayList<>(plan.outputs());
         if (writeState) {
             all.add(new Output(AgentStateStore.FILE_NAME, AgentStateStore.serialize(next), AtomicFiles.PUBLIC));

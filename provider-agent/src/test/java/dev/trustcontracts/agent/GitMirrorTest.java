@@ -26,6 +26,9 @@ class GitMirrorTest {
             GitMirror.Fetched f = m.fetch();
             assertThat(f.head()).isEqualTo(c1);
             assertThat(f.recloned()).isFalse();
+            // JGit's background auto-gc is off: the mirror packs itself in the cycle thread
+            assertThat(m.repository().getConfig().getInt("gc", "auto", -1)).isZero();
+            assertThat(m.repository().getConfig().getInt("gc", "autoPackLimit", -1)).isZero();
             m.pin(c1);
             r.forcePushMain(c1.getParent(0));
             assertThat(m.fetch().head()).isEqualTo(c1.getParent(0));
