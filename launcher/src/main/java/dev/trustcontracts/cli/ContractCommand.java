@@ -202,7 +202,7 @@ final class ContractCommand implements Runnable {
             for (Participant p : b.getParticipantsList()) {
                 String subject;
                 try {
-                    subject = Pem.certificate(p.getCertificate()).getSubjectX500Principal().getName();
+                    subject = readable(Pem.certificate(p.getCertificate()).getSubjectX500Principal());
                 } catch (RuntimeException e) {
                     subject = "(unreadable certificate)";
                 }
@@ -218,9 +218,14 @@ final class ContractCommand implements Runnable {
             return ExitCodes.OK;
         }
 
+        /** RFC 2253 with the serial-number attribute by name: zone roots carry one (pki init). */
+        private static String readable(javax.security.auth.x500.X500Principal p) {
+            return p.getName(javax.security.auth.x500.X500Principal.RFC2253, java.util.Map.of("2.5.4.5", "SERIALNUMBER"));
+        }
+
         private static String signer(Signature s) {
             try {
-                return Pem.certificates(s.getCertificateChain(0)).get(0).getSubjectX500Principal().getName();
+                return readable(Pem.certificates(s.getCertificateChain(0)).get(0).getSubjectX500Principal());
             } catch (RuntimeException e) {
                 return "(unreadable signer certificate)";
             }
