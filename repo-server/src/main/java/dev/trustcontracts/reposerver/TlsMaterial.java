@@ -1,15 +1,10 @@
 package dev.trustcontracts.reposerver;
 
-import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.tls.PemTls;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 
@@ -29,15 +24,8 @@ public final class TlsMaterial {
     }
 
     public static TlsMaterial load(Path certFile, Path keyFile) throws IOException {
-        List<X509Certificate> chain = Pem.certificates(Files.readString(certFile, StandardCharsets.US_ASCII));
-        if (chain.isEmpty()) {
-            throw new IOException(certFile + " holds no certificate");
-        }
-        PrivateKey key = Pem.privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII));
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("server", key, PASSWORD, chain.toArray(new X509Certificate[0]));
+            KeyStore ks = PemTls.keyStore(certFile, keyFile, PASSWORD);
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, PASSWORD);
             return new TlsMaterial(ks, kmf.getKeyManagers());

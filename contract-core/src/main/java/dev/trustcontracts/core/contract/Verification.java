@@ -50,11 +50,6 @@ public final class Verification {
         return out;
     }
 
-    /** The problems that no amount of waiting changes. */
-    public List<Problem> staticProblems() {
-        return staticProblems;
-    }
-
     public boolean validAt(Instant now) {
         return staticProblems.isEmpty() && !now.isBefore(validFrom) && !now.isAfter(validUntil);
     }

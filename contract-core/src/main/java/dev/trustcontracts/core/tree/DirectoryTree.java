@@ -21,10 +21,7 @@ public final class DirectoryTree implements TreeSource {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 if (!dir.equals(root) && dir.getFileName().toString().equals(".git")) {
-                    if (Files.isRegularFile(dir.resolve(".git"))) {
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    return FileVisitResult.SKIP_SUBTREE;
+                    return FileVisitResult.SKIP_SUBTREE; // the checkout's own Git data, not content
                 }
                 if (!dir.equals(root) && Files.exists(dir.resolve(".git"))) {
                     consumer.accept(new TreeEntry(rel(dir), TreeEntry.Kind.SUBMODULE, 0, null, () -> new byte[0]));

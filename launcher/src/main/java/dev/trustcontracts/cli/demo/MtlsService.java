@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.trustcontracts.core.tls.ReloadingKeyManager;
+import dev.trustcontracts.core.tls.ReloadingTrustManager;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.trustcontracts.cli.demo;
+package dev.trustcontracts.core.tls;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -31,7 +31,7 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager {
     private Loaded load() throws IOException, GeneralSecurityException {
         FileTime modified = Files.getLastModifiedTime(chainPem);
         long size = Files.size(chainPem);
-        return new Loaded(modified, size, TrustFiles.trustManager(chainPem));
+        return new Loaded(modified, size, PemTls.trustManager(chainPem));
     }
 
     private X509ExtendedTrustManager delegate() {

@@ -1,4 +1,4 @@
-package dev.trustcontracts.cli.demo;
+package dev.trustcontracts.core.tls;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -30,7 +30,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private Loaded load() throws IOException, GeneralSecurityException {
         FileTime c = Files.getLastModifiedTime(certPem);
         FileTime k = Files.getLastModifiedTime(keyPem);
-        return new Loaded(c, k, TrustFiles.keyManager(certPem, keyPem));
+        return new Loaded(c, k, PemTls.keyManager(certPem, keyPem));
     }
 
     private X509ExtendedKeyManager delegate() {

@@ -1,0 +1,65 @@
+package dev.trustcontracts.core.tls;
+
+import dev.trustcontracts.core.crypto.Pem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * JSSE material from the PEM files a zone's PKI and agent write: an in-memory key store for a
+ * certificate chain and its key, and key and trust managers built from them.
+ */
+public final class PemTls {
+    private PemTls() {
+    }
+
+    /**
+     * An in-memory PKCS#12 store holding {@code certPem} (leaf first, chain after) and {@code keyPem}
+     * under the alias {@code identity}, protected by {@code password}.
+     */
+    public static KeyStore keyStore(Path certPem, Path keyPem, char[] password)
+            throws IOException, GeneralSecurityException {
+        List<X509Certificate> chain = Pem.certificates(read(certPem));
+        PrivateKey key = Pem.privateKey(read(keyPem));
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("identity", key, password, chain.toArray(X509Certificate[]::new));
+        return ks;
+    }
+
+    /** A key manager presenting {@code certPem} with {@code keyPem}. */
+    public static X509ExtendedKeyManager keyManager(Path certPem, Path keyPem)
+            throws IOException, GeneralSecurityException {
+        char[] none = new char[0];
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+        kmf.init(keyStore(certPem, keyPem, none), none);
+        return (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+    }
+
+    /** A trust manager that trusts exactly the roots in {@code chainPem}. */
+    public static X509ExtendedTrustManager trustManager(Path chainPem) throws IOException, GeneralSecurityException {
+        List<X509Certificate> roots = Pem.certificates(read(chainPem));
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        for (int i = 0; i < roots.size(); i++) {
+            ks.setCertificateEntry("root-" + i, roots.get(i));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(ks);
+        return (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.ISO_8859_1); // never fails to decode: the PEM parser judges
+    }
+}
