@@ -1,0 +1,88 @@
+package dev.trustcontracts.conformance;
+
+import dev.trustcontracts.reposerver.CGit;
+import dev.trustcontracts.reposerver.PasswordHasher;
+import dev.trustcontracts.reposerver.RepoServer;
+import dev.trustcontracts.reposerver.RepoServerConfig;
+import dev.trustcontracts.reposerver.UserStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One scenario's world: a real repo-server on 127.0.0.1 (port 0) with one user who has push access (the
+ * attacker, as the issue assumes), the JSON API, C git clones, agents and a hostile Git host. Everything
+ * lives under one temporary directory and is closed with the stage.
+ */
+final class Stage implements AutoCloseable {
+    static final String USER = "pusher";
+    static final String PASSWORD = "push access is not trust";
+
+    final Path dir;
+    final RepoServer server;
+    final Api api;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    private Stage(Path dir, RepoServer server) {
+        this.dir = dir;
+        this.server = server;
+        this.api = new Api(server.httpUrl(), USER, PASSWORD);
+    }
+
+    static Stage open(Path dir) throws IOException {
+        RepoServerConfig config = RepoServerConfig.ephemeral(dir.resolve("server-data"));
+        // a low iteration count keeps the scenarios quick; the stored format is the production one
+        new UserStore(config.usersFile()).put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000));
+        return new Stage(dir, RepoServer.start(config));
+    }
+
+    /** The server's clone URL, anonymous (how agents read it). */
+    String gitUrl() {
+        return server.gitUrl();
+    }
+
+    /** The clone URL with the pusher's credentials, for C git. */
+    String pushUrl() {
+        return server.gitUrl().replaceFirst("^http://", "http://" + USER + ":" + PASSWORD.replace(" ", "%20") + "@");
+    }
+
+    /** A C git working clone of the server with the pusher's credentials. */
+    Clone clone(String name) throws IOException {
+        Path work = dir.resolve(name);
+        CGit.Run r = CGit.run(dir, "clone", "-q", "-b", "main", pushUrl(), work.toString());
+        if (r.exit() != 0) {
+            throw new IOException("git clone failed: " + r.out());
+        }
+        return own(new Clone(work, USER, PASSWORD));
+    }
+
+    /** An agent of {@code zone} reading {@code remote}, writing under this stage. */
+    ZoneAgent agent(dev.trustcontracts.agent.PkiZone zone, String remote, String name) throws IOException {
+        return own(ZoneAgent.start(zone, remote, dir.resolve(name)));
+    }
+
+    /** An agent as {@link #agent} with its own movable clock. */
+    ZoneAgent agent(dev.trustcontracts.agent.PkiZone zone, String remote, String name,
+            dev.trustcontracts.agent.MutableClock clock) throws IOException {
+        return own(ZoneAgent.start(zone, remote, dir.resolve(name), clock));
+    }
+
+    /** A Git host that validates nothing, seeded with the server's main. */
+    HostileHost hostile() throws IOException, InterruptedException {
+        return own(HostileHost.seed(dir.resolve("hostile"), gitUrl()));
+    }
+
+    private <T extends AutoCloseable> T own(T t) {
+        owned.add(t);
+        return t;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            owned.get(i).close();
+        }
+        server.close();
+    }
+}
