@@ -113,6 +113,45 @@ final class Clone implements AutoCloseable {
         return r;
     }
 
+    /** What a push printed, bounded: the exit code, the byte count, the first {@link #KEEP} bytes, the time. */
+    record Counted(int exit, long bytes, String head, java.time.Duration took) {
+        static final int KEEP = 64 * 1024;
+    }
+
+    /**
+     * Pushes like {@link #pushUnchecked} but never holds more than 64 KiB of the server's answer in
+     * memory: a quadratic answer must fail the scenario, not the test JVM.
+     */
+    Counted pushCounting(String... refspecs) throws IOException, InterruptedException {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("git", "-c", "transfer.fsckObjects=false",
+                "push", "origin"));
+        cmd.addAll(java.util.List.of(refspecs));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(work.toFile());
+        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        pb.environment().put("HOME", System.getProperty("java.io.tmpdir"));
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        p.getOutputStream().close();
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        long total = 0;
+        byte[] buf = new byte[8192];
+        try (var in = p.getInputStream()) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                if (head.size() < Counted.KEEP) {
+                    head.write(buf, 0, Math.min(n, Counted.KEEP - head.size()));
+                }
+                total += n;
+            }
+        }
+        if (!p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("git push did not finish");
+        }
+        return new Counted(p.exitValue(), total, head.toString(StandardCharsets.UTF_8),
+                java.time.Duration.ofNanos(System.nanoTime() - t0));
+    }
+
     /** JGit access to this clone's object database, to craft what C git refuses to build. */
     Forge forge() throws IOException {
         return new Forge(work.resolve(".git"), user, password);

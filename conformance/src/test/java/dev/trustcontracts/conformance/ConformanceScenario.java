@@ -86,6 +86,26 @@ abstract class ConformanceScenario {
         }
     }
 
+    /** Nothing untrusted trusted: after a cycle, the stranger's root is in none of these agents' chain.pem. */
+    static void assertNotTrusted(dev.trustcontracts.core.testing.TestZone stranger, ZoneAgent... agents) {
+        for (ZoneAgent a : agents) {
+            a.sync();
+            assertThat(a.chain()).as("%s's chain.pem (%s)", a.zone.name, a.out).isNotEmpty()
+                    .doesNotContain(Cast.hash(stranger));
+        }
+    }
+
+    /** A host that validates nothing, seeded with the server's main, and an agent of alice reading it, synced. */
+    HostileHost hostile;
+    ZoneAgent viaHost;
+
+    void hostileHostWithAliceAgent() throws Exception {
+        hostile = stage.hostile();
+        viaHost = stage.agent(cast.alice, hostile.url(), "alice-via-host");
+        synced(viaHost);
+        assertVictimTrustedBy(viaHost);
+    }
+
     /** A push the server refused, naming what it refused. */
     static void assertRefused(CGit.Run push, String... mentions) {
         assertThat(push.exit()).as("the push should be refused: %s", push.out()).isNotZero();

@@ -73,6 +73,14 @@ final class Stage implements AutoCloseable {
         return own(HostileHost.seed(dir.resolve("hostile"), gitUrl()));
     }
 
+    private boolean serverStopped;
+
+    /** Takes the repo-server down (the repository is unreachable until the stage ends). */
+    void stopServer() {
+        serverStopped = true;
+        server.close();
+    }
+
     private <T extends AutoCloseable> T own(T t) {
         owned.add(t);
         return t;
@@ -83,6 +91,8 @@ final class Stage implements AutoCloseable {
         for (int i = owned.size() - 1; i >= 0; i--) {
             owned.get(i).close();
         }
-        server.close();
+        if (!serverStopped) {
+            server.close();
+        }
     }
 }
