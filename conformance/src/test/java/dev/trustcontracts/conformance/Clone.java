@@ -116,6 +116,11 @@ final class Clone implements AutoCloseable {
     /** What a push printed, bounded: the exit code, the byte count, the first {@link #KEEP} bytes, the time. */
     record Counted(int exit, long bytes, String head, java.time.Duration took) {
         static final int KEEP = 64 * 1024;
+
+        /** The start of the answer, short enough for an assertion message. */
+        String preview() {
+            return head.length() <= 2_000 ? head : head.substring(0, 2_000) + "...";
+        }
     }
 
     /**
