@@ -51,7 +51,11 @@ final class HostileHost implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        daemon.close();
+    public void close() {
+        try {
+            daemon.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

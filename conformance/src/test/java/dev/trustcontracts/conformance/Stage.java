@@ -87,12 +87,22 @@ final class Stage implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
+        RuntimeException failure = null;
         for (int i = owned.size() - 1; i >= 0; i--) {
-            owned.get(i).close();
+            try {
+                owned.get(i).close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                failure = failure != null ? failure : new IllegalStateException("closing the stage", e);
+            }
         }
         if (!serverStopped) {
             server.close();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }
