@@ -140,8 +140,10 @@ class HistoryScenariosTest extends ConformanceScenario {
         assertVictimTrustedBy(fresh);
         assertVictimIntact();
 
+        // a host that takes the two commits whatever the server said
         HostileHost host = stage.hostile();
-        ZoneAgent viaHost = stage.agent(cast.alice, host.url(), "alice-via-host");
+        mallory.pushTo(host.pushPath(), "HEAD:refs/heads/main");
+        ZoneAgent viaHost = stage.agent(cast.bob, host.url(), "bob-via-host");
         synced(viaHost);
         assertVictimTrustedBy(viaHost);
     }

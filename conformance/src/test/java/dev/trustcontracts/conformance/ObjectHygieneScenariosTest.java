@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -80,6 +82,7 @@ class ObjectHygieneScenariosTest extends ConformanceScenario {
         assertThat(viaHost.chain()).isEqualTo(before);
         assertVictimTrustedBy(viaHost);
         assertVictimIntact();
+        assertClonesStillWork();
     }
 
     @Test
@@ -138,6 +141,7 @@ class ObjectHygieneScenariosTest extends ConformanceScenario {
     void refusedPushLeavesNothingReadable() throws Exception {
         Path objects = stage.server.repository().git().getDirectory().toPath().resolve("objects");
         long packsBefore = packs(objects);
+        long looseBefore = looseObjects(objects);
         Clone mallory = stage.clone("mallory");
         String secret = "-----BEGIN PRIVATE KEY-----\nTHIS-IS-A-SECRET-" + System.nanoTime() + "\n-----END PRIVATE KEY-----\n";
         mallory.write("contracts/admin-key.pem", secret).commit("oops");
@@ -169,11 +173,24 @@ class ObjectHygieneScenariosTest extends ConformanceScenario {
         CGit.run(tmp, "init", "-q", probe.toString());
         CGit.Run fetch = CGit.run(probe, "fetch", stage.gitUrl(), commit);
         assertThat(fetch.exit()).as("fetching the refused commit by id: %s", fetch.out()).isNotZero();
-        // and the refused objects are gone from the server's disk, so junk does not accumulate
-        assertThat(stage.server.repository().git().getObjectDatabase().has(ObjectId.fromString(blob)))
-                .as("the refused secret's blob on the server's disk").isFalse();
+        // and the refused objects are gone from the server's disk, so junk does not accumulate (a fresh
+        // repository instance: nothing cached in the server's own)
+        try (Repository onDisk = new FileRepositoryBuilder().setGitDir(objects.getParent().toFile()).setMustExist(true).build()) {
+            assertThat(onDisk.getObjectDatabase().has(ObjectId.fromString(blob)))
+                    .as("the refused secret's blob on the server's disk").isFalse();
+            assertThat(onDisk.getObjectDatabase().has(ObjectId.fromString(commit)))
+                    .as("the refused commit on the server's disk").isFalse();
+        }
         assertThat(packs(objects)).as("packs on the server's disk after refused pushes").isLessThanOrEqualTo(packsBefore);
+        assertThat(looseObjects(objects)).as("loose objects on the server's disk after refused pushes")
+                .isLessThanOrEqualTo(looseBefore);
         assertVictimIntact();
+    }
+
+    private static long looseObjects(Path objects) throws Exception {
+        try (Stream<Path> s = Files.walk(objects, 2)) {
+            return s.filter(p -> p.getParent().getFileName().toString().matches("[0-9a-f]{2}")).count();
+        }
     }
 
     private static long packs(Path objects) throws Exception {
