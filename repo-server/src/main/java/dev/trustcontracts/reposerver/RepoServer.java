@@ -1,6 +1,8 @@
 package dev.trustcontracts.reposerver;
 
 import dev.trustcontracts.core.contract.ContractVerifier;
+import dev.trustcontracts.core.history.HistoryLimits;
+import dev.trustcontracts.core.history.HistoryRules;
 import dev.trustcontracts.core.tree.TreeScanner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +49,10 @@ public final class RepoServer implements AutoCloseable {
             ContractIndex idx = index;
             metrics.gauge("trustcontracts.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
             metrics.gauge("trustcontracts.watch.subscribers", "Open WatchCertificates streams", watchers::size);
-            RefUpdates updates = new RefUpdates(repository, validator, index, metrics, config.clock());
+            MainHistory history = new MainHistory(repository.git(), new HistoryRules(new ContractVerifier(),
+                    config.scanLimits().maxFileBytes(), HistoryLimits.DEFAULT));
+            history.removedAt(repository.main()); // from the root once, bounded; then per update
+            RefUpdates updates = new RefUpdates(repository, validator, index, metrics, config.clock(), history);
             Authenticator auth = new Authenticator(new UserStore(config.usersFile()), LoginThrottle.standard());
             RepoServer[] self = new RepoServer[1];
             http = HttpEndpoint.start(config.http(), tls, new HttpEndpoint.Parts(repository, index, validator,
