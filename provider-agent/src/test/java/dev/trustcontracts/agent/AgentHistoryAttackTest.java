@@ -69,7 +69,7 @@ class AgentHistoryAttackTest {
         }
     }
 
-    private Agent agent(Path outDir) {
+    private Agent agent(Path outDir) throws IOException {
         return new Agent(AgentConfig.builder(daemon.url("remote.git"), alice.target(), outDir)
                 .interval(Duration.ofSeconds(1)).build());
     }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * ids removed from main's history never come back on it. The removed ids are derived from main's history
  * (once from the root at start, bounded, then per update from the diff of histories) and kept in memory per
  * commit of main, so that the index, API, UI and gRPC never show a contract the agents refuse as a replay.
- * Callers hold {@link RefUpdates}' lock.
+ * Thread-safe: pushes and API commits call it under {@link RefUpdates}' lock, the index from its clock.
  */
 final class MainHistory {
     private static final Logger LOG = LoggerFactory.getLogger(MainHistory.class);

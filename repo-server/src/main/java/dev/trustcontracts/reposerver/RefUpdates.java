@@ -118,7 +118,6 @@ public final class RefUpdates {
             if (mainVerdict != null && accepted.stream().anyMatch(c -> c.getRefName().equals(ContractRepository.MAIN)
                     && c.getResult() == ReceiveCommand.Result.OK)) {
                 index.publish(mainVerdict.scanned(), mainVerdict.scan(), mainVerdict.at());
-                history.removedAt(mainVerdict.scanned().commit());
             }
         } finally {
             lock.unlock();
@@ -231,7 +230,6 @@ public final class RefUpdates {
                 return Outcome.refused("main could not be updated (" + r + "); try again", "lock-failure");
             }
             index.publish(v.scanned(), v.scan(), v.at());
-            history.removedAt(commit);
             return o;
         } finally {
             lock.unlock();

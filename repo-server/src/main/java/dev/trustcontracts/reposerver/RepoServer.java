@@ -42,16 +42,15 @@ public final class RepoServer implements AutoCloseable {
             ServerMetrics metrics = new ServerMetrics();
             TreeValidator validator = new TreeValidator(repository.git(),
                     new TreeScanner(new ContractVerifier(), config.scanLimits()), config.scanLimits());
-            index = new ContractIndex(repository, validator, config.clock(), config.recheck());
+            MainHistory history = new MainHistory(repository.git(), new HistoryRules(new ContractVerifier(),
+                    config.scanLimits().maxFileBytes(), HistoryLimits.DEFAULT));
+            index = new ContractIndex(repository, validator, config.clock(), config.recheck(), history);
             WatchHub watchers = new WatchHub();
             index.addListener(watchers::publish);
             index.load();
             ContractIndex idx = index;
             metrics.gauge("trustcontracts.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
             metrics.gauge("trustcontracts.watch.subscribers", "Open WatchCertificates streams", watchers::size);
-            MainHistory history = new MainHistory(repository.git(), new HistoryRules(new ContractVerifier(),
-                    config.scanLimits().maxFileBytes(), HistoryLimits.DEFAULT));
-            history.removedAt(repository.main()); // from the root once, bounded; then per update
             RefUpdates updates = new RefUpdates(repository, validator, index, metrics, config.clock(), history);
             Authenticator auth = new Authenticator(new UserStore(config.usersFile()), LoginThrottle.standard());
             RepoServer[] self = new RepoServer[1];

@@ -213,4 +213,25 @@ class HistoryPushTest {
             assertThat(fx.server.index().current().contract("carol-bob")).isPresent();
         }
     }
+
+    @Test
+    void aReplayAlreadyOnMainIsNotListedByTheIndex() throws Exception {
+        try (Fixture fx = start()) {
+            Contract ab = TestZone.signed("alice-bob", ALICE, BOB);
+            String[] c = addAndRevoke(ab);
+            // behind the server's back (an older server, or a restore): main gets the revoked file again
+            try (Git server = Git.wrap(fx.server.repository().git())) {
+                ObjectId replay = Fixture.commit(server, c[1], Fixture.change().contract("contracts/alice-bob.yaml", ab));
+                org.eclipse.jgit.lib.RefUpdate ru = server.getRepository().updateRef(ContractRepository.MAIN);
+                ru.setNewObjectId(replay);
+                ru.setForceUpdate(true);
+                ru.update();
+                fx.server.index().refresh();
+                assertThat(fx.server.index().current().commit()).isEqualTo(replay.name());
+            }
+            assertThat(fx.server.index().current().contract("alice-bob")).isEmpty();
+            Http.Response list = Http.get(fx.server.httpUrl() + "/api/contracts");
+            assertThat(list.body()).doesNotContain(ab.getBody().getId());
+        }
+    }
 }
