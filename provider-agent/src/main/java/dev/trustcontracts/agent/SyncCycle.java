@@ -3,12 +3,12 @@ package dev.trustcontracts.agent;
 import dev.trustcontracts.agent.OutputWriter.Output;
 import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.contract.Problem;
-import dev.trustcontracts.core.history.HistoryException;
-import dev.trustcontracts.core.history.HistoryLimits;
-import dev.trustcontracts.core.history.HistoryRules;
 import dev.trustcontracts.core.contract.VerifiedContract;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.files.AtomicFiles;
+import dev.trustcontracts.core.history.HistoryException;
+import dev.trustcontracts.core.history.HistoryLimits;
+import dev.trustcontracts.core.history.HistoryRules;
 import dev.trustcontracts.core.tree.PeerRoot;
 import dev.trustcontracts.core.tree.ScanLimits;
 import dev.trustcontracts.core.tree.ScanResult;
@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.jgit.lib.ObjectId;
@@ -152,7 +153,7 @@ public final class SyncCycle {
             }
             History history = new History(mirror.repository(), historyRules);
             ObjectId head = f.head();
-            java.util.Optional<String> refused = applied == null ? java.util.Optional.empty()
+            Optional<String> refused = applied == null ? Optional.empty()
                     : history.firstParentProblem(applied, head);
             try {
                 if (applied == null) {
@@ -169,7 +170,7 @@ public final class SyncCycle {
                     accepted = head;
                 }
             } catch (HistoryException e) {
-                refused = java.util.Optional.of(e.getMessage());
+                refused = Optional.of(e.getMessage());
             }
             if (accepted == null && refused.isPresent()) {
                 String what = "remote main " + head.name() + " refused: " + refused.get() + "; keeping the last "
