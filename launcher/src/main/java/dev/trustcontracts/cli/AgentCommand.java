@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
                 + "bundle and keeps the output files current: ca.pem, cert.pem, key.pem (0600), chain.pem, "
                 + "keystore.p12 (0600), truststore.p12 and agent-state.json. Each file is replaced atomically and only "
                 + "when it changes; --on-change runs after every change.",
-            "Refuses a head that does not descend from the last applied commit (rollback), never trusts a "
+            "Refuses a head whose first-parent chain lacks the last applied commit (rollback), never trusts a "
                 + "removed contract id again (replay), drops expired contracts on its own clock, keeps the last good "
                 + "files when the remote or the PKI is down.",
             "Exit codes with --once: 0 synced, 1 failed, 3 rollback refused."})

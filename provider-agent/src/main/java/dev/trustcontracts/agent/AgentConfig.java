@@ -22,8 +22,8 @@ import java.util.Objects;
  * @param keystorePasswordFile password of the PKCS#12 files, or null to use (and create) OUT/keystore.pass
  * @param workDir              where the local clone lives
  * @param staleAfter           health reports staleness after this long without a successful sync
- * @param acceptHead           a commit the operator accepts even though it does not descend from the
- *                             applied one (after a rollback refusal), or null
+ * @param acceptHead           a commit the operator accepts even though its first-parent chain lacks
+ *                             the applied one (after a rollback refusal), or null
  * @param certLifetime         lifetime to ask the PKI for; zero for the PKI's default
  * @param hookTimeout          the --on-change command is killed after this long
  * @param networkTimeout       timeout of a fetch and of a PKI call

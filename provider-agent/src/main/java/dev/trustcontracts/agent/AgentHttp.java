@@ -127,8 +127,8 @@ public final class AgentHttp implements AutoCloseable {
         help(sb, "trustctl_agent_cycles_total", "Sync cycles by result.", "counter");
         sb.append("trustctl_agent_cycles_total{result=\"ok\"} ").append(status.cyclesOk()).append('\n');
         sb.append("trustctl_agent_cycles_total{result=\"failed\"} ").append(status.cyclesFailed()).append('\n');
-        gauge(sb, "trustctl_agent_rollback_refused", "1 while a fetched head that does not descend from the applied "
-                + "commit is refused.", status.rollbackRefused() == null ? 0 : 1);
+        gauge(sb, "trustctl_agent_rollback_refused", "1 while a fetched head whose first-parent chain lacks the "
+                + "applied commit is refused.", status.rollbackRefused() == null ? 0 : 1);
         gauge(sb, "trustctl_agent_ready", "1 once a bundle and a certificate were written.", status.isReady() ? 1 : 0);
         gauge(sb, "trustctl_agent_certificate_not_after_timestamp_seconds", "Expiry of cert.pem (0: none).",
                 seconds(status.certNotAfter()));

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * What the agent remembers across restarts (the state file in the output directory).
  *
  * @param remote        the remote the applied commit came from (informational)
- * @param appliedCommit the last commit whose tree the outputs reflect; later heads must descend from it
+ * @param appliedCommit the last commit whose tree the outputs reflect; later heads must have it on their first-parent chain
  * @param appliedAt     when that commit was first applied
  * @param lastSuccess   the last fully successful sync (rounded: written at most every few minutes when
  *                      nothing else changes; /metrics has the exact time)

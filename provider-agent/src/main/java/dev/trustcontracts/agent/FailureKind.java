@@ -8,7 +8,7 @@ public enum FailureKind {
     REMOTE,
     /** The local clone was unreadable and was replaced by a fresh clone. */
     LOCAL_CLONE,
-    /** The fetched head does not descend from the last applied commit. */
+    /** The fetched head breaks a history rule: its first-parent chain lacks the last applied commit. */
     ROLLBACK,
     /** The zone PKI could not be reached, refused, or answered something unacceptable. */
     PKI,

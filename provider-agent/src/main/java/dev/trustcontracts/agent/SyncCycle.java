@@ -1,10 +1,14 @@
 package dev.trustcontracts.agent;
 
 import dev.trustcontracts.agent.OutputWriter.Output;
+import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.VerifiedContract;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.files.AtomicFiles;
+import dev.trustcontracts.core.history.HistoryException;
+import dev.trustcontracts.core.history.HistoryLimits;
+import dev.trustcontracts.core.history.HistoryRules;
 import dev.trustcontracts.core.tree.PeerRoot;
 import dev.trustcontracts.core.tree.ScanLimits;
 import dev.trustcontracts.core.tree.ScanResult;
@@ -26,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.jgit.lib.ObjectId;
@@ -59,8 +64,10 @@ public final class SyncCycle {
     private final AgentStatus status;
     private final Clock clock;
     private final char[] password;
-    private final ScanLimits limits = ScanLimits.DEFAULT;
     private final ScanCache scans = new ScanCache(new TreeScanner(), ScanLimits.DEFAULT);
+    /** The history rules, kept across cycles for their cache of file facts by blob id. */
+    private final HistoryRules historyRules = new HistoryRules(new ContractVerifier(), ScanLimits.DEFAULT.maxFileBytes(),
+            HistoryLimits.DEFAULT);
 
     private AgentState state;
     /** The last derivation, reused while its inputs are the same objects. */
@@ -144,23 +151,31 @@ public final class SyncCycle {
             if (f.recloned()) {
                 status.failed(FailureKind.LOCAL_CLONE);
             }
-            History history = new History(mirror.repository(), limits.maxFileBytes());
+            History history = new History(mirror.repository(), historyRules);
             ObjectId head = f.head();
-            if (applied == null) {
-                accepted = head;
-                removed = history.removedIds(null, head);
-            } else if (history.descends(applied, head)) {
-                accepted = head;
-                removed = head.equals(applied) ? Map.of() : history.removedIds(applied, head);
-            } else if (head.name().equals(config.acceptHead())) {
-                LOG.warn("accepting {} although it does not descend from the applied {} (--accept-head)",
-                        head.name(), applied.name());
-                accepted = head;
-                removed = history.removedIds(null, head);
-            } else {
-                String what = "remote main " + head.name() + " does not descend from the applied commit "
-                        + applied.name() + "; keeping the last good outputs. If the history was rewritten on "
-                        + "purpose, restart the agent with --accept-head " + head.name();
+            Optional<String> refused = applied == null ? Optional.empty()
+                    : history.firstParentProblem(applied, head);
+            try {
+                if (applied == null) {
+                    // a fresh agent reads the whole history (bounded), so that it knows every removal
+                    removed = history.removedIds(null, head);
+                    accepted = head;
+                } else if (refused.isEmpty()) {
+                    removed = head.equals(applied) ? Map.of() : history.removedIds(applied, head);
+                    accepted = head;
+                } else if (head.name().equals(config.acceptHead())) {
+                    LOG.warn("accepting {} although its first-parent chain lacks the applied {} (--accept-head)",
+                            head.name(), applied.name());
+                    removed = history.removedIds(null, head);
+                    accepted = head;
+                }
+            } catch (HistoryException e) {
+                refused = Optional.of(e.getMessage());
+            }
+            if (accepted == null && refused.isPresent()) {
+                String what = "remote main " + head.name() + " refused: " + refused.get() + "; keeping the last "
+                        + "good outputs. If the history was rewritten on purpose, restart the agent with "
+                        + "--accept-head " + head.name();
                 status.rollbackRefused(what);
                 syncFailure = new SyncException(FailureKind.ROLLBACK, what);
                 LOG.warn("rollback refused: {}", what);

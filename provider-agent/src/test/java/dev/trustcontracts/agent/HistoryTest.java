@@ -3,6 +3,9 @@ package dev.trustcontracts.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.core.contract.ContractCodec;
+import dev.trustcontracts.core.contract.ContractVerifier;
+import dev.trustcontracts.core.history.HistoryLimits;
+import dev.trustcontracts.core.history.HistoryRules;
 import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.core.tree.ScanLimits;
 import dev.trustcontracts.proto.v1.Contract;
@@ -34,22 +37,24 @@ class HistoryTest {
 
     private static History history(ContractRepo r) {
         Repository repo = r.git().getRepository();
-        return new History(repo, ScanLimits.DEFAULT.maxFileBytes());
+        return new History(repo, new HistoryRules(new ContractVerifier(), ScanLimits.DEFAULT.maxFileBytes(),
+                HistoryLimits.DEFAULT));
     }
 
     @Test
-    void descendsAlongHistoryButNotToARewrittenBranch() throws Exception {
+    void followsTheFirstParentChainButNotToARewrittenBranch() throws Exception {
         try (ContractRepo r = ContractRepo.create(tmp)) {
             RevCommit first = r.put(TestZone.signed("ab", alice, bob));
             RevCommit second = r.put(TestZone.signed("bc", bob, carol));
             History h = history(r);
-            assertThat(h.descends(first, second)).isTrue();
-            assertThat(h.descends(second, second)).isTrue();
-            assertThat(h.descends(second, first)).isFalse();
+            assertThat(h.firstParentProblem(first, second)).isEmpty();
+            assertThat(h.firstParentProblem(second, second)).isEmpty();
+            assertThat(h.firstParentProblem(second, first)).isPresent();
             r.forcePushMain(first);
             RevCommit rewritten = r.put(TestZone.signed("ac", alice, carol));
-            assertThat(h.descends(second, rewritten)).isFalse();
-            assertThat(h.descends(ObjectId.fromString("0123456789012345678901234567890123456789"), rewritten)).isFalse();
+            assertThat(h.firstParentProblem(second, rewritten)).isPresent();
+            assertThat(h.firstParentProblem(ObjectId.fromString("0123456789012345678901234567890123456789"), rewritten))
+                    .isPresent();
         }
     }
 
@@ -88,12 +93,12 @@ class HistoryTest {
     }
 
     @Test
-    void draftsDeletedOnAMergedBranchAreNotRemovalsOfMain() throws Exception {
+    void unsignedDraftsDeletedOnAMergedBranchAreNotRemovalsButValidContractsAre() throws Exception {
         try (ContractRepo r = ContractRepo.create(tmp)) {
             RevCommit base = r.put(TestZone.signed("ab", alice, bob));
             Git git = r.git();
             git.checkout().setCreateBranch(true).setName("proposal").call();
-            Contract draft = TestZone.signed("bc", bob, carol);
+            Contract draft = TestZone.draft("bc", bob, carol); // unsigned: never carried trust
             r.putFile("contracts/bc.yaml", ContractCodec.toYaml(draft).getBytes(StandardCharsets.UTF_8), "draft");
             git.rm().addFilepattern("contracts/bc.yaml").call();
             r.commitOnly("drop the draft");
@@ -107,6 +112,18 @@ class HistoryTest {
                     .setFastForward(org.eclipse.jgit.api.MergeCommand.FastForwardMode.NO_FF).setMessage("merge").call();
             RevCommit merged = r.commitAndPush("after merge");
             assertThat(history(r).removedIds(base, merged)).isEmpty();
+
+            // a valid contract deleted on a branch is removed, merged or not: every commit counts
+            git.checkout().setCreateBranch(true).setName("second").call();
+            Contract valid = TestZone.signed("bd", bob, carol);
+            r.putFile("contracts/bd.yaml", ContractCodec.toYaml(valid).getBytes(StandardCharsets.UTF_8), "valid");
+            git.rm().addFilepattern("contracts/bd.yaml").call();
+            r.commitOnly("drop it");
+            git.checkout().setName("main").call();
+            git.merge().include(git.getRepository().resolve("second")).setCommit(true)
+                    .setFastForward(org.eclipse.jgit.api.MergeCommand.FastForwardMode.NO_FF).setMessage("merge 2").call();
+            RevCommit merged2 = r.commitAndPush("after merge 2");
+            assertThat(history(r).removedIds(merged, merged2)).containsOnlyKeys(valid.getBody().getId());
         }
     }
 }

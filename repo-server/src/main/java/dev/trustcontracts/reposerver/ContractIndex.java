@@ -1,11 +1,15 @@
 package dev.trustcontracts.reposerver;
 
+import dev.trustcontracts.core.contract.VerifiedContract;
+import dev.trustcontracts.core.history.Removal;
 import dev.trustcontracts.core.tree.ScanResult;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -30,6 +34,9 @@ public final class ContractIndex implements AutoCloseable {
     private final TreeValidator validator;
     private final Clock clock;
     private final Duration recheck;
+    private final MainHistory history;
+    /** The replays last hidden, so that each is logged once. */
+    private List<String> hidden = List.of();
     private final List<Consumer<IndexSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "contract-index-clock");
@@ -40,8 +47,10 @@ public final class ContractIndex implements AutoCloseable {
     private volatile TreeValidator.Scanned scanned;
     private ScheduledFuture<?> next;
 
-    public ContractIndex(ContractRepository repository, TreeValidator validator, Clock clock, Duration recheck) {
+    ContractIndex(ContractRepository repository, TreeValidator validator, Clock clock, Duration recheck,
+                  MainHistory history) {
         this.repository = repository;
+        this.history = history;
         this.validator = validator;
         this.clock = clock;
         this.recheck = recheck;
@@ -79,9 +88,9 @@ public final class ContractIndex implements AutoCloseable {
     }
 
     /** Publishes a scan of a commit that the caller has just judged (a validated push or API commit). */
-    public synchronized void publish(TreeValidator.Scanned state, ScanResult scan, Instant at) {
+    public synchronized void publish(TreeValidator.Scanned state, ScanResult scan, Instant at) throws IOException {
         scanned = state;
-        IndexSnapshot snapshot = new IndexSnapshot(state.commit().name(), at, scan.valid());
+        IndexSnapshot snapshot = new IndexSnapshot(state.commit().name(), at, trusted(state.commit(), scan.valid()));
         IndexSnapshot before = current;
         current = snapshot;
         schedule(snapshot);
@@ -105,6 +114,34 @@ public final class ContractIndex implements AutoCloseable {
         TreeValidator.Scanned s = scanned == null ? validator.scan(main) : validator.rescan(scanned, main);
         Instant now = clock.instant();
         publish(s, s.state().judge(now), now);
+    }
+
+    /**
+     * The valid contracts without those whose id was removed from main's history: the agents ignore them as
+     * replays, so the index does too. Pushes can no longer bring one; this covers a main that already held
+     * one (from before the rule, or moved behind the server's back).
+     */
+    private List<VerifiedContract> trusted(ObjectId main, List<VerifiedContract> valid) throws IOException {
+        Map<String, Removal> removed = history.removedAt(main);
+        if (removed.isEmpty()) {
+            return valid;
+        }
+        List<VerifiedContract> out = new ArrayList<>(valid.size());
+        List<String> replays = new ArrayList<>();
+        for (VerifiedContract c : valid) {
+            Removal r = removed.get(c.id());
+            if (r == null) {
+                out.add(c);
+            } else {
+                replays.add(MainHistory.line(c.path(), r));
+            }
+        }
+        if (!replays.isEmpty() && !replays.equals(hidden)) {
+            LOG.warn("main {}: {} valid contract(s) not listed (replays, agents ignore them; delete the files):\n  {}",
+                    main.name(), replays.size(), String.join("\n  ", replays));
+        }
+        hidden = replays;
+        return out;
     }
 
     private void schedule(IndexSnapshot snapshot) {

@@ -62,8 +62,8 @@ public final class ProposalMerger {
                 if (rw.isMergedInto(tipC, mainC)) {
                     throw new ApiException(409, "branch '" + branch + "' is already merged into main");
                 }
-                rw.reset();
-                ff = rw.isMergedInto(mainC, tipC);
+                // a fast-forward only when main is on the tip's first-parent chain; else a merge keeps main first
+                ff = updates.onFirstParentChain(main, tip);
                 if (ff) {
                     result = tip;
                 } else {

@@ -32,6 +32,7 @@ public final class RefUpdates {
     private final ContractIndex index;
     private final ServerMetrics metrics;
     private final Clock clock;
+    private final MainHistory history;
     private final ReentrantLock lock = new ReentrantLock(true);
 
     /** The outcome of one ref update: accepted, or refused with a reason and the problems behind it. */
@@ -42,8 +43,9 @@ public final class RefUpdates {
     }
 
     public RefUpdates(ContractRepository repository, TreeValidator validator, ContractIndex index,
-                      ServerMetrics metrics, Clock clock) {
+                      ServerMetrics metrics, Clock clock, MainHistory history) {
         this.repository = repository;
+        this.history = history;
         this.validator = validator;
         this.index = index;
         this.metrics = metrics;
@@ -74,6 +76,10 @@ public final class RefUpdates {
                 if (o.verdict() != null) {
                     metrics.validation(target, o.verdict().took());
                     show(cmd.getRefName(), o.verdict(), report);
+                }
+                if (o.accepted() && !cmd.getRefName().equals(ContractRepository.MAIN)
+                        && cmd.getType() != ReceiveCommand.Type.DELETE) {
+                    history.proposalNotes(main, cmd.getNewId()).forEach(report::line);
                 }
                 if (o.accepted()) {
                     accepted.add(cmd);
@@ -151,8 +157,12 @@ public final class RefUpdates {
                 return Outcome.refused("non-fast-forward: main only moves forward (force pushes and rewritten "
                         + "history are refused)", "non-fast-forward");
             }
+            java.util.Optional<String> fp = history.firstParentProblem(main, cmd.getNewId());
+            if (fp.isPresent()) {
+                return Outcome.refused(fp.get(), "first-parent");
+            }
             TreeValidator.Verdict v = validator.forMain(base, cmd.getNewId(), now);
-            return judged(v, "the resulting main");
+            return withHistory(judged(v, "the resulting main"), main, cmd.getNewId());
         }
         if (cmd.getType() == ReceiveCommand.Type.DELETE) {
             return new Outcome(true, "", List.of(), null);
@@ -199,10 +209,14 @@ public final class RefUpdates {
                 return Outcome.refused("main moved to " + main.abbreviate(10).name() + " meanwhile; try again",
                         "non-fast-forward");
             }
+            java.util.Optional<String> fp = history.firstParentProblem(main, commit);
+            if (fp.isPresent()) {
+                return Outcome.refused(fp.get(), "first-parent");
+            }
             Instant now = clock.instant();
             TreeValidator.Verdict v = validator.forMain(base(main), commit, now);
             metrics.validation("main", v.took());
-            Outcome o = judged(v, "the resulting main");
+            Outcome o = withHistory(judged(v, "the resulting main"), main, commit);
             if (!o.accepted()) {
                 return o;
             }
@@ -220,6 +234,27 @@ public final class RefUpdates {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The replay rule on a move of main that is valid as a tree (see {@link MainHistory}): no contract id
+     * removed from main's history comes back.
+     */
+    private Outcome withHistory(Outcome tree, ObjectId main, ObjectId next) throws IOException {
+        if (!tree.accepted()) {
+            return tree;
+        }
+        List<String> replays = history.replays(main, next, tree.verdict().scan());
+        if (!replays.isEmpty()) {
+            String more = replays.size() > 1 ? " (and " + (replays.size() - 1) + " more)" : "";
+            return new Outcome(false, replays.get(0) + more, List.of("replay"), tree.verdict());
+        }
+        return tree;
+    }
+
+    /** Whether main may move from {@code old} to {@code next} without a merge commit (first-parent rule). */
+    boolean onFirstParentChain(ObjectId old, ObjectId next) throws IOException {
+        return history.firstParentProblem(old, next).isEmpty();
     }
 
     /** Runs {@code body} with main held still, for reads that must match the update that follows. */

@@ -1,6 +1,8 @@
 package dev.trustcontracts.reposerver;
 
 import dev.trustcontracts.core.contract.ContractVerifier;
+import dev.trustcontracts.core.history.HistoryLimits;
+import dev.trustcontracts.core.history.HistoryRules;
 import dev.trustcontracts.core.tree.TreeScanner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,14 +42,16 @@ public final class RepoServer implements AutoCloseable {
             ServerMetrics metrics = new ServerMetrics();
             TreeValidator validator = new TreeValidator(repository.git(),
                     new TreeScanner(new ContractVerifier(), config.scanLimits()), config.scanLimits());
-            index = new ContractIndex(repository, validator, config.clock(), config.recheck());
+            MainHistory history = new MainHistory(repository.git(), new HistoryRules(new ContractVerifier(),
+                    config.scanLimits().maxFileBytes(), HistoryLimits.DEFAULT));
+            index = new ContractIndex(repository, validator, config.clock(), config.recheck(), history);
             WatchHub watchers = new WatchHub();
             index.addListener(watchers::publish);
             index.load();
             ContractIndex idx = index;
             metrics.gauge("trustcontracts.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
             metrics.gauge("trustcontracts.watch.subscribers", "Open WatchCertificates streams", watchers::size);
-            RefUpdates updates = new RefUpdates(repository, validator, index, metrics, config.clock());
+            RefUpdates updates = new RefUpdates(repository, validator, index, metrics, config.clock(), history);
             Authenticator auth = new Authenticator(new UserStore(config.usersFile()), LoginThrottle.standard());
             RepoServer[] self = new RepoServer[1];
             http = HttpEndpoint.start(config.http(), tls, new HttpEndpoint.Parts(repository, index, validator,

@@ -50,6 +50,15 @@ public final class Verification {
         return out;
     }
 
+    /**
+     * Whether the file parsed and broke no rule that holds regardless of time (parse, structure, hashes,
+     * every signature and signer chain): what the history rules ask of a removed file, because the time
+     * of a commit is whatever its author wrote and so cannot decide anything.
+     */
+    public boolean soundApartFromTime() {
+        return contract != null && staticProblems.isEmpty();
+    }
+
     public boolean validAt(Instant now) {
         return staticProblems.isEmpty() && !now.isBefore(validFrom) && !now.isAfter(validUntil);
     }

@@ -24,6 +24,7 @@ final class AdminClone implements AutoCloseable {
     private final Git git;
     private final String admin;
     private final UsernamePasswordCredentialsProvider credentials;
+    private String lastPushMessage;
 
     private AdminClone(Git git, String admin, UsernamePasswordCredentialsProvider credentials) {
         this.git = git;
@@ -92,14 +93,16 @@ final class AdminClone implements AutoCloseable {
         for (PushResult r : results) {
             RemoteRefUpdate u = r.getRemoteUpdate("refs/heads/" + branch);
             if (u != null) {
+                lastPushMessage = u.getMessage();
                 return u.getStatus();
             }
         }
         return RemoteRefUpdate.Status.NOT_ATTEMPTED;
     }
 
-    String head() throws IOException {
-        return git.getRepository().resolve("HEAD").name();
+    /** The server's reason for the last refused push, or null. */
+    String lastPushMessage() {
+        return lastPushMessage;
     }
 
     @Override

@@ -19,7 +19,9 @@ final class DemoReport {
     /** Peer hashes for zone alice as the JSON API and the gRPC mirror report them, at the same commit. */
     List<String> jsonPeers = List.of();
     List<String> grpcPeers = List.of();
-    int replaysIgnored;
+    /** How the server answered the push of the revoked file, and why. */
+    org.eclipse.jgit.transport.RemoteRefUpdate.Status replayPush;
+    String replayRefusal;
 
     boolean allAsExpected() {
         return !checks.isEmpty() && checks.stream().allMatch(Check::asExpected);

@@ -32,7 +32,10 @@ class TwoZoneDemoTest {
         assertThat(report.checks.get(1).result().peerSubject()).contains("svc.bob");
         assertThat(report.checks.get(1).result().response()).contains("hello from bob").contains("svc.alice");
         assertThat(report.jsonPeers).hasSize(1).isEqualTo(report.grpcPeers);
-        assertThat(report.replaysIgnored).isPositive();
+        // the server refuses the replay with the reason, so main and the agents never move to it
+        assertThat(report.replayPush).isEqualTo(org.eclipse.jgit.transport.RemoteRefUpdate.Status.REJECTED_OTHER_REASON);
+        assertThat(report.replayRefusal).contains("contracts/alice-bob.yaml: [replay] id ")
+                .contains("was removed from main in commit");
         assertThat(text.toString())
                 .contains("merge now: 4")           // refused while bob has not signed
                 .contains("[signature-missing]")
