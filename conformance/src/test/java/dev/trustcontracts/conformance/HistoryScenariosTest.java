@@ -6,7 +6,6 @@ import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.reposerver.CGit;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +38,6 @@ class HistoryScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("T1 replay through merge with old first parent")
     void replayThroughMergeWithOldFirstParent() throws Exception {
         ZoneAgent offline = stage.agent(cast.alice, stage.gitUrl(), "alice-offline");
@@ -67,7 +65,6 @@ class HistoryScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("T1 replay through merge: an agent offline during the revocation, on a hostile host")
     void replayThroughMergeSeenByAnOfflineAgentOnAHostileHost() throws Exception {
         HostileHost host = stage.hostile();
@@ -92,7 +89,6 @@ class HistoryScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("T1b replay through merge with an orphan first parent (commit-tree)")
     void replayThroughOrphanFirstParent() throws Exception {
         revokeAliceCarol();
@@ -125,7 +121,6 @@ class HistoryScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("T2 invisible revocation via junk id add+delete")
     void invisibleRevocationThroughJunkIdAddAndDelete() throws Exception {
         Clone mallory = stage.clone("mallory");
@@ -149,7 +144,6 @@ class HistoryScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("T2b invisible revocation poisons a proposal's id before it is merged")
     void invisibleRevocationPoisonsAProposal() throws Exception {
         Contract proposal = cast.aliceBob("alice-bob-2");
@@ -230,7 +224,6 @@ class HistoryScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("Replay of a revoked file: the server refuses to re-add its id")
     void replayOfARevokedFileIsRefusedByTheServer() throws Exception {
         revokeAliceCarol();
