@@ -174,7 +174,9 @@ final class GitLimitFilter implements Filter, AutoCloseable {
             // closing the connection wakes the thread blocked in read or write with an IOException
             ServletContextRequest scr = ServletContextRequest.getServletContextRequest(request);
             if (scr != null) {
-                scr.getServletChannel().abort(new TimeoutException("the client sends or reads too slowly"));
+                TimeoutException cause = new TimeoutException("the client sends or reads too slowly");
+                scr.getServletChannel().abort(cause);
+                scr.getServletChannel().getEndPoint().close(cause);
             }
         }
     }

@@ -14,7 +14,6 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jgit.http.server.GitServlet;
@@ -50,9 +49,8 @@ public final class HttpEndpoint implements AutoCloseable {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
-            // a bounded pool and queue: beyond them Jetty refuses work rather than piling it up without end
-            QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), Math.min(8, limits.maxThreads()),
-                    60_000, new BlockingArrayQueue<>(Math.min(64, limits.maxQueued()), 64, limits.maxQueued()));
+            // a fixed ceiling of threads; Git may hold at most half of them (GitLimitFilter), logins never wait
+            QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), Math.min(8, limits.maxThreads()));
             pool.setName("http");
             cfg.jetty.threadPool = pool;
             cfg.jetty.addConnector((server, httpConfig) -> {

@@ -69,9 +69,8 @@ public final class LoginThrottle {
     }
 
     /** One second after the first failure, doubling up to 30 s; forgotten after 15 quiet minutes. */
-    public static LoginThrottle standard() {
-        return new LoginThrottle(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(15),
-                Clock.systemUTC());
+    public static LoginThrottle standard(Clock clock) {
+        return new LoginThrottle(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(15), clock);
     }
 
     /** Asks to check one password of {@code user} from {@code address}; never blocks. */

@@ -5,8 +5,7 @@ import java.time.Duration;
 /**
  * Bounds that keep the HTTP port answering under abuse (see docs/repo-server.md, "Limits").
  *
- * @param maxThreads      Jetty's request threads
- * @param maxQueued       requests waiting for a thread; beyond it Jetty refuses new work instead of queueing forever
+ * @param maxThreads      Jetty's request threads (Git may use at most half of them)
  * @param idleTimeout     a connection that sends and accepts nothing for this long is closed
  * @param gitRequests     Git requests served at once; more get 503 with Retry-After at once, so Git can never take
  *                        all request threads
@@ -16,10 +15,10 @@ import java.time.Duration;
  * @param dataRateGrace   time a Git request may wait on its client before its rate is judged
  * @param passwordChecks  slow password hashes computed at once; a login beyond it gets 429 at once
  */
-public record ServerLimits(int maxThreads, int maxQueued, Duration idleTimeout, int gitRequests, int gitPerClient,
+public record ServerLimits(int maxThreads, Duration idleTimeout, int gitRequests, int gitPerClient,
                            long minDataRate, Duration dataRateGrace, int passwordChecks) {
 
-    public static final ServerLimits DEFAULT = new ServerLimits(200, 1_000, Duration.ofSeconds(30), 32, 4, 1_024,
+    public static final ServerLimits DEFAULT = new ServerLimits(200, Duration.ofSeconds(30), 32, 4, 1_024,
             Duration.ofSeconds(5), Runtime.getRuntime().availableProcessors());
 
     public ServerLimits {
@@ -30,7 +29,7 @@ public record ServerLimits(int maxThreads, int maxQueued, Duration idleTimeout, 
             throw new IllegalArgumentException("concurrent Git requests must be between 1 and half the threads ("
                     + maxThreads / 2 + "), not " + gitRequests);
         }
-        if (gitPerClient < 1 || maxQueued < 1 || passwordChecks < 1 || minDataRate < 0) {
+        if (gitPerClient < 1 || passwordChecks < 1 || minDataRate < 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
         if (idleTimeout.isNegative() || idleTimeout.isZero() || dataRateGrace.isNegative()) {
@@ -39,27 +38,27 @@ public record ServerLimits(int maxThreads, int maxQueued, Duration idleTimeout, 
     }
 
     public ServerLimits withGit(int requests, int perClient) {
-        return new ServerLimits(maxThreads, maxQueued, idleTimeout, requests, perClient, minDataRate, dataRateGrace,
+        return new ServerLimits(maxThreads, idleTimeout, requests, perClient, minDataRate, dataRateGrace,
                 passwordChecks);
     }
 
     public ServerLimits withDataRate(long bytesPerSecond, Duration grace) {
-        return new ServerLimits(maxThreads, maxQueued, idleTimeout, gitRequests, gitPerClient, bytesPerSecond, grace,
+        return new ServerLimits(maxThreads, idleTimeout, gitRequests, gitPerClient, bytesPerSecond, grace,
                 passwordChecks);
     }
 
-    public ServerLimits withThreads(int threads, int queued) {
-        return new ServerLimits(threads, queued, idleTimeout, gitRequests, gitPerClient, minDataRate, dataRateGrace,
+    public ServerLimits withThreads(int threads) {
+        return new ServerLimits(threads, idleTimeout, gitRequests, gitPerClient, minDataRate, dataRateGrace,
                 passwordChecks);
     }
 
     public ServerLimits withIdleTimeout(Duration v) {
-        return new ServerLimits(maxThreads, maxQueued, v, gitRequests, gitPerClient, minDataRate, dataRateGrace,
+        return new ServerLimits(maxThreads, v, gitRequests, gitPerClient, minDataRate, dataRateGrace,
                 passwordChecks);
     }
 
     public ServerLimits withPasswordChecks(int v) {
-        return new ServerLimits(maxThreads, maxQueued, idleTimeout, gitRequests, gitPerClient, minDataRate,
+        return new ServerLimits(maxThreads, idleTimeout, gitRequests, gitPerClient, minDataRate,
                 dataRateGrace, v);
     }
 }
