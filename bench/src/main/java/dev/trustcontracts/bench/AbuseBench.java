@@ -28,13 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The rate of a well-behaved client of the repo-server (anonymous API read, Git ref advertisement, authenticated
  * API read) without abuse and during each abuse of issue 10: slow-loris on git-upload-pack, parallel password
- * guessing, a flood of malformed Authorization headers, a flood of Git requests. All on 127.0.0.1; the
+ * guessing, a flood of malformed Authorization headers, a flood of Git requests; and, as a control, a flood of
+ * equally many harmless requests (what any flood costs on a shared CPU). All on 127.0.0.1; the
  * attackers bind other loopback addresses (127.0.0.2-5), as other hosts would be; the well-behaved client is
  * 127.0.0.1. The server runs in this JVM with its default limits and a user with the production hash
  * (600,000 PBKDF2 iterations).
  *
- * <p>Arguments: {@code [seconds-per-scenario=8] [slow-loris-connections=300] [flood-threads=64]}. Bounded: five
- * scenarios of that many seconds each.
+ * <p>Arguments: {@code [seconds-per-scenario=8] [slow-loris-connections=300] [flood-threads=64]}. Bounded: seven
+ * scenarios of that many seconds each (plus a second of build-up per attack and as much warm-up).
  */
 final class AbuseBench {
     private static final String USER = "admin";
@@ -54,11 +55,12 @@ final class AbuseBench {
         try (RepoServer server = RepoServer.start(config)) {
             int port = server.httpPort();
             Client client = new Client(server.httpUrl());
-            client.round(); // warm up, and the one slow hash of the right password
+            client.round(); // the one slow hash of the right password
+            client.measure(window); // warm up: JIT, connection pool
             System.out.printf("abuse: rate of one well-behaved client (127.0.0.1), %d s per scenario, %d cores%n",
                     seconds, Runtime.getRuntime().availableProcessors());
-            System.out.printf("  %-34s %14s %22s %14s   %s%n", "scenario", "api/contracts", "git info/refs (503)",
-                    "api/whoami", "attacker");
+            System.out.printf("  %-34s %14s %22s %14s %7s   %s%n", "scenario", "api/contracts", "git info/refs (503)",
+                    "api/whoami", "failed", "attacker");
             report("no abuse", client.measure(window), "");
 
             Attack loris = new SlowLoris(port, "127.0.0.2", lorisConnections, Duration.ofSeconds(5));
@@ -75,14 +77,17 @@ final class AbuseBench {
             Attack git = new Flood(port, "127.0.0.5", floodThreads, i -> request("GET",
                     "/git/contracts.git/info/refs?service=git-upload-pack", ""));
             report(floodThreads + " clients, Git request flood", client.during(git, window), git.summary());
+            Attack control = new Flood(port, "127.0.0.6", floodThreads, i -> request("GET", "/healthz", ""));
+            report(floodThreads + " clients, /healthz (control)", client.during(control, window), control.summary());
+            report("no abuse (again)", client.measure(window), "");
         } finally {
             PushValidationBench.deleteTree(dir);
         }
     }
 
     private static void report(String scenario, Map<String, Double> rates, String attacker) {
-        System.out.printf("  %-34s %12.1f/s %13.1f/s (%4.0f) %12.1f/s   %s%n", scenario, rates.get("api"),
-                rates.get("git"), rates.get("git503"), rates.get("whoami"), attacker);
+        System.out.printf("  %-34s %12.1f/s %13.1f/s (%4.0f) %12.1f/s %7.0f   %s%n", scenario, rates.get("api"),
+                rates.get("git"), rates.get("git503"), rates.get("whoami"), rates.get("failed"), attacker);
     }
 
     /** The well-behaved client: one thread, one request of each kind in turn. */
@@ -118,6 +123,7 @@ final class AbuseBench {
                 rates.put(k, counts.getOrDefault(k, 0L) / s);
             }
             rates.put("git503", (double) counts.getOrDefault("git503", 0L));
+            rates.put("failed", (double) counts.getOrDefault("failed", 0L));
             return rates;
         }
 
@@ -129,9 +135,7 @@ final class AbuseBench {
         }
 
         private void count(String what, int status) {
-            if (status == 200) {
-                counts.merge(what, 1L, Long::sum);
-            }
+            counts.merge(status == 200 ? what : "failed", 1L, Long::sum);
         }
 
         private int get(String path, String authorization) {
@@ -220,7 +224,7 @@ final class AbuseBench {
             double s = (stopped - started) / 1e9;
             StringBuilder sb = new StringBuilder();
             statuses.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k < 0 ? "error" : k)
-                    .append(": ").append(String.format("%.0f/s", v.get() / s)));
+                    .append(": ").append(v.get()).append(String.format(" (%.0f/s)", v.get() / s)));
             return sb.toString();
         }
     }
