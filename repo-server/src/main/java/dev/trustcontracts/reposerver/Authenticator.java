@@ -26,6 +26,9 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Authenticator {
     private static final Duration REMEMBER = Duration.ofMinutes(5);
+    /** How long a refused user:password is answered 401 again without a check (a client retrying it). */
+    private static final Duration REMEMBER_REFUSED = Duration.ofMinutes(1);
+    private static final int MAX_REFUSED = 10_000;
     /** Longer headers are refused as malformed before any decoding. */
     private static final int MAX_HEADER = 4_096;
 
@@ -35,6 +38,18 @@ public final class Authenticator {
     private final byte[] macKey = new byte[32];
     /** One entry per user that logged in: bounded by the users file. */
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    /**
+     * The last refused credentials per user name, so that a client repeating the same wrong password (JGit
+     * does, once) gets 401 again at once rather than 429: it learns nothing new. A bounded LRU: losing an
+     * entry only costs that convenience.
+     */
+    private final Map<String, Remembered> refused = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Remembered> eldest) {
+                    return size() > MAX_REFUSED;
+                }
+            });
 
     private record Remembered(byte[] mac, long untilNanos) {
     }
@@ -113,6 +128,10 @@ public final class Authenticator {
         if (r != null && r.untilNanos - now > 0 && MessageDigest.isEqual(r.mac, token)) {
             return new Result(Optional.of(name), true, Outcome.OK, Duration.ZERO);
         }
+        Remembered no = refused.get(name);
+        if (no != null && no.untilNanos - now > 0 && MessageDigest.isEqual(no.mac, token)) {
+            return Result.of(Outcome.WRONG);
+        }
         LoginThrottle.Decision d = throttle.begin(name, String.valueOf(remote));
         if (d instanceof LoginThrottle.Refused refused) {
             return new Result(Optional.empty(), true, Outcome.THROTTLED, refused.retryAfter());
@@ -138,8 +157,10 @@ public final class Authenticator {
             }
         }
         if (!ok) {
+            refused.put(name, new Remembered(token, now + REMEMBER_REFUSED.toNanos()));
             return Result.of(Outcome.WRONG);
         }
+        refused.remove(name);
         remembered.put(name, new Remembered(token, now + REMEMBER.toNanos()));
         return new Result(Optional.of(name), true, Outcome.OK, Duration.ZERO);
     }

@@ -54,7 +54,8 @@ public final class RepoServer implements AutoCloseable {
             Authenticator auth = new Authenticator(new UserStore(config.usersFile()), throttle,
                     config.limits().passwordChecks());
             RepoServer[] self = new RepoServer[1];
-            http = HttpEndpoint.start(config.http(), tls, config.limits(), new HttpEndpoint.Parts(repository, index, validator,
+            http = HttpEndpoint.start(config.http(), tls, config.limits(), new HttpEndpoint.Parts(repository, index,
+                    validator,
                     new ProposalMerger(repository, updates, metrics), new ContractRevoker(repository, updates, metrics),
                     auth, metrics, GitHttp.servlet(repository, updates, config.gitLimits()), config.privateRead(),
                     () -> self[0] != null && self[0].ready));
