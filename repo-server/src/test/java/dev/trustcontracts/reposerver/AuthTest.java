@@ -143,6 +143,26 @@ class AuthTest {
     }
 
     @Test
+    void passwordChecksBeyondTheCapAreRefusedAtOnceAndNotCounted() throws Exception {
+        Path file = tmp.resolve("users");
+        // a deliberately slow hash, so that one check is surely still running while the second comes
+        new UserStore(file).put("slow", "pw".toCharArray(), new PasswordHasher(3_000_000));
+        new UserStore(file).put("other", "pw".toCharArray(), new PasswordHasher(1_000));
+        Authenticator a = new Authenticator(new UserStore(file), LoginThrottle.standard(Clock.systemUTC()), 1);
+        java.util.concurrent.CompletableFuture<Authenticator.Result> first =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> a.check(basic("slow:wrong"), "1.1.1.1"));
+        for (int i = 0; i < 2_000 && a.freePasswordChecks() > 0 && !first.isDone(); i++) {
+            Thread.sleep(5);
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(first.isDone(), "the slow hash finished before it was observed");
+        Authenticator.Result busy = a.check(basic("other:pw"), "2.2.2.2");
+        assertThat(busy.outcome()).isEqualTo(Authenticator.Outcome.BUSY);
+        assertThat(busy.retryAfterSeconds()).isEqualTo(1);
+        assertThat(first.get().outcome()).isEqualTo(Authenticator.Outcome.WRONG);
+        assertThat(a.check(basic("other:pw"), "2.2.2.2").ok()).as("nothing was counted against it").isTrue();
+    }
+
+    @Test
     void listenAddresses() {
         assertThat(HostPort.parse("127.0.0.1:8080")).isEqualTo(new HostPort("127.0.0.1", 8080));
         assertThat(HostPort.parse(":9090")).isEqualTo(new HostPort("127.0.0.1", 9090));
