@@ -21,7 +21,8 @@ public final class Bench {
             "agent-cycle", AgentCycleBench::run,
             "agent-derive", AgentDeriveBench::run,
             "agent-rss", AgentRssBench::run,
-            "agent-propagation", AgentPropagationBench::run));
+            "agent-propagation", AgentPropagationBench::run,
+            "abuse", AbuseBench::run));
 
     private Bench() {
     }

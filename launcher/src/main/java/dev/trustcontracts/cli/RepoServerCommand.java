@@ -4,6 +4,7 @@ import dev.trustcontracts.reposerver.HostPort;
 import dev.trustcontracts.reposerver.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
+import dev.trustcontracts.reposerver.ServerLimits;
 import dev.trustcontracts.reposerver.UserStore;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +57,31 @@ public final class RepoServerCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--max-threads", paramLabel = "N", defaultValue = "200",
+            description = "HTTP request threads (default: ${DEFAULT-VALUE}); Git may use at most half.")
+    int maxThreads;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Close an HTTP connection that moves nothing for this long (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--git-max-requests", paramLabel = "N", defaultValue = "32",
+            description = "Git requests served at once; more get 503 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int gitMaxRequests;
+
+    @Option(names = "--git-max-per-client", paramLabel = "N", defaultValue = "4",
+            description = "Git requests one client address may have at once (default: ${DEFAULT-VALUE}).")
+    int gitMaxPerClient;
+
+    @Option(names = "--min-data-rate", paramLabel = "BYTES", defaultValue = "1024",
+            description = "Bytes per second a Git request must move while it waits on its client; slower ones are "
+                    + "cut off after 5 s of waiting; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    long minDataRate;
+
+    @Option(names = "--password-checks", paramLabel = "N",
+            description = "Slow password hashes computed at once; more logins get 429 (default: the CPU count).")
+    Integer passwordChecks;
+
     @Override
     public Integer call() throws Exception {
         if (data == null) {
@@ -68,7 +95,10 @@ public final class RepoServerCommand implements Callable<Integer> {
             cfg = RepoServerConfig.defaults(data).withHttp(new HostPort(listen.host(), listen.port()))
                     .withGrpc(new HostPort(grpcListen.host(), grpcListen.port()))
                     .withUsersFile(users != null ? users : data.resolve("users")).withPrivateRead(privateRead)
-                    .withTls(tlsCert, tlsKey);
+                    .withTls(tlsCert, tlsKey)
+                    .withLimits(new ServerLimits(maxThreads, idleTimeout, gitMaxRequests, gitMaxPerClient, minDataRate,
+                            ServerLimits.DEFAULT.dataRateGrace(),
+                            passwordChecks != null ? passwordChecks : ServerLimits.DEFAULT.passwordChecks()));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -86,6 +86,32 @@ class AgentCommandTest {
     }
 
     @Test
+    void onceExitsOneWhenTheOnChangeCommandFailsAndRunsItAgainNextTime() throws Exception {
+        Path out = dir.resolve("out");
+        Path fixed = dir.resolve("fixed");
+        String[] args = {"agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",
+            out.toString(), "--on-change", "test -f '" + fixed + "'"};
+        Cli failed = Cli.run(args);
+        assertThat(failed.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(failed.err()).startsWith("trustctl agent: [hook] the --on-change command exited with 1")
+                .doesNotContain("\tat ");
+        // no change in the repository since: the next run still owes the command, and succeeds once it does
+        Files.writeString(fixed, "");
+        Cli again = Cli.run(args);
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("no file changed");
+    }
+
+    @Test
+    void onceExitsOneWhenThePkiRefusesTheCertificate() {
+        Cli r = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",
+                dir.resolve("out").toString(), "--name", "mallory.example");
+        assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.err()).startsWith("trustctl agent: [pki] certificate renewal failed: no certificate yet")
+                .contains("mallory.example").doesNotContain("\tat ");
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         assertThat(Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",
                 dir.resolve("out").toString(), "--accept-head", "abc").exit()).isEqualTo(ExitCodes.USAGE);

@@ -22,8 +22,9 @@ import java.util.concurrent.Executors;
  *
  * <ul>
  *   <li>/healthz: 200 with {"status":"ok"} or 503 with {"status":"degraded","problems":[...]}: stale sync,
- *       refused rollback, missing or expired certificate, PKI problems. For alerting; restarting the agent
- *       fixes none of these.</li>
+ *       refused rollback, missing or expired certificate, a certificate due for renewal that the PKI did not
+ *       renew, PKI problems, a failing --on-change command. For alerting; restarting the agent fixes none of
+ *       these.</li>
  *   <li>/readyz: 200 once this run wrote (or confirmed) a bundle and a certificate; 503 before.</li>
  * </ul>
  */
@@ -140,6 +141,10 @@ public final class AgentHttp implements AutoCloseable {
                 status.invalidFiles());
         counter(sb, "trustctl_agent_output_files_changed_total", "Output files replaced.", status.outputChanges());
         counter(sb, "trustctl_agent_on_change_runs_total", "Runs of the --on-change command.", status.hookRuns());
+        gauge(sb, "trustctl_agent_on_change_failing", "1 while the --on-change command fails (it is retried with backoff).",
+                status.hookProblem() == null ? 0 : 1);
+        gauge(sb, "trustctl_agent_certificate_renewal_failing", "1 while the certificate is due for renewal and the PKI "
+                + "did not renew it.", status.renewalProblem() == null ? 0 : 1);
         gauge(sb, "trustctl_agent_notify_connected", "1 while the --notify stream is open.",
                 status.isNotifyConnected() ? 1 : 0);
         counter(sb, "trustctl_agent_doorbells_total", "Changes signalled by the --notify stream.", status.doorbells());

@@ -39,6 +39,9 @@ public final class AgentStatus {
     private volatile double lastCycleSeconds;
     private volatile double lastCycleCpuSeconds;
     private volatile boolean notifyConnected;
+    private volatile String hookProblem;
+    private volatile Instant hookFailingSince;
+    private volatile String renewalProblem;
 
     public AgentStatus(Instant started) {
         this.started = started;
@@ -92,6 +95,24 @@ public final class AgentStatus {
 
     void hookRan() {
         hookRuns.incrementAndGet();
+    }
+
+    /** The --on-change command failed; it is run again with backoff until it succeeds. */
+    void hookFailed(String message, Instant at) {
+        if (hookFailingSince == null) {
+            hookFailingSince = at;
+        }
+        hookProblem = message;
+    }
+
+    void hookSucceeded() {
+        hookProblem = null;
+        hookFailingSince = null;
+    }
+
+    /** The certificate is due for renewal and the PKI did not renew it (null: not due, or renewed). */
+    void renewalFailing(String problem) {
+        renewalProblem = problem;
     }
 
     void rollbackRefused(String description) {
@@ -219,6 +240,16 @@ public final class AgentStatus {
         return notifyConnected;
     }
 
+    /** Why the --on-change command is failing, or null when its last run succeeded. */
+    public String hookProblem() {
+        return hookProblem;
+    }
+
+    /** Why the certificate due for renewal was not renewed, or null. */
+    public String renewalProblem() {
+        return renewalProblem;
+    }
+
     /** Seconds since the last successful sync (or since start when there was none). */
     public double stalenessSeconds(Instant now) {
         Instant since = lastSuccess != null ? lastSuccess : started;
@@ -244,9 +275,17 @@ public final class AgentStatus {
         } else if (now.isAfter(na)) {
             out.add("certificate: expired at " + na);
         }
+        String renewal = renewalProblem;
         String pki = pkiProblem;
-        if (pki != null) {
+        if (renewal != null) {
+            out.add("certificate: renewal failed: " + renewal + "; the current one expires at " + na);
+        } else if (pki != null) {
             out.add("pki: " + pki);
+        }
+        String hook = hookProblem;
+        if (hook != null) {
+            out.add("on-change: " + hook + " (failing since " + hookFailingSince + "; retried with backoff until it "
+                    + "succeeds)");
         }
         String err = lastError;
         if (err != null && !out.isEmpty()) {

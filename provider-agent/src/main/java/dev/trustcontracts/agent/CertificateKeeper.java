@@ -71,6 +71,8 @@ public final class CertificateKeeper {
     private X509Certificate storedRoot;
     /** The PKI problem of the last contact, reported until the next contact; null when it went well. */
     private String problem;
+    /** Why the certificate due for renewal (or missing) was not renewed in the last {@link #ensure}; else null. */
+    private String renewalFailure;
     /** The zone name GetCA reported; the default certificate name. */
     private String zone;
 
@@ -145,7 +147,18 @@ public final class CertificateKeeper {
             }
             nextContact = now.plus(problem == null ? CHECK_EVERY : RETRY_EVERY);
         }
+        String due = leaf == null ? "no certificate yet" : renewalReason(leaf, name());
+        renewalFailure = due != null && !renewed && problem != null ? due + " and the PKI did not issue one: " + problem
+                : null;
         return new ZoneMaterial(root, Pem.encode(root), Fingerprint.of(root), leaf, problem, renewed);
+    }
+
+    /**
+     * After {@link #ensure}: null when the certificate is good or was just renewed; else why it is due and what
+     * the PKI said. The cycle then fails, so that {@code --once} exits non-zero and /healthz is degraded.
+     */
+    public String renewalFailure() {
+        return renewalFailure;
     }
 
     private String name() {

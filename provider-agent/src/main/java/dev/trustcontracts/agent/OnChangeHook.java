@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the operator's --on-change command through {@code /bin/sh -c} after output files changed, once per
- * change, with TRUSTCTL_OUT (the output directory), TRUSTCTL_CHANGED (the changed file names, space
+ * change (a failed run is run again by the next cycles until it succeeds: see {@link SyncCycle}), with TRUSTCTL_OUT (the output directory), TRUSTCTL_CHANGED (the changed file names, space
  * separated) and TRUSTCTL_COMMIT (the applied commit) in its environment. Its output goes to the agent's
  * own stdout and stderr. A command that runs longer than the timeout is killed.
  */

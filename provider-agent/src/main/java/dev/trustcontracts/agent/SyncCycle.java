@@ -79,6 +79,9 @@ public final class SyncCycle {
     private final Map<String, X509Certificate> peerCertificates = new java.util.HashMap<>();
     private volatile String ownHash;
     private String lastProblemsLogged = "";
+    /** Whether this cycle already ran the --on-change command (at most once per cycle), and why it failed. */
+    private boolean hookTried;
+    private String hookFailure;
     private final Set<String> replaysWarned = new HashSet<>();
 
     /** @param hook the --on-change command, or null */
@@ -122,6 +125,8 @@ public final class SyncCycle {
     }
 
     private CycleResult runCycle() throws SyncException {
+        hookTried = false;
+        hookFailure = null;
         if (state == null) {
             state = store.load();
             status.restoreLastSuccess(state.lastSuccess());
@@ -139,6 +144,8 @@ public final class SyncCycle {
             status.failed(FailureKind.PKI);
         }
         status.certificate(zone.leaf() == null ? null : zone.leaf().notAfter(), zone.pkiProblem());
+        String renewalFailure = keeper.renewalFailure();
+        status.renewalFailing(renewalFailure);
 
         // ---- Git: fetch, rollback check, removals ----
         ObjectId applied = state.appliedCommit() == null ? null : ObjectId.fromString(state.appliedCommit());
@@ -256,8 +263,11 @@ public final class SyncCycle {
         }
         List<String> differing = writer.differing(plan.outputs());
         if (hook != null && !differing.isEmpty()) {
-            // recorded with the files, so that a crash before the command ran still runs it at the next start
-            next = next.withPendingHook(differing);
+            // recorded with the files, so that a crash before the command ran still runs it at the next start;
+            // added to what an earlier failed run still owes
+            java.util.LinkedHashSet<String> owed = new java.util.LinkedHashSet<>(state.pendingHook());
+            owed.addAll(differing);
+            next = next.withPendingHook(List.copyOf(owed));
             stateChanged = true;
         }
         boolean synced = syncFailure == null;
@@ -288,7 +298,7 @@ public final class SyncCycle {
             LOG.info("outputs changed: {} (commit {}, {} peers)", changed, use == null ? "none" : use.name(),
                     bundle == null ? "?" : bundle.peers().size());
         }
-        if (hook != null && !state.pendingHook().isEmpty()) {
+        if (hook != null && !state.pendingHook().isEmpty() && !hookTried) {
             runHook(state.pendingHook());
         }
         if (synced) {
@@ -297,6 +307,15 @@ public final class SyncCycle {
         String commit = use == null ? null : use.name();
         if (syncFailure != null) {
             return new CycleResult(false, commit, changed, syncFailure.kind(), syncFailure.getMessage());
+        }
+        // the outputs are current, but what depends on them is not: the cycle fails, is retried with backoff,
+        // and --once exits non-zero
+        if (hookFailure != null) {
+            return new CycleResult(true, commit, changed, FailureKind.HOOK, hookFailure
+                    + "; it is run again with backoff until it succeeds");
+        }
+        if (renewalFailure != null) {
+            return new CycleResult(true, commit, changed, FailureKind.PKI, "certificate renewal failed: " + renewalFailure);
         }
         return new CycleResult(true, commit, changed, null, null);
     }
@@ -366,14 +385,21 @@ public final class SyncCycle {
         }
     }
 
+    /** Runs the command once; after a failure the files stay pending, so that the next cycle runs it again. */
     private void runHook(List<String> changed) {
+        hookTried = true;
         try {
             hook.run(changed, state.appliedCommit());
         } catch (SyncException e) {
             status.failed(FailureKind.HOOK);
-            LOG.warn("on-change: {}", e.getMessage());
+            status.hookRan();
+            status.hookFailed(e.getMessage(), clock.instant());
+            hookFailure = e.getMessage();
+            LOG.warn("on-change: {}; it is run again with backoff until it succeeds", e.getMessage());
+            return;
         }
         status.hookRan();
+        status.hookSucceeded();
         AgentState done = state.withPendingHook(List.of());
         try {
             writer.write(List.of(new Output(AgentStateStore.FILE_NAME, AgentStateStore.serialize(done),

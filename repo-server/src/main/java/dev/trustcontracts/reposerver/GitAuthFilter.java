@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * HTTP Basic in front of the Git endpoints: pushes (the receive-pack service) always need a user; clone and
- * fetch only in private mode. Credentials that are given are always checked, and a wrong password gets
- * 401 after the throttle's growing delay.
+ * fetch only in private mode. Credentials that are given are always checked: a wrong password gets 401, a
+ * throttled or busy login 429 with Retry-After at once, a malformed header 400.
  */
 public final class GitAuthFilter implements Filter {
     /** Request attribute holding the authenticated user name. */
@@ -39,12 +39,34 @@ public final class GitAuthFilter implements Filter {
         String header = req.getHeader("Authorization");
         if (header != null) {
             Authenticator.Result r = authenticator.check(header, req.getRemoteAddr());
-            if (!r.ok()) {
-                metrics.loginFailed();
-                challenge(res, "wrong user name or password");
-                return;
+            switch (r.outcome()) {
+                case OK -> req.setAttribute(USER, r.user().get());
+                case NONE -> {
+                    if (needsUser) {
+                        challenge(res, "this needs HTTP Basic credentials");
+                        return;
+                    }
+                }
+                case MALFORMED -> {
+                    metrics.loginRefused("malformed");
+                    plain(res, HttpServletResponse.SC_BAD_REQUEST, "the Authorization header is not HTTP Basic "
+                            + "user:password with a valid user name");
+                    return;
+                }
+                case THROTTLED, BUSY -> {
+                    metrics.loginRefused(r.outcome() == Authenticator.Outcome.BUSY ? "busy" : "throttled");
+                    res.setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+                    plain(res, 429, r.outcome() == Authenticator.Outcome.BUSY
+                            ? "too many logins are being checked; retry in " + r.retryAfterSeconds() + " s"
+                            : "too many failed logins; retry in " + r.retryAfterSeconds() + " s");
+                    return;
+                }
+                default -> {
+                    metrics.loginFailed();
+                    challenge(res, "wrong user name or password");
+                    return;
+                }
             }
-            req.setAttribute(USER, r.user().get());
         } else if (needsUser) {
             challenge(res, isReceivePack(req) ? "pushing needs a user of this server" : "this server requires a login");
             return;
@@ -59,8 +81,12 @@ public final class GitAuthFilter implements Filter {
     }
 
     static void challenge(HttpServletResponse res, String message) throws IOException {
-        res.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         res.setHeader("WWW-Authenticate", CHALLENGE);
+        plain(res, HttpServletResponse.SC_UNAUTHORIZED, message);
+    }
+
+    private static void plain(HttpServletResponse res, int status, String message) throws IOException {
+        res.setStatus(status);
         res.setContentType("text/plain; charset=utf-8");
         res.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
     }

@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jgit.http.server.GitServlet;
 
 /**
@@ -26,10 +27,12 @@ public final class HttpEndpoint implements AutoCloseable {
 
     private final Javalin app;
     private final ServerConnector connector;
+    private final GitLimitFilter gitLimits;
 
-    private HttpEndpoint(Javalin app, ServerConnector connector) {
+    private HttpEndpoint(Javalin app, ServerConnector connector, GitLimitFilter gitLimits) {
         this.app = app;
         this.connector = connector;
+        this.gitLimits = gitLimits;
     }
 
     /** What the routes need. */
@@ -39,12 +42,17 @@ public final class HttpEndpoint implements AutoCloseable {
                         java.util.function.BooleanSupplier ready) {
     }
 
-    public static HttpEndpoint start(HostPort listen, TlsMaterial tls, Parts parts) {
+    public static HttpEndpoint start(HostPort listen, TlsMaterial tls, ServerLimits limits, Parts parts) {
         ServerConnector[] holder = new ServerConnector[1];
         GitAuthFilter auth = new GitAuthFilter(parts.authenticator(), parts.privateRead(), parts.metrics());
+        GitLimitFilter gitLimits = new GitLimitFilter(limits, parts.metrics());
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
+            // a fixed ceiling of threads; Git may hold at most half of them (GitLimitFilter), logins never wait
+            QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), Math.min(8, limits.maxThreads()));
+            pool.setName("http");
+            cfg.jetty.threadPool = pool;
             cfg.jetty.addConnector((server, httpConfig) -> {
                 ServerConnector c;
                 if (tls == null) {
@@ -58,10 +66,12 @@ public final class HttpEndpoint implements AutoCloseable {
                 }
                 c.setHost(listen.host());
                 c.setPort(listen.port());
+                c.setIdleTimeout(limits.idleTimeout().toMillis());
                 holder[0] = c;
                 return c;
             });
             cfg.jetty.modifyServletContextHandler(h -> {
+                h.addFilter(new FilterHolder(gitLimits), GitHttp.MOUNT, EnumSet.of(DispatcherType.REQUEST));
                 h.addFilter(new FilterHolder(auth), GitHttp.MOUNT, EnumSet.of(DispatcherType.REQUEST));
                 h.addServlet(new ServletHolder(parts.git()), GitHttp.MOUNT);
             });
@@ -75,8 +85,13 @@ public final class HttpEndpoint implements AutoCloseable {
             cfg.routes.exception(CertificateQuery.BadQuery.class, (e, ctx) ->
                     json(ctx.status(400), JsonViews.error(400, e.getMessage(), List.of())));
         });
-        app.start();
-        return new HttpEndpoint(app, holder[0]);
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            gitLimits.close();
+            throw e;
+        }
+        return new HttpEndpoint(app, holder[0], gitLimits);
     }
 
     public int port() {
@@ -86,6 +101,7 @@ public final class HttpEndpoint implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        gitLimits.close();
     }
 
     /**
@@ -199,11 +215,28 @@ public final class HttpEndpoint implements AutoCloseable {
                 throw new ApiException(401, "this needs a user of the server (HTTP Basic)");
             }
             Authenticator.Result r = p.authenticator().check(header, ctx.req().getRemoteAddr());
-            if (!r.ok()) {
-                p.metrics().loginFailed();
-                throw new ApiException(401, "wrong user name or password");
+            switch (r.outcome()) {
+                case OK -> {
+                    return r.user().get();
+                }
+                case NONE -> throw new ApiException(401, "this needs a user of the server (HTTP Basic)");
+                case MALFORMED -> {
+                    p.metrics().loginRefused("malformed");
+                    throw new ApiException(400, "the Authorization header is not HTTP Basic user:password with a "
+                            + "valid user name");
+                }
+                case THROTTLED, BUSY -> {
+                    p.metrics().loginRefused(r.outcome() == Authenticator.Outcome.BUSY ? "busy" : "throttled");
+                    ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
+                    throw new ApiException(429, r.outcome() == Authenticator.Outcome.BUSY
+                            ? "too many logins are being checked; retry in " + r.retryAfterSeconds() + " s"
+                            : "too many failed logins; retry in " + r.retryAfterSeconds() + " s");
+                }
+                default -> {
+                    p.metrics().loginFailed();
+                    throw new ApiException(401, "wrong user name or password");
+                }
             }
-            return r.user().get();
         }
 
         /**

@@ -52,9 +52,14 @@ public final class RepoServer implements AutoCloseable {
             metrics.gauge("trustcontracts.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
             metrics.gauge("trustcontracts.watch.subscribers", "Open WatchCertificates streams", watchers::size);
             RefUpdates updates = new RefUpdates(repository, validator, index, metrics, config.clock(), history);
-            Authenticator auth = new Authenticator(new UserStore(config.usersFile()), LoginThrottle.standard());
+            LoginThrottle throttle = LoginThrottle.standard(config.clock());
+            metrics.gauge("trustcontracts.logins.throttle.entries", "Users and addresses the login throttle tracks",
+                    throttle::size);
+            Authenticator auth = new Authenticator(new UserStore(config.usersFile()), throttle,
+                    config.limits().passwordChecks());
             RepoServer[] self = new RepoServer[1];
-            http = HttpEndpoint.start(config.http(), tls, new HttpEndpoint.Parts(repository, index, validator,
+            http = HttpEndpoint.start(config.http(), tls, config.limits(), new HttpEndpoint.Parts(repository, index,
+                    validator,
                     new ProposalMerger(repository, updates, metrics), new ContractRevoker(repository, updates, metrics),
                     auth, metrics, GitHttp.servlet(repository, updates, config.gitLimits()), config.privateRead(),
                     () -> self[0] != null && self[0].ready));

@@ -49,6 +49,25 @@ public final class ServerMetrics {
                 .register(registry).increment();
     }
 
+    /** A Git request answered 503 because all Git slots (scope server) or the client's share (client) were taken. */
+    public void gitBusy(String scope) {
+        Counter.builder("trustcontracts.git.busy").description("Git requests refused with 503: too many at once")
+                .tag("scope", scope).register(registry).increment();
+    }
+
+    /** A Git request cut off because its client sent or read too slowly. */
+    public void gitTooSlow() {
+        Counter.builder("trustcontracts.git.too_slow").description("Git requests cut off below the minimum data rate")
+                .register(registry).increment();
+    }
+
+    /** A login answered before any password check: throttled (429), busy (429) or malformed (400). */
+    public void loginRefused(String reason) {
+        Counter.builder("trustcontracts.logins.refused")
+                .description("Logins answered without a password check, by reason")
+                .tag("reason", reason).register(registry).increment();
+    }
+
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
     }
