@@ -34,6 +34,9 @@ class BoundedWorkScenariosTest extends ConformanceScenario {
 
     /** The push's answer is bounded and names where; the server keeps answering; nothing valid is lost. */
     private void assertBounded(Clone.Counted push, String mention) throws Exception {
+        // measured, never asserted as a time: tests do not assume speed
+        System.out.printf("conformance: the push was answered in %d ms with %d bytes%n", push.took().toMillis(),
+                push.bytes());
         assertThat(push.bytes()).as("bytes the server answered (%s): %s", push.took(), push.preview())
                 .isLessThan(MAX_OUTPUT);
         assertThat(push.head().contains(mention)).as("the answer names %s: %s", mention, push.preview()).isTrue();
@@ -96,6 +99,8 @@ class BoundedWorkScenariosTest extends ConformanceScenario {
             Thread.sleep(50);
         }
         Clone.Counted push = toProposal.get();
+        System.out.printf("conformance: 20,000 paths answered in %d ms with %d bytes%n", push.took().toMillis(),
+                push.bytes());
         assertThat(push.exit()).as("the push should be refused: %s", push.preview()).isNotZero();
         assertThat(push.bytes()).as("bytes the server answered (%s)", push.took()).isLessThan(MAX_OUTPUT);
         assertThat(push.head()).contains("propose-many");
