@@ -55,6 +55,9 @@ public final class RepoServerCommand implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
     Path tlsKey;
 
+    @picocli.CommandLine.Mixin
+    MaxWindowOption window = new MaxWindowOption();
+
     @Override
     public Integer call() throws Exception {
         if (data == null) {
@@ -68,7 +71,7 @@ public final class RepoServerCommand implements Callable<Integer> {
             cfg = RepoServerConfig.defaults(data).withHttp(new HostPort(listen.host(), listen.port()))
                     .withGrpc(new HostPort(grpcListen.host(), grpcListen.port()))
                     .withUsersFile(users != null ? users : data.resolve("users")).withPrivateRead(privateRead)
-                    .withTls(tlsCert, tlsKey);
+                    .withTls(tlsCert, tlsKey).withMaxContractWindow(window.value());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

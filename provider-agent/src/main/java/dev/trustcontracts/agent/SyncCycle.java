@@ -3,6 +3,7 @@ package dev.trustcontracts.agent;
 import dev.trustcontracts.agent.OutputWriter.Output;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.VerifiedContract;
+import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.core.tree.PeerRoot;
@@ -60,7 +61,7 @@ public final class SyncCycle {
     private final Clock clock;
     private final char[] password;
     private final ScanLimits limits = ScanLimits.DEFAULT;
-    private final ScanCache scans = new ScanCache(new TreeScanner(), ScanLimits.DEFAULT);
+    private final ScanCache scans;
 
     private AgentState state;
     /** The last derivation, reused while its inputs are the same objects. */
@@ -86,6 +87,8 @@ public final class SyncCycle {
         this.status = status;
         this.clock = config.clock();
         this.password = password.clone();
+        this.scans = new ScanCache(new TreeScanner(new ContractVerifier(config.maxContractWindow()), ScanLimits.DEFAULT),
+                ScanLimits.DEFAULT);
     }
 
     /** The zone root's fingerprint, once known. */

@@ -39,7 +39,7 @@ public final class RepoServer implements AutoCloseable {
         try {
             ServerMetrics metrics = new ServerMetrics();
             TreeValidator validator = new TreeValidator(repository.git(),
-                    new TreeScanner(new ContractVerifier(), config.scanLimits()), config.scanLimits());
+                    new TreeScanner(new ContractVerifier(config.maxContractWindow()), config.scanLimits()), config.scanLimits());
             index = new ContractIndex(repository, validator, config.clock(), config.recheck());
             WatchHub watchers = new WatchHub();
             index.addListener(watchers::publish);

@@ -1,5 +1,6 @@
 package dev.trustcontracts.reposerver;
 
+import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.tree.ScanLimits;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,10 +20,11 @@ import java.time.Duration;
  * @param gitLimits   object and pack size limits of a push
  * @param recheck     how often the index re-judges main at the latest (it also wakes at the next expiry)
  * @param clock       the server's clock (tests move it)
+ * @param maxContractWindow the longest contract window ({@code not_after - not_before}) accepted
  */
 public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path usersFile, boolean privateRead,
                                Path tlsCert, Path tlsKey, ScanLimits scanLimits, GitHttp.Limits gitLimits,
-                               Duration recheck, Clock clock) {
+                               Duration recheck, Clock clock, Duration maxContractWindow) {
 
     public static final String DEFAULT_HTTP = "127.0.0.1:8080";
     public static final String DEFAULT_GRPC = "127.0.0.1:9090";
@@ -37,7 +39,7 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
     public static RepoServerConfig defaults(Path dataDir) {
         return new RepoServerConfig(dataDir, HostPort.parse(DEFAULT_HTTP), HostPort.parse(DEFAULT_GRPC),
                 dataDir.resolve("users"), false, null, null, ScanLimits.DEFAULT, GitHttp.Limits.DEFAULT,
-                Duration.ofMinutes(1), Clock.systemUTC());
+                Duration.ofMinutes(1), Clock.systemUTC(), ContractVerifier.DEFAULT_MAX_WINDOW);
     }
 
     /** Both ports on 127.0.0.1, chosen by the system: for tests and embedding. */
@@ -47,41 +49,46 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
 
     public RepoServerConfig withHttp(HostPort v) {
         return new RepoServerConfig(dataDir, v, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock);
+                recheck, clock, maxContractWindow);
     }
 
     public RepoServerConfig withGrpc(HostPort v) {
         return new RepoServerConfig(dataDir, http, v, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock);
+                recheck, clock, maxContractWindow);
     }
 
     public RepoServerConfig withUsersFile(Path v) {
         return new RepoServerConfig(dataDir, http, grpc, v, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock);
+                recheck, clock, maxContractWindow);
     }
 
     public RepoServerConfig withPrivateRead(boolean v) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, v, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock);
+                recheck, clock, maxContractWindow);
     }
 
     public RepoServerConfig withTls(Path cert, Path key) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, cert, key, scanLimits, gitLimits,
-                recheck, clock);
+                recheck, clock, maxContractWindow);
     }
 
     public RepoServerConfig withScanLimits(ScanLimits v) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, v, gitLimits,
-                recheck, clock);
+                recheck, clock, maxContractWindow);
     }
 
     public RepoServerConfig withClock(Clock v) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, v);
+                recheck, v, maxContractWindow);
     }
 
     public RepoServerConfig withRecheck(Duration v) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                v, clock);
+                v, clock, maxContractWindow);
+    }
+
+    public RepoServerConfig withMaxContractWindow(Duration v) {
+        return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
+                recheck, clock, v);
     }
 }
