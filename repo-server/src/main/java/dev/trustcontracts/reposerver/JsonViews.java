@@ -70,6 +70,8 @@ final class JsonViews {
         m.put("path", c.path());
         m.put("notBefore", instant(b.getNotBefore()));
         m.put("notAfter", instant(b.getNotAfter()));
+        // the earliest of not_after and every root's and signer certificate's notAfter; validUntil is its old name
+        m.put("effectiveExpiry", c.effectiveExpiry().toString());
         m.put("validUntil", c.validUntil().toString());
         List<Object> ps = new ArrayList<>();
         for (Participant p : b.getParticipantsList()) {
