@@ -70,7 +70,7 @@ public final class SyncCycle {
     private int lastRevokedCount = -1;
     private TrustBundle lastBundle;
     /** Parsed peer roots by PEM; dropped when it grows past the peers in use. */
-    private final Map<String, X509Certificate> peerCertificates = new java.util.HashMap<>();
+    private final Map<String, PeerCertificate> peerCertificates = new java.util.HashMap<>();
     private volatile String ownHash;
     private String lastProblemsLogged = "";
     private final Set<String> replaysWarned = new HashSet<>();
@@ -289,6 +289,14 @@ public final class SyncCycle {
         return new CycleResult(true, commit, changed, null, null);
     }
 
+    /** A peer root parsed from a verified contract, and its canonical PEM re-encoded from the DER. */
+    private record PeerCertificate(X509Certificate certificate, String pem) {
+        static PeerCertificate of(String text) {
+            X509Certificate c = Pem.certificate(text);
+            return new PeerCertificate(c, Pem.encode(c));
+        }
+    }
+
     /** The outputs of a cycle and the digests of the PKCS#12 files among them (null when absent). */
     private record Planned(List<Output> outputs, AgentState.StoreDigest keystore, AgentState.StoreDigest truststore) {
     }
@@ -312,15 +320,19 @@ public final class SyncCycle {
         }
         outs.add(new Output(CertificateKeeper.CA_FILE, ascii(zone.rootPem()), AtomicFiles.PUBLIC));
         if (bundle != null) {
-            outs.add(new Output(CHAIN_FILE, ascii(bundle.chainPem(zone.rootPem())), AtomicFiles.PUBLIC));
             List<X509Certificate> roots = new ArrayList<>();
             roots.add(zone.root());
             if (peerCertificates.size() > 2 * bundle.peers().size() + 16) {
                 peerCertificates.clear();
             }
+            StringBuilder chainPem = new StringBuilder(zone.rootPem());
             for (PeerRoot p : bundle.peers()) {
-                roots.add(peerCertificates.computeIfAbsent(p.certificate(), Pem::certificate));
+                PeerCertificate peer = peerCertificates.computeIfAbsent(p.certificate(), PeerCertificate::of);
+                roots.add(peer.certificate());
+                chainPem.append(peer.pem());
             }
+            // written from the parsed DER, never the contract's text: only what was verified reaches a proxy
+            outs.add(new Output(CHAIN_FILE, ascii(chainPem.toString()), AtomicFiles.PUBLIC));
             String input = KeyStores.inputDigest("truststore", password, roots, null);
             byte[] bytes = reuse(TRUSTSTORE_FILE, state.truststore(), input);
             if (bytes == null) {
