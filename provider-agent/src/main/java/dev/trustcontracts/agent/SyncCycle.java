@@ -218,6 +218,7 @@ public final class SyncCycle {
                 lastOwnHash = zone.ownHash();
                 lastRevokedCount = known.size() + (int) fresh.keySet().stream().filter(id -> !known.containsKey(id)).count();
                 status.bundle(lastBundle.peers().size(), countFiles(scan.problems()), replays, lastRevokedCount);
+                status.contractExpiries(expiries(zone.ownHash(), trusted));
             }
             bundle = lastBundle;
         }
@@ -287,6 +288,17 @@ public final class SyncCycle {
             return new CycleResult(false, commit, changed, syncFailure.kind(), syncFailure.getMessage());
         }
         return new CycleResult(true, commit, changed, null, null);
+    }
+
+    /** The effective expiry of each trusted contract this zone takes part in, by name. */
+    private static Map<String, Instant> expiries(String ownHash, List<VerifiedContract> trusted) {
+        Map<String, Instant> out = new java.util.HashMap<>();
+        for (VerifiedContract c : trusted) {
+            if (c.contract().getBody().getParticipantsList().stream().anyMatch(p -> p.getHash().equals(ownHash))) {
+                out.put(c.name(), c.effectiveExpiry());
+            }
+        }
+        return out;
     }
 
     /** A peer root parsed from a verified contract, and its canonical PEM re-encoded from the DER. */
