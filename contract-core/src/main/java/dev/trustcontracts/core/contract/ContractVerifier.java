@@ -56,7 +56,7 @@ public final class ContractVerifier {
         List<TimeBound> bounds = new ArrayList<>();
         Optional<ContractFormat> format = ContractFormat.forFileName(path);
         if (format.isEmpty()) {
-            problems.add(Problem.of(path, Rule.LAYOUT, "a contract file ends in .yaml, .yml or .pb"));
+            problems.add(Problem.of(path, Rule.LAYOUT, "a contract file ends in .yaml, .yml or .pb (lower case)"));
             return new Verification(path, null, problems, bounds);
         }
         Contract contract;
