@@ -252,7 +252,7 @@ final class ContractCommand implements Runnable {
 
         private static String signer(Signature s) {
             try {
-                return readable(Pem.certificates(s.getCertificateChain(0)).get(0).getSubjectX500Principal());
+                return readable(Pem.certificate(s.getCertificateChain(0)).getSubjectX500Principal());
             } catch (RuntimeException e) {
                 return "(unreadable signer certificate)";
             }

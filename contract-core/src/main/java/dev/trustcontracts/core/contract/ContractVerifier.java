@@ -281,8 +281,9 @@ public final class ContractVerifier {
             if (body.hasNotBefore() && body.hasNotAfter()) {
                 Instant nb = instant(body.getNotBefore());
                 Instant na = instant(body.getNotAfter());
-                // a missing or unordered window is reported once, as [window]
-                if (na.isAfter(nb) && (at.isBefore(nb) || at.isAfter(na))) {
+                // a missing or unordered window is reported once, as [window]; a signer whose clock is a
+                // little behind the drafter's (contract new sets not_before to now) is not refused for it
+                if (na.isAfter(nb) && (at.isBefore(nb.minus(CLOCK_SKEW)) || at.isAfter(na))) {
                     problem(Rule.SIGNED_AT, who, "signed_at " + at + " lies outside the window " + nb + " .. " + na);
                 }
             }

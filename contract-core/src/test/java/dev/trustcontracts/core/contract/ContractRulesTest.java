@@ -220,6 +220,11 @@ class ContractRulesTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(Rule.SIGNED_AT, "alice"),
                         org.assertj.core.groups.Tuple.tuple(Rule.SIGNED_AT, "bob"));
         assertThat(problems(before).get(0).message()).contains("lies outside the window");
+        // a signer's clock a few minutes behind the drafter's is tolerated
+        Instant nb = NOW.minus(Duration.ofDays(1));
+        assertThat(problems(resigned(b -> b, nb.minus(Duration.ofMinutes(4))))).isEmpty();
+        assertThat(rules(problems(resigned(b -> b, nb.minus(Duration.ofMinutes(6))))))
+                .containsExactly(Rule.SIGNED_AT, Rule.SIGNED_AT);
         Contract after = resigned(b -> b.setNotAfter(ts(NOW.minus(Duration.ofHours(1)))), NOW);
         assertThat(rules(problems(PATH, after, NOW.minus(Duration.ofHours(2))))).containsOnly(Rule.SIGNED_AT);
     }
