@@ -75,6 +75,9 @@ final class ContractCommand implements Runnable {
         @Option(names = "--force", description = "Overwrite an existing file.")
         boolean force;
 
+        @picocli.CommandLine.Mixin
+        MaxWindowOption window = new MaxWindowOption();
+
         @Override
         public Integer call() {
             if (participants.size() < 2) {
@@ -86,6 +89,12 @@ final class ContractCommand implements Runnable {
                 }
             }
             ContractFiles.format(output);
+            if (validFor.compareTo(window.value()) > 0) {
+                throw new UserError("--valid-for " + DurationConverter.format(validFor) + " is longer than the maximum "
+                        + "contract window " + DurationConverter.format(window.value()) + " (window-too-long); use a "
+                        + "shorter --valid-for, or --max-contract-window when every server and agent allows more",
+                        ExitCodes.USAGE);
+            }
             if (Files.exists(output) && !force) {
                 throw new UserError(output + " already exists (use --force to overwrite)");
             }

@@ -45,7 +45,7 @@ class LifetimeCommandsTest {
     private Path newContract(String validFor) throws Exception {
         Path file = dir.resolve("repo/contracts/alice-bob.yaml");
         Files.createDirectories(file.getParent());
-        Cli created = Cli.run("contract", "new", "--name", "alice-bob",
+        Cli created = Cli.run("contract", "new", "--max-contract-window", "1000d", "--name", "alice-bob",
                 "--participant", "alice=" + write("alice/ca.pem", Pem.encode(alice.root)),
                 "--participant", "bob=" + write("bob/ca.pem", Pem.encode(bob.root)),
                 "--valid-for", validFor, "-o", file.toString(), "--force");
@@ -77,6 +77,17 @@ class LifetimeCommandsTest {
         Cli bad = Cli.run("contract", "verify", "--max-contract-window", "0s", file.toString());
         assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.err()).contains("--max-contract-window must be positive");
+    }
+
+    @Test
+    void contractNewRefusesAWindowBeyondTheMaximum() throws Exception {
+        Cli refused = Cli.run("contract", "new", "--name", "alice-bob",
+                "--participant", "alice=" + write("alice/ca.pem", Pem.encode(alice.root)),
+                "--participant", "bob=" + write("bob/ca.pem", Pem.encode(bob.root)),
+                "--valid-for", "401d", "-o", dir.resolve("alice-bob.yaml").toString());
+        assertThat(refused.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(refused.err()).contains("--valid-for 401d is longer than the maximum contract window 400d");
+        assertThat(dir.resolve("alice-bob.yaml")).doesNotExist();
     }
 
     private static String windowOf(Path file) throws Exception {
