@@ -29,12 +29,14 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.CollectionStartEvent;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * Strict reading and writing of contract files. YAML is the contract's human form: the body's fields at
@@ -181,12 +183,12 @@ public final class ContractCodec {
      * to the Jackson parse, which reports them with its own line and message.
      */
     private static void refuseGraphAndTypes(byte[] content) throws ContractFormatException {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(true); // reported by the Jackson parse, with the key's path
-        Iterable<Event> events = new Yaml(options).parse(
-                new InputStreamReader(new ByteArrayInputStream(content), StandardCharsets.UTF_8));
         try {
-            for (Event e : events) {
+            // the bare event parser: no constructor, representer or resolver is needed to look at events
+            Parser events = new ParserImpl(new StreamReader(
+                    new InputStreamReader(new ByteArrayInputStream(content), StandardCharsets.UTF_8)), new LoaderOptions());
+            while (!events.checkEvent(Event.ID.StreamEnd)) {
+                Event e = events.getEvent();
                 int line = e.getStartMark() == null ? 0 : e.getStartMark().getLine() + 1;
                 if (e instanceof AliasEvent a) {
                     throw new ContractFormatException("YAML aliases (*" + a.getAnchor()
