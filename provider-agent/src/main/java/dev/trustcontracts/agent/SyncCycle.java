@@ -1,9 +1,9 @@
 package dev.trustcontracts.agent;
 
 import dev.trustcontracts.agent.OutputWriter.Output;
+import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.VerifiedContract;
-import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.core.tree.PeerRoot;

@@ -210,7 +210,8 @@ public final class Pem {
             PemObject o;
             while ((o = r.readPemObject()) != null) {
                 if (!labels.contains(o.getType())) {
-                    throw new PemException("a " + o.getType() + " block where a " + label + " block belongs");
+                    String type = o.getType().length() > 40 ? o.getType().substring(0, 40) + "..." : o.getType();
+                    throw new PemException("a " + type + " block where a " + label + " block belongs");
                 }
                 if (!o.getHeaders().isEmpty()) {
                     throw new PemException("PEM headers in a " + label + " block");
