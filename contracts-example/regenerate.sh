@@ -11,7 +11,7 @@ for z in alice bob; do
   "$tc" pki issue --dir "zones/$z" --name "admin@$z" --valid-for 3650d \
       --key-out "zones/$z/admin-key.pem" --cert-out "zones/$z/admin.pem"
 done
-"$tc" contract new --name alice-bob --valid-for 3650d \
+"$tc" contract new --name alice-bob --valid-for 365d \
     --participant alice=zones/alice/ca.pem --participant bob=zones/bob/ca.pem \
     -o repository/contracts/alice-bob.yaml
 for z in alice bob; do

@@ -90,6 +90,9 @@ final class AgentCommand implements Callable<Integer> {
             converter = DurationConverter.class, description = "kill --on-change after this long (default ${DEFAULT-VALUE})")
     Duration hookTimeout;
 
+    @picocli.CommandLine.Mixin
+    MaxWindowOption window = new MaxWindowOption();
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter o = spec.commandLine().getOut();
@@ -101,7 +104,8 @@ final class AgentCommand implements Callable<Integer> {
             AgentConfig.Builder b = AgentConfig.builder(remote, pki.toString(), out)
                     .pkiTokenFile(pkiTokenFile).interval(interval).onChange(onChange).name(name)
                     .gitCredentialsFile(gitCredentialsFile).keystorePasswordFile(keystorePasswordFile)
-                    .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout);
+                    .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout)
+                    .maxContractWindow(window.value());
             if (notifyTarget != null) {
                 b.notifyTarget(notifyTarget.toString());
             }

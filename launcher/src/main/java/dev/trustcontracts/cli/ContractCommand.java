@@ -75,6 +75,9 @@ final class ContractCommand implements Runnable {
         @Option(names = "--force", description = "Overwrite an existing file.")
         boolean force;
 
+        @picocli.CommandLine.Mixin
+        MaxWindowOption window = new MaxWindowOption();
+
         @Override
         public Integer call() {
             if (participants.size() < 2) {
@@ -86,6 +89,12 @@ final class ContractCommand implements Runnable {
                 }
             }
             ContractFiles.format(output);
+            if (validFor.compareTo(window.value()) > 0) {
+                throw new UserError("--valid-for " + DurationConverter.format(validFor) + " is longer than the maximum "
+                        + "contract window " + DurationConverter.format(window.value()) + " (window-too-long); use a "
+                        + "shorter --valid-for, or --max-contract-window when every server and agent allows more",
+                        ExitCodes.USAGE);
+            }
             if (Files.exists(output) && !force) {
                 throw new UserError(output + " already exists (use --force to overwrite)");
             }
@@ -139,6 +148,12 @@ final class ContractCommand implements Runnable {
             ContractFiles.write(file, signed);
             Signature mine = signed.getSignaturesList().stream()
                     .filter(s -> !c.getSignaturesList().contains(s)).findFirst().orElseThrow();
+            Instant signerEnds = certs.get(0).getNotAfter().toInstant();
+            Instant notAfter = Instant.ofEpochSecond(c.getBody().getNotAfter().getSeconds());
+            if (c.getBody().hasNotAfter() && signerEnds.isBefore(notAfter)) {
+                spec.commandLine().getErr().printf("warning: the signer certificate ends at %s, before not_after %s: "
+                        + "the contract stops holding then (its effective expiry)%n", signerEnds, notAfter);
+            }
             spec.commandLine().getOut().printf("signed %s as participant %s (%d of %d participants have signed)%n",
                     file, mine.getParticipant(), signed.getSignaturesCount(), signed.getBody().getParticipantsCount());
             return ExitCodes.OK;
@@ -154,9 +169,12 @@ final class ContractCommand implements Runnable {
         @Parameters(arity = "1..*", description = "Contract files.")
         List<Path> files;
 
+        @picocli.CommandLine.Mixin
+        MaxWindowOption window = new MaxWindowOption();
+
         @Override
         public Integer call() throws IOException {
-            ContractVerifier verifier = new ContractVerifier();
+            ContractVerifier verifier = window.verifier();
             Instant now = clock.instant();
             PrintWriter out = spec.commandLine().getOut();
             boolean allValid = true;
@@ -172,7 +190,7 @@ final class ContractCommand implements Runnable {
                     ContractBody b = v.contract().orElseThrow().getBody();
                     out.printf("%s: valid: %s between %s, until %s%n", name, b.getName(),
                             String.join(", ", b.getParticipantsList().stream().map(Participant::getName).toList()),
-                            Instant.ofEpochSecond(b.getNotAfter().getSeconds()));
+                            expiry(v, b));
                 } else {
                     allValid = false;
                     problems.forEach(out::println);
@@ -180,6 +198,17 @@ final class ContractCommand implements Runnable {
             }
             return allValid ? ExitCodes.OK : ExitCodes.INVALID;
         }
+    }
+
+    /**
+     * The effective expiry, and why when it is earlier than not_after: "2027-01-01T00:00:00Z (effective
+     * expiry; not_after 2027-06-01T00:00:00Z)".
+     */
+    static String expiry(Verification v, ContractBody b) {
+        Instant notAfter = Instant.ofEpochSecond(b.getNotAfter().getSeconds(), b.getNotAfter().getNanos());
+        Instant effective = v.effectiveExpiry().orElse(notAfter);
+        return effective.equals(notAfter) ? effective + " (effective expiry: not_after)"
+                : effective + " (effective expiry: a root or signer certificate ends before not_after " + notAfter + ")";
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
@@ -190,6 +219,9 @@ final class ContractCommand implements Runnable {
 
         @Parameters(index = "0", description = "The contract file.")
         Path file;
+
+        @picocli.CommandLine.Mixin
+        MaxWindowOption window = new MaxWindowOption();
 
         @Override
         public Integer call() throws IOException {
@@ -212,7 +244,11 @@ final class ContractCommand implements Runnable {
                         s == null ? "NOT SIGNED" : "signed " + Instant.ofEpochSecond(s.getSignedAt().getSeconds())
                                 + " by " + signer(s));
             }
-            List<Problem> problems = new ContractVerifier().problems(file.toString(), Files.readAllBytes(file), clock.instant());
+            Verification v = window.verifier().verify(file.toString(), Files.readAllBytes(file));
+            List<Problem> problems = v.problemsAt(clock.instant());
+            if (v.effectiveExpiry().isPresent()) {
+                out.println("expires    " + expiry(v, b));
+            }
             out.println(problems.isEmpty() ? "status     valid now" : "status     NOT valid now (" + problems.size()
                     + " problem" + (problems.size() == 1 ? "" : "s") + "; run 'trustctl contract verify')");
             return ExitCodes.OK;
@@ -225,7 +261,7 @@ final class ContractCommand implements Runnable {
 
         private static String signer(Signature s) {
             try {
-                return readable(Pem.certificates(s.getCertificateChain(0)).get(0).getSubjectX500Principal());
+                return readable(Pem.certificate(s.getCertificateChain(0)).getSubjectX500Principal());
             } catch (RuntimeException e) {
                 return "(unreadable signer certificate)";
             }

@@ -23,7 +23,7 @@ final class ContractFiles {
 
     static ContractFormat format(Path file) {
         return ContractFormat.forFileName(file.getFileName().toString()).orElseThrow(() -> new UserError(
-                file + ": a contract file ends in .yaml, .yml or .pb", ExitCodes.USAGE));
+                file + ": a contract file ends in .yaml, .yml or .pb (lower case)", ExitCodes.USAGE));
     }
 
     static Contract read(Path file) {

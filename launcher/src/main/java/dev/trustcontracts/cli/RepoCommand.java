@@ -3,6 +3,7 @@ package dev.trustcontracts.cli;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.tree.DirectoryTree;
 import dev.trustcontracts.core.tree.ScanResult;
+import dev.trustcontracts.core.tree.ScanLimits;
 import dev.trustcontracts.core.tree.TreeScanner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,6 +38,9 @@ final class RepoCommand implements Runnable {
         @Parameters(index = "0", defaultValue = ".", description = "The checkout (default: the current directory).")
         Path dir;
 
+        @picocli.CommandLine.Mixin
+        MaxWindowOption window = new MaxWindowOption();
+
         @Override
         public Integer call() throws IOException {
             if (!Files.isDirectory(dir)) {
@@ -45,7 +49,8 @@ final class RepoCommand implements Runnable {
             if (!Files.isDirectory(dir.resolve("contracts"))) {
                 throw new UserError(dir + " has no contracts/ directory: is this a contract repository?");
             }
-            ScanResult r = new TreeScanner().scan(new DirectoryTree(dir), ContractCommand.clock.instant());
+            ScanResult r = new TreeScanner(window.verifier(), ScanLimits.DEFAULT)
+                    .scan(new DirectoryTree(dir), ContractCommand.clock.instant());
             PrintWriter out = spec.commandLine().getOut();
             r.problems().forEach((Problem p) -> out.println(p));
             out.printf("%d valid contract%s, %d problem%s%n", r.valid().size(), r.valid().size() == 1 ? "" : "s",

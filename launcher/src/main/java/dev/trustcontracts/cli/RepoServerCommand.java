@@ -82,6 +82,9 @@ public final class RepoServerCommand implements Callable<Integer> {
             description = "Slow password hashes computed at once; more logins get 429 (default: the CPU count).")
     Integer passwordChecks;
 
+    @picocli.CommandLine.Mixin
+    MaxWindowOption window = new MaxWindowOption();
+
     @Override
     public Integer call() throws Exception {
         if (data == null) {
@@ -98,7 +101,8 @@ public final class RepoServerCommand implements Callable<Integer> {
                     .withTls(tlsCert, tlsKey)
                     .withLimits(new ServerLimits(maxThreads, idleTimeout, gitMaxRequests, gitMaxPerClient, minDataRate,
                             ServerLimits.DEFAULT.dataRateGrace(),
-                            passwordChecks != null ? passwordChecks : ServerLimits.DEFAULT.passwordChecks()));
+                            passwordChecks != null ? passwordChecks : ServerLimits.DEFAULT.passwordChecks()))
+                    .withMaxContractWindow(window.value());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.contract.ContractVerifier;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,11 +29,12 @@ import java.util.Objects;
  * @param hookTimeout          the --on-change command is killed after this long
  * @param networkTimeout       timeout of a fetch and of a PKI call
  * @param clock                the agent's clock: contract expiry and certificate renewal are judged on it
+ * @param maxContractWindow    the longest contract window ({@code not_after - not_before}) trusted
  */
 public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
         String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
-        Duration networkTimeout, Clock clock) {
+        Duration networkTimeout, Clock clock, Duration maxContractWindow) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
 
@@ -42,6 +44,10 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(maxContractWindow, "maxContractWindow");
+        if (maxContractWindow.isNegative() || maxContractWindow.isZero()) {
+            throw new IllegalArgumentException("--max-contract-window must be positive");
+        }
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("--interval must be positive");
         }
@@ -78,6 +84,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private Duration hookTimeout = Duration.ofSeconds(60);
         private Duration networkTimeout = Duration.ofSeconds(20);
         private Clock clock = Clock.systemUTC();
+        private Duration maxContractWindow = ContractVerifier.DEFAULT_MAX_WINDOW;
 
         private Builder(String remote, String pki, Path out) {
             this.remote = remote;
@@ -160,12 +167,17 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
             return this;
         }
 
+        public Builder maxContractWindow(Duration v) {
+            maxContractWindow = v;
+            return this;
+        }
+
         public AgentConfig build() {
             Path wd = workDir != null ? workDir : out.resolve(".trustctl-agent");
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
             return new AgentConfig(remote, pki, pkiTokenFile, out, interval, notifyTarget, onChange, name, listen,
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
-                    networkTimeout, clock);
+                    networkTimeout, clock, maxContractWindow);
         }
     }
 }

@@ -137,6 +137,15 @@ public final class AgentHttp implements AutoCloseable {
                 status.revokedIds());
         gauge(sb, "trustctl_agent_replays_ignored", "Valid contract files ignored because their id was removed before.",
                 status.ignoredReplays());
+        // one series per contract behind chain.pem (names are DNS labels: safe as label values), and the earliest
+        Map<String, Instant> expiries = status.contractExpiries();
+        help(sb, "trustctl_agent_contract_effective_expiry_timestamp_seconds", "Effective expiry of each contract "
+                + "behind chain.pem: the earliest of not_after and its roots' and signers' notAfter.", "gauge");
+        expiries.forEach((name, at) -> sb.append("trustctl_agent_contract_effective_expiry_timestamp_seconds{contract=\"")
+                .append(name).append("\"} ").append(format(seconds(at))).append('\n'));
+        gauge(sb, "trustctl_agent_earliest_contract_expiry_timestamp_seconds", "The earliest effective expiry of "
+                + "the contracts behind chain.pem (0: none).",
+                seconds(expiries.values().stream().min(Instant::compareTo).orElse(null)));
         gauge(sb, "trustctl_agent_invalid_files", "Files in the applied tree that failed verification.",
                 status.invalidFiles());
         counter(sb, "trustctl_agent_output_files_changed_total", "Output files replaced.", status.outputChanges());

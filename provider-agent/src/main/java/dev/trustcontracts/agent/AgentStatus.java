@@ -3,9 +3,11 @@ package dev.trustcontracts.agent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -30,6 +32,8 @@ public final class AgentStatus {
     private volatile int peers = -1;
     private volatile int revokedIds;
     private volatile int invalidFiles;
+    /** The effective expiry of each contract behind chain.pem, by contract name. */
+    private volatile Map<String, Instant> contractExpiries = Map.of();
     private volatile int ignoredReplays;
     private volatile String rollbackRefused;
     private volatile Instant certNotAfter;
@@ -86,6 +90,16 @@ public final class AgentStatus {
         this.invalidFiles = invalidFiles;
         this.ignoredReplays = ignoredReplays;
         this.revokedIds = revokedIds;
+    }
+
+    /** The contracts behind chain.pem with their effective expiry (the earliest end of window, roots, signers). */
+    void contractExpiries(Map<String, Instant> byName) {
+        contractExpiries = Collections.unmodifiableMap(new TreeMap<>(byName));
+    }
+
+    /** By contract name, sorted. */
+    public Map<String, Instant> contractExpiries() {
+        return contractExpiries;
     }
 
     void changed(Instant at, int files) {

@@ -220,7 +220,9 @@ public final class CertificateKeeper {
                 LOG.warn("{} does not belong to {}; a new certificate will be requested", KEY_FILE, CERT_FILE);
                 return null;
             }
-            ZoneMaterial.Leaf leaf = new ZoneMaterial.Leaf(certPem, keyPem, key, chain);
+            // what is written back is re-encoded from what was parsed, never the text found on disk
+            ZoneMaterial.Leaf leaf = new ZoneMaterial.Leaf(Pem.encode(chain.subList(0, chain.size() - 1)),
+                    Pem.encode(key), key, chain);
             cached = new CachedLeaf(certPem, keyPem, rootHash, leaf);
             return leaf;
         } catch (PemException | GeneralSecurityException e) {
@@ -236,7 +238,8 @@ public final class CertificateKeeper {
         SignCSRResponse r = pki.signCsr(csr, lifetime);
         List<X509Certificate> certs;
         try {
-            certs = Pem.certificates(r.getChain().isBlank() ? r.getCertificate() : r.getChain());
+            certs = r.getChain().isBlank() ? List.of(Pem.certificate(r.getCertificate()))
+                    : Pem.certificateChain(r.getChain());
         } catch (PemException e) {
             throw new SyncException(FailureKind.PKI, "the PKI answered SignCSR with unreadable PEM: " + e.getMessage());
         }

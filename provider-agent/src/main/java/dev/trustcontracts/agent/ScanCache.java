@@ -24,7 +24,7 @@ import org.eclipse.jgit.lib.Repository;
  */
 final class ScanCache {
     private static final Set<Rule> TIME_RULES = EnumSet.of(Rule.NOT_YET_VALID, Rule.EXPIRED,
-            Rule.CERTIFICATE_VALIDITY, Rule.SIGNER_VALIDITY);
+            Rule.CERTIFICATE_VALIDITY, Rule.SIGNER_VALIDITY, Rule.SIGNED_AT);
 
     private final TreeScanner scanner;
     private final ScanLimits limits;

@@ -64,10 +64,9 @@ public final class SyncCycle {
     private final AgentStatus status;
     private final Clock clock;
     private final char[] password;
-    private final ScanCache scans = new ScanCache(new TreeScanner(), ScanLimits.DEFAULT);
+    private final ScanCache scans;
     /** The history rules, kept across cycles for their cache of file facts by blob id. */
-    private final HistoryRules historyRules = new HistoryRules(new ContractVerifier(), ScanLimits.DEFAULT.maxFileBytes(),
-            HistoryLimits.DEFAULT);
+    private final HistoryRules historyRules;
 
     private AgentState state;
     /** The last derivation, reused while its inputs are the same objects. */
@@ -76,7 +75,7 @@ public final class SyncCycle {
     private int lastRevokedCount = -1;
     private TrustBundle lastBundle;
     /** Parsed peer roots by PEM; dropped when it grows past the peers in use. */
-    private final Map<String, X509Certificate> peerCertificates = new java.util.HashMap<>();
+    private final Map<String, PeerCertificate> peerCertificates = new java.util.HashMap<>();
     private volatile String ownHash;
     private String lastProblemsLogged = "";
     /** Whether this cycle already ran the --on-change command (at most once per cycle), and why it failed. */
@@ -96,6 +95,9 @@ public final class SyncCycle {
         this.status = status;
         this.clock = config.clock();
         this.password = password.clone();
+        ContractVerifier verifier = new ContractVerifier(config.maxContractWindow());
+        this.scans = new ScanCache(new TreeScanner(verifier, ScanLimits.DEFAULT), ScanLimits.DEFAULT);
+        this.historyRules = new HistoryRules(verifier, ScanLimits.DEFAULT.maxFileBytes(), HistoryLimits.DEFAULT);
     }
 
     /** The zone root's fingerprint, once known. */
@@ -237,6 +239,7 @@ public final class SyncCycle {
                 lastOwnHash = zone.ownHash();
                 lastRevokedCount = known.size() + (int) fresh.keySet().stream().filter(id -> !known.containsKey(id)).count();
                 status.bundle(lastBundle.peers().size(), countFiles(scan.problems()), replays, lastRevokedCount);
+                status.contractExpiries(expiries(zone.ownHash(), trusted));
             }
             bundle = lastBundle;
         }
@@ -320,6 +323,25 @@ public final class SyncCycle {
         return new CycleResult(true, commit, changed, null, null);
     }
 
+    /** The effective expiry of each trusted contract this zone takes part in, by name. */
+    private static Map<String, Instant> expiries(String ownHash, List<VerifiedContract> trusted) {
+        Map<String, Instant> out = new java.util.HashMap<>();
+        for (VerifiedContract c : trusted) {
+            if (c.contract().getBody().getParticipantsList().stream().anyMatch(p -> p.getHash().equals(ownHash))) {
+                out.put(c.name(), c.effectiveExpiry());
+            }
+        }
+        return out;
+    }
+
+    /** A peer root parsed from a verified contract, and its canonical PEM re-encoded from the DER. */
+    private record PeerCertificate(X509Certificate certificate, String pem) {
+        static PeerCertificate of(String text) {
+            X509Certificate c = Pem.certificate(text);
+            return new PeerCertificate(c, Pem.encode(c));
+        }
+    }
+
     /** The outputs of a cycle and the digests of the PKCS#12 files among them (null when absent). */
     private record Planned(List<Output> outputs, AgentState.StoreDigest keystore, AgentState.StoreDigest truststore) {
     }
@@ -343,15 +365,19 @@ public final class SyncCycle {
         }
         outs.add(new Output(CertificateKeeper.CA_FILE, ascii(zone.rootPem()), AtomicFiles.PUBLIC));
         if (bundle != null) {
-            outs.add(new Output(CHAIN_FILE, ascii(bundle.chainPem(zone.rootPem())), AtomicFiles.PUBLIC));
             List<X509Certificate> roots = new ArrayList<>();
             roots.add(zone.root());
             if (peerCertificates.size() > 2 * bundle.peers().size() + 16) {
                 peerCertificates.clear();
             }
+            StringBuilder chainPem = new StringBuilder(zone.rootPem());
             for (PeerRoot p : bundle.peers()) {
-                roots.add(peerCertificates.computeIfAbsent(p.certificate(), Pem::certificate));
+                PeerCertificate peer = peerCertificates.computeIfAbsent(p.certificate(), PeerCertificate::of);
+                roots.add(peer.certificate());
+                chainPem.append(peer.pem());
             }
+            // written from the parsed DER, never the contract's text: only what was verified reaches a proxy
+            outs.add(new Output(CHAIN_FILE, ascii(chainPem.toString()), AtomicFiles.PUBLIC));
             String input = KeyStores.inputDigest("truststore", password, roots, null);
             byte[] bytes = reuse(TRUSTSTORE_FILE, state.truststore(), input);
             if (bytes == null) {

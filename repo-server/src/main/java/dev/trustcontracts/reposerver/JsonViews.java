@@ -70,6 +70,8 @@ final class JsonViews {
         m.put("path", c.path());
         m.put("notBefore", instant(b.getNotBefore()));
         m.put("notAfter", instant(b.getNotAfter()));
+        // the earliest of not_after and every root's and signer certificate's notAfter; validUntil is its old name
+        m.put("effectiveExpiry", c.effectiveExpiry().toString());
         m.put("validUntil", c.validUntil().toString());
         List<Object> ps = new ArrayList<>();
         for (Participant p : b.getParticipantsList()) {
@@ -149,7 +151,8 @@ final class JsonViews {
     static Map<String, Object> certificateInfo(String pem) {
         Map<String, Object> m = new LinkedHashMap<>();
         try {
-            X509Certificate c = Pem.certificates(pem).get(0);
+            // strict: a proposal's field with a second block or junk shows the reason, not its first certificate
+            X509Certificate c = Pem.certificate(pem);
             m.put("subject", c.getSubjectX500Principal().getName());
             m.put("issuer", c.getIssuerX500Principal().getName());
             m.put("notBefore", c.getNotBefore().toInstant().toString());
@@ -159,7 +162,7 @@ final class JsonViews {
             m.put("keyAlgorithm", c.getPublicKey().getAlgorithm());
             m.put("ca", c.getBasicConstraints() >= 0);
         } catch (PemException | IndexOutOfBoundsException | IllegalStateException e) {
-            m.put("error", "unreadable certificate");
+            m.put("error", "unreadable certificate" + (e instanceof PemException ? ": " + e.getMessage() : ""));
         }
         return m;
     }
@@ -169,7 +172,7 @@ final class JsonViews {
             return "";
         }
         try {
-            return Pem.certificates(s.getCertificateChain(0)).get(0).getSubjectX500Principal().getName();
+            return Pem.certificate(s.getCertificateChain(0)).getSubjectX500Principal().getName();
         } catch (PemException | IndexOutOfBoundsException e) {
             return "";
         }

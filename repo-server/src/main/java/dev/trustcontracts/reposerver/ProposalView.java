@@ -40,7 +40,7 @@ final class ProposalView {
     private static final Set<Rule> UNFINISHED = EnumSet.of(Rule.SIGNATURE_MISSING, Rule.NOT_YET_VALID);
     /** Problems with a participant's signature itself. */
     private static final Set<Rule> SIGNATURE_RULES = EnumSet.of(Rule.SIGNATURE_INVALID, Rule.SIGNATURE_UNEXPECTED,
-            Rule.SIGNER_CHAIN, Rule.SIGNER_VALIDITY);
+            Rule.SIGNER_CHAIN, Rule.SIGNER_VALIDITY, Rule.SIGNED_AT);
 
     private ProposalView() {
     }

@@ -41,9 +41,10 @@ public final class RepoServer implements AutoCloseable {
         try {
             ServerMetrics metrics = new ServerMetrics();
             TreeValidator validator = new TreeValidator(repository.git(),
-                    new TreeScanner(new ContractVerifier(), config.scanLimits()), config.scanLimits());
-            MainHistory history = new MainHistory(repository.git(), new HistoryRules(new ContractVerifier(),
-                    config.scanLimits().maxFileBytes(), HistoryLimits.DEFAULT));
+                    new TreeScanner(new ContractVerifier(config.maxContractWindow()), config.scanLimits()), config.scanLimits());
+            MainHistory history = new MainHistory(repository.git(), new HistoryRules(
+                    new ContractVerifier(config.maxContractWindow()), config.scanLimits().maxFileBytes(),
+                    HistoryLimits.DEFAULT));
             index = new ContractIndex(repository, validator, config.clock(), config.recheck(), history);
             WatchHub watchers = new WatchHub();
             index.addListener(watchers::publish);

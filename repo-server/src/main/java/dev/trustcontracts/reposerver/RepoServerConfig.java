@@ -1,5 +1,6 @@
 package dev.trustcontracts.reposerver;
 
+import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.tree.ScanLimits;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,10 +21,12 @@ import java.time.Duration;
  * @param recheck     how often the index re-judges main at the latest (it also wakes at the next expiry)
  * @param clock       the server's clock (tests move it)
  * @param limits      threads, timeouts, data rates and concurrent Git requests and password checks
+ * @param maxContractWindow the longest contract window ({@code not_after - not_before}) accepted
  */
 public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path usersFile, boolean privateRead,
                                Path tlsCert, Path tlsKey, ScanLimits scanLimits, GitHttp.Limits gitLimits,
-                               Duration recheck, Clock clock, ServerLimits limits) {
+                               Duration recheck, Clock clock, ServerLimits limits,
+                               Duration maxContractWindow) {
 
     public static final String DEFAULT_HTTP = "127.0.0.1:8080";
     public static final String DEFAULT_GRPC = "127.0.0.1:9090";
@@ -38,7 +41,8 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
     public static RepoServerConfig defaults(Path dataDir) {
         return new RepoServerConfig(dataDir, HostPort.parse(DEFAULT_HTTP), HostPort.parse(DEFAULT_GRPC),
                 dataDir.resolve("users"), false, null, null, ScanLimits.DEFAULT, GitHttp.Limits.DEFAULT,
-                Duration.ofMinutes(1), Clock.systemUTC(), ServerLimits.DEFAULT);
+                Duration.ofMinutes(1), Clock.systemUTC(), ServerLimits.DEFAULT,
+                ContractVerifier.DEFAULT_MAX_WINDOW);
     }
 
     /** Both ports on 127.0.0.1, chosen by the system: for tests and embedding. */
@@ -48,46 +52,51 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
 
     public RepoServerConfig withHttp(HostPort v) {
         return new RepoServerConfig(dataDir, v, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, limits);
+                recheck, clock, limits, maxContractWindow);
     }
 
     public RepoServerConfig withGrpc(HostPort v) {
         return new RepoServerConfig(dataDir, http, v, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, limits);
+                recheck, clock, limits, maxContractWindow);
     }
 
     public RepoServerConfig withUsersFile(Path v) {
         return new RepoServerConfig(dataDir, http, grpc, v, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, limits);
+                recheck, clock, limits, maxContractWindow);
     }
 
     public RepoServerConfig withPrivateRead(boolean v) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, v, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, limits);
+                recheck, clock, limits, maxContractWindow);
     }
 
     public RepoServerConfig withTls(Path cert, Path key) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, cert, key, scanLimits, gitLimits,
-                recheck, clock, limits);
+                recheck, clock, limits, maxContractWindow);
     }
 
     public RepoServerConfig withScanLimits(ScanLimits v) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, v, gitLimits,
-                recheck, clock, limits);
+                recheck, clock, limits, maxContractWindow);
     }
 
     public RepoServerConfig withClock(Clock v) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, v, limits);
+                recheck, v, limits, maxContractWindow);
     }
 
     public RepoServerConfig withRecheck(Duration v) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                v, clock, limits);
+                v, clock, limits, maxContractWindow);
     }
 
     public RepoServerConfig withLimits(ServerLimits v) {
         return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, v);
+                recheck, clock, v, maxContractWindow);
+    }
+
+    public RepoServerConfig withMaxContractWindow(Duration v) {
+        return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
+                recheck, clock, limits, v);
     }
 }

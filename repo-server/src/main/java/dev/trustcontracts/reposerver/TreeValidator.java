@@ -39,8 +39,12 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * allowed (reported as notes): a proposal collects its signatures there.
  */
 public final class TreeValidator {
+    /**
+     * Warnings, not blocks, in files a push does not touch: time-dependent problems, and the lifetime
+     * rules a file on main may predate (a configured shorter window must not block unrelated revocations).
+     */
     private static final Set<Rule> TIME_RULES = EnumSet.of(Rule.EXPIRED, Rule.NOT_YET_VALID,
-            Rule.CERTIFICATE_VALIDITY, Rule.SIGNER_VALIDITY);
+            Rule.CERTIFICATE_VALIDITY, Rule.SIGNER_VALIDITY, Rule.WINDOW_TOO_LONG, Rule.SIGNED_AT);
     private static final Set<Rule> ALLOWED_ON_PROPOSALS = EnumSet.of(Rule.SIGNATURE_MISSING, Rule.NOT_YET_VALID);
 
     private final Repository repository;

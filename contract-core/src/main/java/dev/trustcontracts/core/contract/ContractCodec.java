@@ -16,7 +16,9 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -26,6 +28,15 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
+import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * Strict reading and writing of contract files. YAML is the contract's human form: the body's fields at
@@ -124,6 +135,7 @@ public final class ContractCodec {
     // ---- YAML in ----
 
     static Contract parseYaml(byte[] content) throws ContractFormatException {
+        refuseGraphAndTypes(content);
         try (JsonParser p = READ.createParser(content)) {
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_OBJECT) {
@@ -160,6 +172,40 @@ public final class ContractCodec {
         } catch (RuntimeException e) {
             // SnakeYAML reports some syntax errors (bad indentation, tabs, alias limits) as runtime exceptions.
             throw new ContractFormatException("malformed YAML: " + firstLine(e.getMessage()), 0, "");
+        }
+    }
+
+    /**
+     * Refuses YAML's graph and typing features, found in SnakeYAML's event stream (Jackson hides some
+     * of them: it drops anchors on scalars and tags on keys). An alias lets one value stand in two places
+     * and Jackson reads it back as the anchor's name, an anchor only exists to be aliased, and a tag asks
+     * for a type the schema does not have: a contract is a plain tree of strings. Syntax errors are left
+     * to the Jackson parse, which reports them with its own line and message.
+     */
+    private static void refuseGraphAndTypes(byte[] content) throws ContractFormatException {
+        try {
+            // the bare event parser: no constructor, representer or resolver is needed to look at events
+            Parser events = new ParserImpl(new StreamReader(
+                    new InputStreamReader(new ByteArrayInputStream(content), StandardCharsets.UTF_8)), new LoaderOptions());
+            while (!events.checkEvent(Event.ID.StreamEnd)) {
+                Event e = events.getEvent();
+                int line = e.getStartMark() == null ? 0 : e.getStartMark().getLine() + 1;
+                if (e instanceof AliasEvent a) {
+                    throw new ContractFormatException("YAML aliases (*" + a.getAnchor()
+                            + ") are not allowed in a contract", line, "");
+                }
+                if (e instanceof NodeEvent n && n.getAnchor() != null) {
+                    throw new ContractFormatException("YAML anchors (&" + n.getAnchor()
+                            + ") are not allowed in a contract", line, "");
+                }
+                String tag = e instanceof ScalarEvent sc ? sc.getTag()
+                        : e instanceof CollectionStartEvent cs ? cs.getTag() : null;
+                if (tag != null) {
+                    throw new ContractFormatException("YAML tags (" + tag + ") are not allowed in a contract", line, "");
+                }
+            }
+        } catch (RuntimeException e) {
+            // malformed YAML: the Jackson parse reports it
         }
     }
 

@@ -1,15 +1,18 @@
 package dev.trustcontracts.core.contract;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The two file forms of a contract: YAML for people, binary protobuf for machines. */
 public enum ContractFormat {
     YAML, PROTOBUF;
 
-    /** The format a file name implies: .yaml/.yml or .pb; empty for anything else. */
+    /**
+     * The format a file name implies: .yaml/.yml or .pb, in lower case only; empty for anything else.
+     * Case matters because Git paths are case-sensitive: a name the server, the API and every agent do
+     * not all read the same way (x.YAML next to x.yaml) could land and then never be revoked.
+     */
     public static Optional<ContractFormat> forFileName(String fileName) {
-        String n = fileName.toLowerCase(Locale.ROOT);
+        String n = fileName;
         if (n.endsWith(".yaml") || n.endsWith(".yml")) {
             return Optional.of(YAML);
         }

@@ -10,6 +10,7 @@ import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.Participant;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +25,30 @@ import java.util.Set;
  * Thread-safe; keep one instance so that signer-chain validations are cached across files.
  */
 public final class ContractVerifier {
+    /** The longest window a contract may span unless configured otherwise: every signed statement expires. */
+    public static final Duration DEFAULT_MAX_WINDOW = Duration.ofDays(400);
+    /** How far a signature's signed_at may lie ahead of the verifier's clock (clocks drift). */
+    public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
     private final SignerChains chains = new SignerChains();
+    private final Duration maxWindow;
+
+    /** A verifier with the default maximum window ({@link #DEFAULT_MAX_WINDOW}). */
+    public ContractVerifier() {
+        this(DEFAULT_MAX_WINDOW);
+    }
+
+    /** @param maxWindow the longest {@code not_after - not_before} accepted; positive */
+    public ContractVerifier(Duration maxWindow) {
+        if (maxWindow == null || maxWindow.isNegative() || maxWindow.isZero()) {
+            throw new IllegalArgumentException("the maximum contract window must be positive");
+        }
+        this.maxWindow = maxWindow;
+    }
+
+    public Duration maxWindow() {
+        return maxWindow;
+    }
 
     /** Verifies a file's bytes; the format comes from the path's extension. */
     public Verification verify(String path, byte[] content) {
@@ -32,7 +56,7 @@ public final class ContractVerifier {
         List<TimeBound> bounds = new ArrayList<>();
         Optional<ContractFormat> format = ContractFormat.forFileName(path);
         if (format.isEmpty()) {
-            problems.add(Problem.of(path, Rule.LAYOUT, "a contract file ends in .yaml, .yml or .pb"));
+            problems.add(Problem.of(path, Rule.LAYOUT, "a contract file ends in .yaml, .yml or .pb (lower case)"));
             return new Verification(path, null, problems, bounds);
         }
         Contract contract;
@@ -107,6 +131,11 @@ public final class ContractVerifier {
             if (!na.isAfter(nb)) {
                 problem(Rule.WINDOW, null, "not_after " + na + " is not after not_before " + nb);
                 return;
+            }
+            Duration window = Duration.between(nb, na);
+            if (window.compareTo(maxWindow) > 0) {
+                problem(Rule.WINDOW_TOO_LONG, null, "the window " + nb + " .. " + na + " spans " + days(window)
+                        + "; at most " + days(maxWindow) + " is allowed");
             }
             bounds.add(new TimeBound(Rule.EXPIRED, null, "the contract", nb, na));
         }
@@ -199,13 +228,13 @@ public final class ContractVerifier {
 
         private void checkSignature(String who, dev.trustcontracts.proto.v1.Signature s) {
             List<X509Certificate> chain = new ArrayList<>();
-            try {
-                for (String pem : s.getCertificateChainList()) {
-                    chain.addAll(Pem.certificates(pem));
+            for (int j = 0; j < s.getCertificateChainCount(); j++) {
+                try {
+                    chain.add(Pem.certificate(s.getCertificateChain(j)));
+                } catch (PemException e) {
+                    problem(Rule.SIGNER_CHAIN, who, "certificate_chain[" + j + "]: " + e.getMessage());
+                    return;
                 }
-            } catch (PemException e) {
-                problem(Rule.SIGNER_CHAIN, who, "signer certificate: " + e.getMessage());
-                return;
             }
             if (chain.isEmpty()) {
                 problem(Rule.SIGNER_CHAIN, who, "the signature carries no signer certificate");
@@ -228,6 +257,7 @@ public final class ContractVerifier {
                 problem(Rule.SIGNATURE_INVALID, who, "signed_at is missing");
                 return;
             }
+            checkSignedAt(who, instant(s.getSignedAt()));
             if (!verifies(s, signer)) {
                 problem(Rule.SIGNATURE_INVALID, who, "the signature does not verify: the contract changed after "
                         + "signing, or the value is not this signer's");
@@ -246,12 +276,33 @@ public final class ContractVerifier {
                     + signer.getSubjectX500Principal().getName(), r.window().notBefore(), r.window().notAfter()));
         }
 
+        /** A signature is made inside the window it signs, and never later than now (give or take the skew). */
+        private void checkSignedAt(String who, Instant at) {
+            if (body.hasNotBefore() && body.hasNotAfter()) {
+                Instant nb = instant(body.getNotBefore());
+                Instant na = instant(body.getNotAfter());
+                // a missing or unordered window is reported once, as [window]; a signer whose clock is a
+                // little behind the drafter's (contract new sets not_before to now) is not refused for it
+                if (na.isAfter(nb) && (at.isBefore(nb.minus(CLOCK_SKEW)) || at.isAfter(na))) {
+                    problem(Rule.SIGNED_AT, who, "signed_at " + at + " lies outside the window " + nb + " .. " + na);
+                }
+            }
+            bounds.add(new TimeBound(Rule.SIGNED_AT, who, "signed_at " + at + " lies in the future (more than "
+                    + CLOCK_SKEW.toMinutes() + " minutes ahead of this clock)", at.minus(CLOCK_SKEW), Instant.MAX));
+        }
+
         private boolean verifies(dev.trustcontracts.proto.v1.Signature s, X509Certificate signer) {
             return Signatures.verify(s.getAlgorithm(), signer.getPublicKey(),
                     SigningPayloads.bytes(body, s.getParticipant(), s.getAlgorithm(), s.getSignedAt(),
                             s.getCertificateChainList()),
                     s.getValue().toByteArray());
         }
+    }
+
+    private static String days(Duration d) {
+        long whole = d.toDays();
+        return d.equals(Duration.ofDays(whole)) ? whole + " days" : whole + " days and " + d.minusDays(whole).toSeconds()
+                + " seconds";
     }
 
     static Instant instant(com.google.protobuf.Timestamp t) {

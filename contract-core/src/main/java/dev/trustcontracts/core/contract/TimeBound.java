@@ -12,6 +12,9 @@ public record TimeBound(Rule rule, String participant, String what, Instant notB
     /** The problem this bound makes at {@code now}, or null when now is inside it. */
     Problem problemAt(String file, Instant now) {
         if (now.isBefore(notBefore)) {
+            if (rule == Rule.SIGNED_AT) {
+                return new Problem(file, 0, rule, participant, what); // what already says it is in the future
+            }
             Rule r = rule == Rule.EXPIRED ? Rule.NOT_YET_VALID : rule;
             return new Problem(file, 0, r, participant, what + " is not valid before " + notBefore);
         }

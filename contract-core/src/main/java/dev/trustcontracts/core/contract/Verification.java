@@ -59,6 +59,15 @@ public final class Verification {
         return contract != null && staticProblems.isEmpty();
     }
 
+    /**
+     * The effective expiry: the earliest of {@code not_after}, every participant root's {@code notAfter}
+     * and every verified signer chain's {@code notAfter}. After it the contract no longer holds, whatever
+     * its {@code not_after} says. Empty when the file did not parse far enough to have any bound.
+     */
+    public Optional<Instant> effectiveExpiry() {
+        return validUntil.equals(Instant.MAX) ? Optional.empty() : Optional.of(validUntil);
+    }
+
     public boolean validAt(Instant now) {
         return staticProblems.isEmpty() && !now.isBefore(validFrom) && !now.isAfter(validUntil);
     }

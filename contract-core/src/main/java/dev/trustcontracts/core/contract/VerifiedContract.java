@@ -17,6 +17,14 @@ public record VerifiedContract(String path, Contract contract, Instant validUnti
         return contract.getBody().getName();
     }
 
+    /**
+     * The effective expiry, the instant every report names: the earliest of {@code not_after}, every
+     * participant root's and every signer chain certificate's {@code notAfter} (the same as validUntil).
+     */
+    public Instant effectiveExpiry() {
+        return validUntil;
+    }
+
     public String id() {
         return contract.getBody().getId();
     }

@@ -8,7 +8,10 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -20,16 +23,28 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
+import org.bouncycastle.util.io.pem.PemWriter;
 
 /** PEM in and out, through Bouncy Castle's parser and writer. */
 public final class Pem {
     private static final JcaX509CertificateConverter CERTS = new JcaX509CertificateConverter();
     private static final JcaPEMKeyConverter KEYS = new JcaPEMKeyConverter();
+    private static final String CERTIFICATE = "CERTIFICATE";
+    private static final Set<String> CSR_LABELS = Set.of("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST");
+    /** Far more than any real chain; bounds the work one text causes. */
+    private static final int MAX_BLOCKS = 16;
 
     private Pem() {
     }
 
-    /** Every certificate in the text, in order; anything else in the text is an error. */
+    /**
+     * Every certificate in a local file an operator provides (a TLS chain, a CA file), in order. Text
+     * outside the blocks (openssl's "Bag Attributes", comments) is tolerated here; any block other than
+     * CERTIFICATE is an error. Certificate text that arrives from others (contracts, signature chains,
+     * PKI answers) goes through {@link #certificate} or {@link #certificateChain} instead.
+     */
     public static List<X509Certificate> certificates(String pem) {
         List<X509Certificate> out = new ArrayList<>();
         for (Object o : objects(pem)) {
@@ -48,13 +63,30 @@ public final class Pem {
         return out;
     }
 
-    /** Exactly one certificate. */
+    /**
+     * Exactly one certificate: one PEM CERTIFICATE block with nothing but whitespace around it, no
+     * headers, and no bytes after the certificate's DER. Parsers disagree about everything else (Bouncy
+     * Castle stops at a malformed line, OpenSSL reads on), so whatever is not exactly one block is refused
+     * rather than guessed at: a root hidden after the first block must never reach anyone.
+     */
     public static X509Certificate certificate(String pem) {
-        List<X509Certificate> certs = certificates(pem);
-        if (certs.size() != 1) {
-            throw new PemException("expected one certificate, found " + certs.size());
+        List<PemObject> blocks = strictBlocks(pem, Set.of(CERTIFICATE));
+        if (blocks.size() != 1) {
+            throw new PemException(blocks.size() + " PEM blocks where exactly one CERTIFICATE block belongs");
         }
-        return certs.get(0);
+        return toCertificate(blocks.get(0));
+    }
+
+    /**
+     * A chain in one text (a PKI's SignCSR answer, the agent's cert.pem): one or more CERTIFICATE blocks
+     * with nothing but whitespace before, between and after them; each block as strict as {@link #certificate}.
+     */
+    public static List<X509Certificate> certificateChain(String pem) {
+        List<X509Certificate> out = new ArrayList<>();
+        for (PemObject o : strictBlocks(pem, Set.of(CERTIFICATE))) {
+            out.add(toCertificate(o));
+        }
+        return out;
     }
 
     /** An unencrypted private key: PKCS#8, or the traditional EC or RSA forms openssl writes. */
@@ -80,11 +112,27 @@ public final class Pem {
         throw new PemException("expected a PRIVATE KEY block, found " + describe(o));
     }
 
-    /** A PKCS#10 certificate signing request. */
+    /**
+     * A PKCS#10 certificate signing request: exactly one CERTIFICATE REQUEST block (or the older NEW
+     * CERTIFICATE REQUEST label keytool writes), only whitespace around it, no bytes after its DER.
+     */
     public static PKCS10CertificationRequest csr(String pem) {
-        List<Object> objs = objects(pem);
-        if (objs.size() != 1 || !(objs.get(0) instanceof PKCS10CertificationRequest csr)) {
-            throw new PemException("expected one CERTIFICATE REQUEST block");
+        List<PemObject> blocks = strictBlocks(pem, CSR_LABELS);
+        if (blocks.size() != 1) {
+            throw new PemException(blocks.size() + " PEM blocks where exactly one CERTIFICATE REQUEST block belongs");
+        }
+        byte[] der = blocks.get(0).getContent();
+        PKCS10CertificationRequest csr;
+        try {
+            csr = new PKCS10CertificationRequest(der);
+            if (!Arrays.equals(csr.getEncoded(), der)) {
+                throw new PemException("the CERTIFICATE REQUEST block holds bytes beyond the request");
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof PemException pe) {
+                throw pe;
+            }
+            throw new PemException("unreadable certificate request: " + plain(e), e);
         }
         return csr;
     }
@@ -139,6 +187,101 @@ public final class Pem {
             throw new PemException("no PEM block found");
         }
         return out;
+    }
+
+    /**
+     * The PEM blocks of a text that holds nothing else: Bouncy Castle's PemReader decodes the blocks, then
+     * the text must equal their canonical encoding up to whitespace. That one comparison refuses text
+     * before, between or after the blocks, junk on the BEGIN/END lines, headers, and a malformed block
+     * the reader stopped at, without a hand-written PEM grammar.
+     */
+    private static List<PemObject> strictBlocks(String text, Set<String> labels) {
+        if (text == null || text.isBlank()) {
+            throw new PemException("empty PEM text");
+        }
+        String label = labels.size() == 1 ? labels.iterator().next() : String.join(" or ", new TreeSet<>(labels));
+        String squeezed = squeeze(text);
+        if (!squeezed.startsWith("-----BEGIN")) {
+            throw new PemException("text before the PEM block; only whitespace may surround a " + label + " block");
+        }
+        List<PemObject> out = new ArrayList<>();
+        StringBuilder canonical = new StringBuilder();
+        try (PemReader r = new PemReader(new StringReader(text))) {
+            PemObject o;
+            while ((o = r.readPemObject()) != null) {
+                if (!labels.contains(o.getType())) {
+                    String type = o.getType().length() > 40 ? o.getType().substring(0, 40) + "..." : o.getType();
+                    throw new PemException("a " + type + " block where a " + label + " block belongs");
+                }
+                if (!o.getHeaders().isEmpty()) {
+                    throw new PemException("PEM headers in a " + label + " block");
+                }
+                if (out.size() == MAX_BLOCKS) {
+                    throw new PemException("more than " + MAX_BLOCKS + " PEM blocks");
+                }
+                out.add(o);
+                canonical.append(squeeze(write(o)));
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof PemException pe) {
+                throw pe;
+            }
+            throw new PemException("malformed PEM: " + plain(e), e);
+        }
+        if (out.isEmpty()) {
+            throw new PemException("no complete " + label + " block found");
+        }
+        String c = canonical.toString();
+        if (!squeezed.equals(c)) {
+            if (squeezed.startsWith(c)) {
+                String rest = squeezed.substring(c.length());
+                throw new PemException(rest.contains("-----BEGIN")
+                        ? "a malformed PEM block follows the " + label + " block; only whitespace may follow it"
+                        : "text after the " + label + " block; only whitespace may follow it");
+            }
+            throw new PemException("text inside or between PEM blocks; a " + label
+                    + " block holds only base64 between its BEGIN and END lines");
+        }
+        return out;
+    }
+
+    private static X509Certificate toCertificate(PemObject o) {
+        byte[] der = o.getContent();
+        X509Certificate cert;
+        try {
+            cert = CERTS.getCertificate(new X509CertificateHolder(der));
+            if (!Arrays.equals(cert.getEncoded(), der)) {
+                throw new PemException("the CERTIFICATE block holds bytes beyond the certificate");
+            }
+        } catch (IOException | CertificateException | RuntimeException e) {
+            if (e instanceof PemException pe) {
+                throw pe;
+            }
+            throw new PemException("unreadable certificate: " + plain(e), e);
+        }
+        return cert;
+    }
+
+    private static String write(PemObject o) {
+        StringWriter sw = new StringWriter();
+        try (PemWriter w = new PemWriter(sw)) {
+            w.writeObject(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sw.toString();
+    }
+
+    /** The text without the whitespace PEM allows around and inside blocks. */
+    private static String squeeze(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') {
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
     }
 
     private static String describe(Object o) {

@@ -101,6 +101,36 @@ class ContractCodecTest {
     }
 
     @Test
+    void aliasesAnchorsAndTagsAreRefusedWithTheirLine() throws Exception {
+        String text = ContractCodec.toYaml(signed);
+        // an anchor on a value that is otherwise fine
+        String anchored = text.replaceFirst("(?m)^id: ", "id: &i ");
+        assertThatThrownBy(() -> yaml(anchored)).isInstanceOfSatisfying(ContractFormatException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo("YAML anchors (&i) are not allowed in a contract");
+            assertThat(e.line()).isEqualTo(lineOf(text, "id: "));
+        });
+        // an alias where a string belongs: Jackson would read the anchor's name as the value
+        String aliased = "name: &n alice-bob\nid: *n\n";
+        assertThatThrownBy(() -> yaml(aliased)).isInstanceOf(ContractFormatException.class)
+                .hasMessageContaining("are not allowed in a contract");
+        assertThatThrownBy(() -> yaml("id: *n\n")).isInstanceOfSatisfying(ContractFormatException.class, e -> {
+            assertThat(e.getMessage()).isEqualTo("YAML aliases (*n) are not allowed in a contract");
+            assertThat(e.line()).isEqualTo(1);
+        });
+        // tags, explicit or on a collection, and on keys
+        assertThatThrownBy(() -> yaml("name: !!str alice-bob\n")).hasMessageStartingWith("YAML tags (");
+        assertThatThrownBy(() -> yaml("name: alice-bob\nparticipants: !list\n  - name: a\n"))
+                .isInstanceOfSatisfying(ContractFormatException.class, e -> {
+                    assertThat(e.getMessage()).startsWith("YAML tags (");
+                    assertThat(e.line()).isEqualTo(2);
+                });
+        assertThatThrownBy(() -> yaml("!t name: alice-bob\n")).hasMessageStartingWith("YAML tags (");
+        assertThatThrownBy(() -> yaml("&k name: alice-bob\n")).hasMessageStartingWith("YAML anchors (");
+        // the ordinary file still reads
+        assertThat(yaml(text)).isEqualTo(signed);
+    }
+
+    @Test
     void protobufUnknownFieldsAreErrors() {
         Participant p = signed.getBody().getParticipants(0).toBuilder()
                 .setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
@@ -118,7 +148,12 @@ class ContractCodecTest {
     @Test
     void formatComesFromTheExtension() {
         assertThat(ContractFormat.forFileName("a.yml")).contains(ContractFormat.YAML);
-        assertThat(ContractFormat.forFileName("a.YAML")).contains(ContractFormat.YAML);
+        // lower case only: contracts/x.YAML is not a contract anywhere (it would land, but never be revocable)
+        assertThat(ContractFormat.forFileName("a.YAML")).isEmpty();
+        assertThat(ContractFormat.forFileName("a.Yml")).isEmpty();
+        assertThat(ContractFormat.forFileName("a.PB")).isEmpty();
+        assertThat(dev.trustcontracts.core.tree.RepositoryLayout.isContractPath("contracts/x.YAML")).isFalse();
+        assertThat(dev.trustcontracts.core.tree.RepositoryLayout.isContractPath("contracts/x.yaml")).isTrue();
         assertThat(ContractFormat.forFileName("a.pb")).contains(ContractFormat.PROTOBUF);
         assertThat(ContractFormat.forFileName("a.json")).isEmpty();
         assertThat(ContractFormat.baseName("contracts/alice-bob.yaml")).isEqualTo("alice-bob");

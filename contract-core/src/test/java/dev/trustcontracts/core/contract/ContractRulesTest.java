@@ -56,11 +56,16 @@ class ContractRulesTest {
 
     /** Edits the body, then has every zone whose root is still in it sign the edited body. */
     static Contract resigned(UnaryOperator<ContractBody.Builder> edit) {
+        return resigned(edit, NOW);
+    }
+
+    /** As {@link #resigned(UnaryOperator)}, with every signature made at {@code signedAt}. */
+    static Contract resigned(UnaryOperator<ContractBody.Builder> edit, Instant signedAt) {
         Contract draft = TestZone.draft("alice-bob", alice, bob);
         Contract c = Contract.newBuilder().setBody(edit.apply(draft.getBody().toBuilder())).build();
         for (TestZone z : List.of(alice, bob)) {
             try {
-                c = ContractSigner.sign(c, z.signerKeys.getPrivate(), z.chain(), NOW);
+                c = ContractSigner.sign(c, z.signerKeys.getPrivate(), z.chain(), signedAt);
             } catch (SigningException e) {
                 // the edit removed this zone's root: it cannot sign, which the test expects
             }
@@ -152,6 +157,110 @@ class ContractRulesTest {
     }
 
     @Test
+    void aRootHiddenAfterTheCertificateIsRefused() {
+        // issue 9, item 4: junk and a third zone's root after alice's real root, signed by both zones
+        X509Certificate carol = TestZone.create("carol").root;
+        Contract c = resigned(b -> b.setParticipants(0, b.getParticipants(0).toBuilder()
+                .setCertificate(Pem.encode(alice.root) + "-----BEGIN X-----x\n" + Pem.encode(carol))));
+        assertThat(problems(c)).anySatisfy(x -> {
+            assertThat(x.rule()).isEqualTo(Rule.CERTIFICATE);
+            assertThat(x.participant()).isEqualTo("alice");
+            assertThat(x.toString()).contains("[certificate] participant alice: certificate: a malformed PEM block");
+        });
+        // and a plain second block is refused the same way
+        Contract two = resigned(b -> b.setParticipants(1, b.getParticipants(1).toBuilder()
+                .setCertificate(Pem.encode(bob.root) + Pem.encode(carol))));
+        assertThat(problems(two)).anySatisfy(x -> {
+            assertThat(x.rule()).isEqualTo(Rule.CERTIFICATE);
+            assertThat(x.participant()).isEqualTo("bob");
+            assertThat(x.message()).contains("2 PEM blocks where exactly one CERTIFICATE block belongs");
+        });
+    }
+
+    @Test
+    void aSignerChainEntryIsExactlyOneCertificate() throws Exception {
+        // a chain entry with two blocks, signed over as it stands: refused, naming the entry
+        Contract draft = TestZone.draft("alice-bob", alice, bob);
+        Timestamp at = ts(NOW);
+        String alg = KeyType.EC_P256.signatureAlgorithm();
+        List<String> chain = List.of(Pem.encode(alice.signer) + Pem.encode(alice.root));
+        byte[] value = dev.trustcontracts.core.crypto.Signatures.sign(alg, alice.signerKeys.getPrivate(),
+                SigningPayloads.bytes(draft.getBody(), "alice", alg, at, chain));
+        Contract c = bob.sign(draft.toBuilder().addSignatures(dev.trustcontracts.proto.v1.Signature.newBuilder()
+                .setParticipant("alice").addAllCertificateChain(chain).setAlgorithm(alg)
+                .setValue(ByteString.copyFrom(value)).setSignedAt(at)).build());
+        assertThat(problems(c)).singleElement().satisfies(x -> {
+            assertThat(x.rule()).isEqualTo(Rule.SIGNER_CHAIN);
+            assertThat(x.participant()).isEqualTo("alice");
+            assertThat(x.message()).startsWith("certificate_chain[0]: 2 PEM blocks");
+        });
+    }
+
+    @Test
+    void theWindowIsAtMostTheMaximum() {
+        Contract c = resigned(b -> b.setNotAfter(ts(NOW.minus(Duration.ofDays(1)).plus(Duration.ofDays(401)))));
+        assertThat(problems(c)).singleElement().satisfies(x -> {
+            assertThat(x.rule()).isEqualTo(Rule.WINDOW_TOO_LONG);
+            assertThat(x.toString()).contains("[window-too-long]").contains("spans 401 days; at most 400 days");
+        });
+        Contract exact = resigned(b -> b.setNotAfter(ts(NOW.minus(Duration.ofDays(1)).plus(Duration.ofDays(400)))));
+        assertThat(problems(exact)).isEmpty();
+        // configurable: a shorter maximum refuses the default one-year draft, a longer one accepts 401 days
+        byte[] yaml = ContractCodec.toYaml(TestZone.signed("alice-bob", alice, bob)).getBytes(StandardCharsets.UTF_8);
+        assertThat(rules(new ContractVerifier(Duration.ofDays(90)).problems(PATH, yaml, NOW)))
+                .containsExactly(Rule.WINDOW_TOO_LONG);
+        assertThat(new ContractVerifier(Duration.ofDays(500))
+                .problems(PATH, ContractCodec.toYaml(c).getBytes(StandardCharsets.UTF_8), NOW)).isEmpty();
+    }
+
+    @Test
+    void signedAtLiesInsideTheWindow() {
+        Contract before = resigned(b -> b, NOW.minus(Duration.ofDays(2)));
+        assertThat(problems(before)).extracting(Problem::rule, Problem::participant)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Rule.SIGNED_AT, "alice"),
+                        org.assertj.core.groups.Tuple.tuple(Rule.SIGNED_AT, "bob"));
+        assertThat(problems(before).get(0).message()).contains("lies outside the window");
+        // a signer's clock a few minutes behind the drafter's is tolerated
+        Instant nb = NOW.minus(Duration.ofDays(1));
+        assertThat(problems(resigned(b -> b, nb.minus(Duration.ofMinutes(4))))).isEmpty();
+        assertThat(rules(problems(resigned(b -> b, nb.minus(Duration.ofMinutes(6))))))
+                .containsExactly(Rule.SIGNED_AT, Rule.SIGNED_AT);
+        Contract after = resigned(b -> b.setNotAfter(ts(NOW.minus(Duration.ofHours(1)))), NOW);
+        assertThat(rules(problems(PATH, after, NOW.minus(Duration.ofHours(2))))).containsOnly(Rule.SIGNED_AT);
+    }
+
+    @Test
+    void signedAtIsNotInTheFuture() {
+        Contract c = resigned(b -> b, NOW.plus(Duration.ofHours(1)));
+        assertThat(problems(PATH, c, NOW)).hasSize(2).allSatisfy(x -> {
+            assertThat(x.rule()).isEqualTo(Rule.SIGNED_AT);
+            assertThat(x.message()).contains("lies in the future");
+        });
+        // within the clock skew it is fine, and the same file is valid once the time has come
+        assertThat(problems(PATH, c, NOW.plus(Duration.ofMinutes(56)))).isEmpty();
+        assertThat(problems(PATH, c, NOW.plus(Duration.ofHours(2)))).isEmpty();
+    }
+
+    @Test
+    void theEffectiveExpiryIsTheEarliestEnd() throws Exception {
+        // alice signs with a certificate that ends in 30 days, before the contract's not_after
+        KeyPair k = KeyType.EC_P256.generate();
+        X509Certificate shortSigner = CertificateIssuer.issue(alice.root, alice.rootKeys.getPrivate(),
+                new X500Name("CN=short@alice"), k.getPublic(), CertificateProfile.CONTRACT_SIGNER,
+                NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)), List.of());
+        Contract c = bob.sign(ContractSigner.sign(TestZone.draft("alice-bob", alice, bob), k.getPrivate(),
+                List.of(shortSigner, alice.root), NOW));
+        Verification v = VERIFIER.verify(PATH, ContractCodec.toYaml(c).getBytes(StandardCharsets.UTF_8));
+        assertThat(v.effectiveExpiry()).contains(shortSigner.getNotAfter().toInstant());
+        assertThat(v.verifiedAt(NOW).orElseThrow().effectiveExpiry()).isEqualTo(shortSigner.getNotAfter().toInstant());
+        assertThat(v.validAt(shortSigner.getNotAfter().toInstant().plusSeconds(1))).isFalse();
+        // without it: the contract's own not_after, the earliest of the rest
+        Verification plain = VERIFIER.verify(PATH, ContractCodec.toYaml(TestZone.signed("alice-bob", alice, bob))
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(plain.effectiveExpiry()).contains(NOW.minus(Duration.ofDays(1)).plus(Duration.ofDays(365)));
+    }
+
+    @Test
     void declaredHashMustMatch() {
         Contract c = resigned(b -> b.setParticipants(1, b.getParticipants(1).toBuilder().setHash("0".repeat(64))));
         assertThat(problems(c)).singleElement().satisfies(x -> {
@@ -224,8 +333,8 @@ class ContractRulesTest {
     @Test
     void contractWindowIsJudgedAtTheGivenInstant() {
         Contract c = resigned(b -> b.setNotBefore(ts(NOW.plus(Duration.ofDays(2))))
-                .setNotAfter(ts(NOW.plus(Duration.ofDays(4)))));
-        assertThat(rules(problems(PATH, c, NOW))).containsExactly(Rule.NOT_YET_VALID);
+                .setNotAfter(ts(NOW.plus(Duration.ofDays(4)))), NOW.plus(Duration.ofDays(2)));
+        assertThat(rules(problems(PATH, c, NOW))).containsExactly(Rule.NOT_YET_VALID, Rule.SIGNED_AT, Rule.SIGNED_AT);
         assertThat(problems(PATH, c, NOW.plus(Duration.ofDays(3)))).isEmpty();
         assertThat(rules(problems(PATH, c, NOW.plus(Duration.ofDays(5))))).containsExactly(Rule.EXPIRED);
     }
@@ -245,7 +354,7 @@ class ContractRulesTest {
     void changingTheBodyAfterSigningBreaksEverySignature() {
         Contract c = TestZone.signed("alice-bob", alice, bob);
         Contract tampered = c.toBuilder().setBody(c.getBody().toBuilder()
-                .setNotAfter(ts(NOW.plus(Duration.ofDays(3000))))).build();
+                .setNotAfter(ts(NOW.plus(Duration.ofDays(300))))).build();
         assertThat(problems(tampered)).extracting(Problem::rule, Problem::participant)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(Rule.SIGNATURE_INVALID, "alice"),
                         org.assertj.core.groups.Tuple.tuple(Rule.SIGNATURE_INVALID, "bob"));

@@ -226,16 +226,16 @@
     if (data.contracts.length === 0) {
       return page('Contracts', el('p', { class: 'empty' }, 'No contract is in force on main.'));
     }
-    const expiring = data.contracts.filter((c) => daysLeft(c.validUntil) < EXPIRING_DAYS).length;
+    const expiring = data.contracts.filter((c) => daysLeft(c.effectiveExpiry) < EXPIRING_DAYS).length;
     const rows = data.contracts.map((c) => {
-      const soon = daysLeft(c.validUntil) < EXPIRING_DAYS;
+      const soon = daysLeft(c.effectiveExpiry) < EXPIRING_DAYS;
       const signed = new Map(c.signatures.map((s) => [s.participant, s]));
       return el('tr', { 'data-contract': c.name, class: soon ? 'expiring' : null },
         el('td', null, link(contractHref(c.name), c.name, { class: 'name' })),
         el('td', null, el('ul', { class: 'plain' }, c.participants.map((p) =>
           el('li', null, link(zoneHref(p.hash), p.name), ' ', fingerprint(p.hash))))),
         el('td', { class: 'nowrap' }, when(c.notBefore), el('br'), '→ ', when(c.notAfter)),
-        el('td', null, daysBadge(c.validUntil)),
+        el('td', { title: 'effective expiry ' + c.effectiveExpiry }, daysBadge(c.effectiveExpiry)),
         el('td', null, el('ul', { class: 'plain' }, c.participants.map((p) => {
           const s = signed.get(p.name);
           return el('li', null, el('span', { class: 'who' }, p.name + ': '), s ? s.signer || '(signed)' : '—');
@@ -314,7 +314,9 @@
         el('dt', null, 'File'), el('dd', null, el('code', null, c.path)),
         el('dt', null, 'Id'), el('dd', null, el('code', null, c.id)),
         el('dt', null, 'Window'), el('dd', null, when(c.notBefore), ' → ', when(c.notAfter)),
-        el('dt', null, 'Holds until'), el('dd', null, when(c.validUntil), ' ', daysBadge(c.validUntil)),
+        el('dt', null, 'Effective expiry'), el('dd', { id: 'effective-expiry' }, when(c.effectiveExpiry), ' ',
+          daysBadge(c.effectiveExpiry), c.effectiveExpiry !== c.notAfter
+            ? el('span', { class: 'muted' }, ' (a root or signer certificate ends before not_after)') : null),
         el('dt', null, 'Added in'), el('dd', null, commitBlock(data.addedIn))),
       el('h2', null, 'Participants'),
       el('div', { class: 'cards', id: 'participants' }, c.participants.map((p) => {
