@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +45,6 @@ class CertificateTextScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("T4 hidden root appended after a certificate block")
     void hiddenRootAfterAMalformedLine() throws Exception {
         assertRefusedEverywhere(withBobCertificate(pem -> pem + "-----BEGIN X-----x\n" + Pem.encode(cast.carol.root)));
@@ -59,7 +57,6 @@ class CertificateTextScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("Smuggled certificate: text before the block")
     void textBeforeTheBlock() throws Exception {
         assertRefusedEverywhere(withBobCertificate(pem -> "bob's root, as agreed:\n" + pem));

@@ -7,7 +7,6 @@ import java.util.List;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +30,6 @@ class LayoutScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("T7 contracts/x.YAML refused")
     void upperCaseExtension() throws Exception {
         Clone mallory = stage.clone("mallory");
