@@ -41,6 +41,7 @@ public final class GitAuthFilter implements Filter {
             Authenticator.Result r = authenticator.check(header, req.getRemoteAddr());
             if (!r.ok()) {
                 metrics.loginFailed();
+                Audit.loginFailed(header, req.getRemoteAddr(), "git");
                 challenge(res, "wrong user name or password");
                 return;
             }

@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jgit.http.server.GitServlet;
+import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * The HTTP port (Javalin on Jetty): Git smart HTTP at {@code /git/contracts.git}, the JSON API, health and
@@ -36,7 +37,7 @@ public final class HttpEndpoint implements AutoCloseable {
     public record Parts(ContractRepository repository, ContractIndex index, TreeValidator validator,
                         ProposalMerger merger, ContractRevoker revoker, Authenticator authenticator,
                         ServerMetrics metrics, GitServlet git, boolean privateRead,
-                        java.util.function.BooleanSupplier ready) {
+                        java.util.function.BooleanSupplier ready, UserStore users) {
     }
 
     public static HttpEndpoint start(HostPort listen, TlsMaterial tls, Parts parts) {
@@ -142,7 +143,16 @@ public final class HttpEndpoint implements AutoCloseable {
             });
             r.delete("/api/contracts/{name}", ctx -> {
                 String user = user(ctx);
-                json(ctx, p.revoker().revoke(ctx.pathParam("name"), user).json());
+                String name = ctx.pathParam("name");
+                ObjectId before = p.repository().main();
+                try {
+                    ContractRevoker.Revoked done = p.revoker().revoke(name, p.users().access(user));
+                    Audit.mainChange("revoke", user, ctx.req().getRemoteAddr(), name, before, done.commit(), null);
+                    json(ctx, done.json());
+                } catch (ApiException e) {
+                    Audit.mainChange("revoke", user, ctx.req().getRemoteAddr(), name, before, null, e.getMessage());
+                    throw e;
+                }
             });
             r.get("/api/certificates", ctx -> {
                 readAllowed(ctx);
@@ -182,7 +192,16 @@ public final class HttpEndpoint implements AutoCloseable {
             });
             r.post("/api/proposals/<branch>/merge", ctx -> {
                 String user = user(ctx);
-                json(ctx, p.merger().merge(ctx.pathParam("branch"), user).json());
+                String branch = ctx.pathParam("branch");
+                ObjectId before = p.repository().main();
+                try {
+                    ProposalMerger.Merged done = p.merger().merge(branch, p.users().access(user));
+                    Audit.mainChange("merge", user, ctx.req().getRemoteAddr(), branch, before, done.commit(), null);
+                    json(ctx, done.json());
+                } catch (ApiException e) {
+                    Audit.mainChange("merge", user, ctx.req().getRemoteAddr(), branch, before, null, e.getMessage());
+                    throw e;
+                }
             });
         }
 
@@ -201,6 +220,7 @@ public final class HttpEndpoint implements AutoCloseable {
             Authenticator.Result r = p.authenticator().check(header, ctx.req().getRemoteAddr());
             if (!r.ok()) {
                 p.metrics().loginFailed();
+                Audit.loginFailed(header, ctx.req().getRemoteAddr(), "api");
                 throw new ApiException(401, "wrong user name or password");
             }
             return r.user().get();

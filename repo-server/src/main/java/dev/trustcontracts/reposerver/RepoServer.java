@@ -48,13 +48,17 @@ public final class RepoServer implements AutoCloseable {
             metrics.gauge("trustcontracts.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
             metrics.gauge("trustcontracts.watch.subscribers", "Open WatchCertificates streams", watchers::size);
             RefUpdates updates = new RefUpdates(repository, validator, index, metrics, config.clock());
-            Authenticator auth = new Authenticator(new UserStore(config.usersFile()), LoginThrottle.standard());
+            UserStore users = new UserStore(config.usersFile());
+            Authenticator auth = new Authenticator(users, LoginThrottle.standard());
+            PushAuthorizer authorizer = new PushAuthorizer(repository, users, new BranchOwners(config.dataDir()),
+                    config.clock());
             RepoServer[] self = new RepoServer[1];
             http = HttpEndpoint.start(config.http(), tls, new HttpEndpoint.Parts(repository, index, validator,
                     new ProposalMerger(repository, updates, metrics), new ContractRevoker(repository, updates, metrics),
-                    auth, metrics, GitHttp.servlet(repository, updates, config.gitLimits()), config.privateRead(),
-                    () -> self[0] != null && self[0].ready));
-            GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, new ContractsGrpcService(index, watchers));
+                    auth, metrics, GitHttp.servlet(repository, updates, authorizer, config.gitLimits()),
+                    config.privateRead(), () -> self[0] != null && self[0].ready, users));
+            GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, new ContractsGrpcService(index, watchers),
+                    config.privateRead() ? new GrpcAuthInterceptor(auth, metrics) : null);
             RepoServer server = new RepoServer(config, repository, index, watchers, metrics, http, grpc);
             self[0] = server;
             server.ready = true;
