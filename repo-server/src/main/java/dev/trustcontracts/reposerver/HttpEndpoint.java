@@ -63,6 +63,7 @@ public final class HttpEndpoint implements AutoCloseable {
                 return c;
             });
             cfg.jetty.modifyServletContextHandler(h -> {
+                h.addFilter(new FilterHolder(new NoMethodOverride()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 h.addFilter(new FilterHolder(auth), GitHttp.MOUNT, EnumSet.of(DispatcherType.REQUEST));
                 h.addServlet(new ServletHolder(parts.git()), GitHttp.MOUNT);
             });
