@@ -158,7 +158,7 @@ public final class UserStore {
 
     private void write(Map<String, User> next) throws IOException {
         StringBuilder sb = new StringBuilder("# trustctl repo-server users: name:pbkdf2-sha256$iterations$salt$hash"
-                + ":zone,zone:admin\n");
+                + ":participant,participant:admin\n");
         next.values().forEach(u -> sb.append(u.line()).append('\n'));
         if (file.toAbsolutePath().getParent() != null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
