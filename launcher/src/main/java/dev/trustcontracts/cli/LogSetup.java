@@ -74,14 +74,14 @@ public final class LogSetup {
     }
 
     /**
-     * Warnings and errors only, the audit trail's included (refusals), unless -Dtrustctl.log.level says
-     * otherwise: for the demo, whose narration tells the story.
+     * Warnings and errors only, and no audit trail (the narration says what each step did), unless
+     * -Dtrustctl.log.level says otherwise: for the demo, whose narration tells the story.
      */
     public static void quiet() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
-            Level level = Level.toLevel(System.getProperty("trustctl.log.level"), Level.WARN);
-            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(level);
-            ctx.getLogger(Audit.LOGGER).setLevel(level);
+            String asked = System.getProperty("trustctl.log.level");
+            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(asked, Level.WARN));
+            ctx.getLogger(Audit.LOGGER).setLevel(Level.toLevel(asked, Level.OFF));
         }
     }
 

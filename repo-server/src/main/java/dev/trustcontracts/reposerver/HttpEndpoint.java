@@ -160,7 +160,10 @@ public final class HttpEndpoint implements AutoCloseable {
                 CertificateQuery q = CertificateQuery.of(ctx.queryParam("hash"), ctx.queryParam("name"));
                 json(ctx, JsonViews.certificates(q, q.answer(p.index().current())));
             });
-            r.get("/api/whoami", ctx -> json(ctx, Map.of("user", user(ctx))));
+            r.get("/api/whoami", ctx -> {
+                Access a = p.users().access(user(ctx));
+                json(ctx, Map.of("user", a.user(), "zones", new java.util.TreeSet<>(a.zones()), "admin", a.admin()));
+            });
             r.get("/api/zones", ctx -> {
                 readAllowed(ctx);
                 json(ctx, ZoneView.json(p.index().current()));

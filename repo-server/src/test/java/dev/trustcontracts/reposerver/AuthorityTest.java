@@ -172,6 +172,10 @@ class AuthorityTest {
             ObjectId readme = Fixture.commit(git, main.name(), change().put("README.md", "notes\n".getBytes()));
             assertThat(Fixture.push(git, creds("alice-ops"), false, readme, "proposals/readme").ok()).isTrue();
 
+            var whoami = as("carol-ops", "GET", fx.server.httpUrl() + "/api/whoami").json();
+            assertThat(whoami.get("zones").toString()).isEqualTo("[\"carol\"]");
+            assertThat(whoami.get("admin").asBoolean()).isFalse();
+
             String merge = fx.server.httpUrl() + "/api/proposals/proposals/alice-bob/merge";
             Http.Response carol = as("carol-ops", "POST", merge);
             assertThat(carol.status()).as(carol.body()).isEqualTo(403);
