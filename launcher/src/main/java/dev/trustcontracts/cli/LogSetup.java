@@ -52,6 +52,7 @@ public final class LogSetup {
             encoder.setWithContext(false);
             encoder.setWithArguments(false);
             encoder.setWithMessage(false); // the formatted message carries the same text
+            encoder.setWithFormattedMessage(true);
             encoder.start();
             OutputStreamAppender<ILoggingEvent> appender;
             if (t.equals("-")) {

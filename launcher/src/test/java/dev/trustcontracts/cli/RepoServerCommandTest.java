@@ -113,6 +113,7 @@ class RepoServerCommandTest {
                 java.util.Map<String, String> kv = new java.util.HashMap<>();
                 n.get("kvpList").forEach(p -> p.fields().forEachRemaining(e -> kv.put(e.getKey(), e.getValue().asText())));
                 assertThat(kv.get("event")).isEqualTo("config-change");
+                assertThat(n.get("formattedMessage").asText()).startsWith("configuration change: user-");
                 actions.add(kv.get("action") + " " + kv.get("target") + " " + kv.get("details"));
             }
             assertThat(actions).containsExactly(
