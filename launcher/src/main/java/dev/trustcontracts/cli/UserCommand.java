@@ -32,8 +32,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "user", mixinStandardHelpOptions = true,
         description = {"Manage the users of the repo-server and the zones they act for.",
-            "A user may revoke, change or add only contracts that list one of its zones, merge only",
-            "proposals that do, and delete or rewrite only proposal branches it created; an admin may do all."},
+            "A user may revoke, change, add or merge only contracts that list one of",
+            "its zones, and delete or rewrite only proposal branches it created;",
+            "an admin may do all."},
         subcommands = {UserCommand.ListUsers.class, UserCommand.Add.class, UserCommand.Remove.class,
             UserCommand.Passwd.class, UserCommand.Zones.class})
 final class UserCommand implements Runnable {
@@ -115,9 +116,11 @@ final class UserCommand implements Runnable {
 
     /** {@code user add NAME}. */
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = {"Add a user (or set an existing user's password). The password is read from the",
-                "terminal, or from the first line of standard input when it is not a terminal; it is stored as",
-                "a salted PBKDF2-HMAC-SHA256 hash in a file of mode 0600. A running server picks it up."})
+            description = {"Add a user, or set an existing user's password.",
+                "The password is read from the terminal, or from the first line of",
+                "standard input when it is not a terminal; it is stored as a salted",
+                "PBKDF2-HMAC-SHA256 hash in a file of mode 0600. A running server picks",
+                "it up."})
     static final class Add implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
