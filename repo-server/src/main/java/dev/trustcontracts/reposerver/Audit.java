@@ -89,6 +89,19 @@ public final class Audit {
                 .log();
     }
 
+    /** A change of the users file that this process observed when it re-read the file. */
+    static void usersFileChanged(String action, String target, java.util.Set<String> zones, boolean admin) {
+        LOG.atInfo()
+                .setMessage("users file changed: " + action + " " + target)
+                .addKeyValue("event", "config-change")
+                .addKeyValue("outcome", "observed")
+                .addKeyValue("action", action)
+                .addKeyValue("target", target)
+                .addKeyValue("by", "")
+                .addKeyValue("details", "zones=" + String.join(",", new java.util.TreeSet<>(zones)) + "; admin=" + admin)
+                .log();
+    }
+
     /** The user name of a Basic header, never the password; "" when absent or not a valid name. */
     static String triedName(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {

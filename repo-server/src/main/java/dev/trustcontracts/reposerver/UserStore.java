@@ -50,6 +50,7 @@ public final class UserStore {
     private final Path file;
     private volatile Map<String, User> users = Map.of();
     private volatile FileTime loadedAt;
+    private volatile boolean observedOnce;
 
     public UserStore(Path file) {
         this.file = file;
@@ -171,18 +172,47 @@ public final class UserStore {
         try {
             FileTime mtime = Files.exists(file) ? Files.getLastModifiedTime(file) : null;
             if (mtime == null) {
-                users = Map.of();
-                loadedAt = null;
+                synchronized (this) {
+                    observed(Map.of());
+                    loadedAt = null;
+                }
             } else if (!mtime.equals(loadedAt)) {
                 synchronized (this) {
-                    users = Collections.unmodifiableMap(read());
+                    observed(Collections.unmodifiableMap(read()));
                     loadedAt = mtime;
                 }
             }
+            observedOnce = true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the users file " + file, e);
         }
         return users;
+    }
+
+    /**
+     * Takes a new state of the file; after the first one, every difference (made by {@code trustctl repo-server
+     * user ...} in another process, or by hand) is an audit event of this process, so the server's own audit
+     * trail records each change of its users whoever made it.
+     */
+    private void observed(Map<String, User> next) {
+        if (observedOnce) {
+            for (User u : next.values()) {
+                User old = users.get(u.name());
+                if (old == null) {
+                    Audit.usersFileChanged("user-added", u.name(), u.zones(), u.admin());
+                } else if (!old.zones().equals(u.zones()) || old.admin() != u.admin()) {
+                    Audit.usersFileChanged("user-zones-changed", u.name(), u.zones(), u.admin());
+                } else if (!old.hash().equals(u.hash())) {
+                    Audit.usersFileChanged("user-password-changed", u.name(), u.zones(), u.admin());
+                }
+            }
+            for (User u : users.values()) {
+                if (!next.containsKey(u.name())) {
+                    Audit.usersFileChanged("user-removed", u.name(), Set.of(), false);
+                }
+            }
+        }
+        users = next;
     }
 
     private Map<String, User> read() throws IOException {

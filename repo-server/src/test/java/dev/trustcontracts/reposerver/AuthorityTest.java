@@ -278,6 +278,40 @@ class AuthorityTest {
                 .hasMessageContaining("zone 'Not A Zone' is not a participant name");
     }
 
+    @Test
+    void theServerAuditsEveryChangeOfItsUsersFileWhoeverMadeIt() throws Exception {
+        Path file = tmp.resolve("users");
+        try (AuditFile audit = new AuditFile(tmp.resolve("audit.jsonl"))) {
+            new UserStore(file).put("alice-ops", "a password".toCharArray(), new PasswordHasher(1_000), Set.of("alice"),
+                    false);
+            UserStore server = new UserStore(file);
+            assertThat(server.contains("alice-ops")).isTrue();
+            assertThat(audit.events("config-change")).as("the first reading is no change").isEmpty();
+
+            // another process (trustctl repo-server user ...) changes the file; the server notices on its next read
+            UserStore cli = new UserStore(file);
+            touchBack(file);
+            cli.setAccess("alice-ops", Set.of("alice", "bob"), false);
+            cli.put("root", "a password".toCharArray(), new PasswordHasher(1_000), Set.of(), true);
+            assertThat(server.access("alice-ops").zones()).containsExactlyInAnyOrder("alice", "bob");
+            touchBack(file);
+            cli.remove("alice-ops");
+            assertThat(server.contains("alice-ops")).isFalse();
+
+            assertThat(audit.events("config-change"))
+                    .extracting(e -> e.get("action") + " " + e.get("target") + " " + e.get("details"))
+                    .containsExactly("user-zones-changed alice-ops zones=alice,bob; admin=false",
+                            "user-added root zones=; admin=true",
+                            "user-removed alice-ops zones=; admin=false");
+        }
+    }
+
+    /** Moves the file's time back, so that a rewrite within the same clock tick is seen as a change. */
+    private static void touchBack(Path file) throws Exception {
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minusSeconds(60)));
+    }
+
     private static UsernamePasswordCredentialsProvider creds(String user) {
         return new UsernamePasswordCredentialsProvider(user, password(user));
     }
