@@ -167,7 +167,7 @@ final class AgentPropagationBench {
         ServerPusher(Path tmp) throws Exception {
             RepoServerConfig cfg = RepoServerConfig.ephemeral(tmp.resolve("server"));
             // a low iteration count: password hashing is not what this measures
-            new UserStore(cfg.usersFile()).put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000));
+            new UserStore(cfg.usersFile()).put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000), java.util.Set.of(), true);
             server = RepoServer.start(cfg);
             work = tmp.resolve("admin");
             git = Git.cloneRepository().setURI(server.gitUrl()).setDirectory(work.toFile()).call();

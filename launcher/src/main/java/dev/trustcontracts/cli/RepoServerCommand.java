@@ -1,25 +1,19 @@
 package dev.trustcontracts.cli;
 
 import dev.trustcontracts.reposerver.HostPort;
-import dev.trustcontracts.reposerver.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.reposerver.ServerLimits;
 import dev.trustcontracts.reposerver.UserStore;
-import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code trustctl repo-server}: hosts the contract repository, validates every push, mirrors it over gRPC. */
 @Command(name = "repo-server", mixinStandardHelpOptions = true,
@@ -27,7 +21,7 @@ import picocli.CommandLine.Parameters;
             "mirror the valid contracts of main over gRPC (ContractsService) and JSON;",
             "/healthz, /readyz and Prometheus /metrics.",
             "The first start creates DATA/contracts.git with an initial commit on main."},
-        subcommands = {RepoServerCommand.User.class})
+        subcommands = {UserCommand.class})
 public final class RepoServerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -85,6 +79,11 @@ public final class RepoServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     MaxWindowOption window = new MaxWindowOption();
 
+    @Option(names = "--audit-log", paramLabel = "FILE|-",
+            description = {"Write the audit trail (pushes, merges, revocations, failed logins) as JSON lines",
+                "to FILE (appended) or '-' for standard output; repeatable. Default: lines on standard error."})
+    List<String> auditLog;
+
     @Override
     public Integer call() throws Exception {
         if (data == null) {
@@ -106,7 +105,7 @@ public final class RepoServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        quietLibraryLogs();
+        LogSetup.auditTo(auditLog);
         RepoServer server;
         try {
             server = RepoServer.start(cfg);
@@ -128,97 +127,11 @@ public final class RepoServerCommand implements Callable<Integer> {
         out.printf("  main at   %s, %d valid contracts%n", server.index().current().commit(),
                 server.index().current().contracts().size());
         if (new UserStore(cfg.usersFile()).isEmpty()) {
-            out.printf("  no users in %s: pushes are refused until 'trustctl repo-server user add NAME --users %s'%n",
+            out.printf("  no users in %s: pushes are refused until 'trustctl repo-server user add NAME --admin --users %s'%n",
                     cfg.usersFile(), cfg.usersFile());
         }
         out.flush();
         stopped.await();
         return ExitCodes.OK;
-    }
-
-    /** Jetty and Javalin announce every start step at INFO; the operator gets the summary above instead. */
-    private static void quietLibraryLogs() {
-        for (String logger : new String[] {"org.eclipse.jetty", "io.javalin"}) {
-            String key = "org.slf4j.simpleLogger.log." + logger;
-            if (System.getProperty(key) == null) {
-                System.setProperty(key, "warn");
-            }
-        }
-    }
-
-    /** {@code trustctl repo-server user}: manage the users who may push. */
-    @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage the users who may push.",
-            subcommands = {Add.class})
-    static final class User implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
-    }
-
-    /** {@code trustctl repo-server user add NAME}. */
-    @Command(name = "add", mixinStandardHelpOptions = true,
-            description = {"Add a user (or set a user's password). The password is read from the terminal,",
-                "or from the first line of standard input when it is not a terminal; it is stored as a",
-                "salted PBKDF2-HMAC-SHA256 hash in a file of mode 0600. A running server picks it up."})
-    static final class Add implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME", description = "User name (lowercase letters, digits, inner hyphens).")
-        String name;
-
-        @Option(names = "--users", paramLabel = "FILE", description = "Users file (default: DATA/users with --data).")
-        Path users;
-
-        @Option(names = "--data", paramLabel = "DIR", description = "The server's data directory.")
-        Path data;
-
-        @Override
-        public Integer call() throws IOException {
-            if (users == null && data == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "give --users FILE or --data DIR");
-            }
-            if (!UserStore.isValidName(name)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "user name '" + name
-                        + "' is not valid (lowercase letters, digits, inner hyphens, at most 63)");
-            }
-            Path file = users != null ? users : data.resolve("users");
-            char[] password = readPassword();
-            try {
-                if (password.length < 8) {
-                    throw new UserError("the password is too short (at least 8 characters)", ExitCodes.USAGE);
-                }
-                UserStore store = new UserStore(file);
-                boolean existed = store.contains(name);
-                store.put(name, password, new PasswordHasher());
-                spec.commandLine().getOut().printf("%s user %s in %s%n", existed ? "updated" : "added", name, file);
-            } finally {
-                Arrays.fill(password, '\0');
-            }
-            return ExitCodes.OK;
-        }
-
-        private char[] readPassword() throws IOException {
-            Console console = System.console();
-            if (console != null) {
-                char[] first = console.readPassword("Password for %s: ", name);
-                char[] again = console.readPassword("Repeat it: ");
-                if (first == null || again == null || !Arrays.equals(first, again)) {
-                    throw new UserError("the passwords do not match", ExitCodes.USAGE);
-                }
-                Arrays.fill(again, '\0');
-                return first;
-            }
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line = in.readLine();
-            if (line == null || line.isEmpty()) {
-                throw new UserError("no password on standard input", ExitCodes.USAGE);
-            }
-            return line.toCharArray();
-        }
     }
 }

@@ -62,11 +62,87 @@ class RepoServerCommandTest {
     }
 
     @Test
+    void userCommandsManageZonesAndLogEveryChangeAsAJsonLine() throws Exception {
+        Path users = tmp.resolve("users");
+        Path audit = tmp.resolve("audit.jsonl");
+        String[] where = {"--users", users.toString(), "--audit-log", audit.toString()};
+        try {
+            Ran add = run("password of alice\n", concat(new String[] {"repo-server", "user", "add", "alice-ops",
+                "--zone", "alice", "--zone", "bob"}, where));
+            assertThat(add.exit()).as(add.err()).isZero();
+            assertThat(add.out()).contains("added user alice-ops in " + users + " (zones alice, bob)");
+            assertThat(run("password of root\n", concat(new String[] {"repo-server", "user", "add", "root", "--admin"},
+                    where)).exit()).isZero();
+            Ran plain = run("password of legacy\n", concat(new String[] {"repo-server", "user", "add", "plain"}, where));
+            assertThat(plain.out()).contains("note: plain has no zone");
+
+            Ran zones = run("", concat(new String[] {"repo-server", "user", "zones", "alice-ops", "--add", "carol",
+                "--remove", "bob"}, where));
+            assertThat(zones.exit()).as(zones.err()).isZero();
+            assertThat(zones.out()).contains("alice-ops: zones alice, carol");
+            Ran badZone = run("", concat(new String[] {"repo-server", "user", "zones", "alice-ops", "--add", "Bad Zone"},
+                    where));
+            assertThat(badZone.exit()).isEqualTo(ExitCodes.USAGE);
+            assertThat(badZone.err()).contains("zone 'Bad Zone' is not a participant name");
+
+            Ran passwd = run("a new password\n", concat(new String[] {"repo-server", "user", "passwd", "alice-ops"},
+                    where));
+            assertThat(passwd.exit()).as(passwd.err()).isZero();
+            assertThat(new UserStore(users).authenticate("alice-ops", "a new password".toCharArray())).isTrue();
+            assertThat(new UserStore(users).access("alice-ops").zones()).containsExactlyInAnyOrder("alice", "carol");
+
+            Ran remove = run("", concat(new String[] {"repo-server", "user", "remove", "plain"}, where));
+            assertThat(remove.exit()).as(remove.err()).isZero();
+            assertThat(run("", concat(new String[] {"repo-server", "user", "remove", "plain"}, where)).err())
+                    .contains("no user 'plain'");
+
+            Ran list = run("", "repo-server", "user", "list", "--users", users.toString());
+            assertThat(list.out()).contains("NAME").containsPattern("alice-ops +alice,carol +no")
+                    .containsPattern("root +- +yes").doesNotContain("plain");
+            Ran json = run("", "repo-server", "user", "list", "--users", users.toString(), "-o", "json");
+            var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+            assertThat(tree.get("users").get(0).get("name").asText()).isEqualTo("alice-ops");
+            assertThat(tree.get("users").get(0).get("zones").toString()).isEqualTo("[\"alice\",\"carol\"]");
+            assertThat(tree.get("users").get(1).get("admin").asBoolean()).isTrue();
+
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            java.util.List<String> actions = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(audit)) {
+                var n = mapper.readTree(line);
+                assertThat(n.get("timestamp").asLong()).isPositive();
+                java.util.Map<String, String> kv = new java.util.HashMap<>();
+                n.get("kvpList").forEach(p -> p.fields().forEachRemaining(e -> kv.put(e.getKey(), e.getValue().asText())));
+                assertThat(kv.get("event")).isEqualTo("config-change");
+                assertThat(n.get("formattedMessage").asText()).startsWith("configuration change: user-");
+                actions.add(kv.get("action") + " " + kv.get("target") + " " + kv.get("details"));
+            }
+            assertThat(actions).containsExactly(
+                    "user-add alice-ops zones=alice,bob; admin=false",
+                    "user-add root zones=; admin=true",
+                    "user-add plain zones=; admin=false",
+                    "user-zones alice-ops zones=alice,carol; admin=false; before: zones=alice,bob, admin=false",
+                    "user-passwd alice-ops ",
+                    "user-remove plain ");
+            assertThat(Files.readString(audit)).doesNotContain("password");
+        } finally {
+            var ctx = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+            ctx.getLogger(dev.trustcontracts.reposerver.Audit.LOGGER).detachAndStopAllAppenders();
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void serverNeedsADataDirectoryAndValidAddresses() {
         assertThat(run("", "repo-server").err()).contains("--data");
         Ran bad = run("", "repo-server", "--data", tmp.toString(), "--listen", "nonsense");
         assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.err()).contains("HOST:PORT");
-        assertThat(run("", "repo-server", "--help").out()).contains("--grpc-listen").contains("--private");
+        assertThat(run("", "repo-server", "--help").out()).contains("--grpc-listen").contains("--private")
+                .contains("--audit-log");
     }
 }

@@ -124,8 +124,17 @@ public final class Agent implements AutoCloseable {
         if (config.notifyTarget() == null || doorbell != null || ownHash == null || closed) {
             return;
         }
+        String authorization = null;
+        if (config.gitCredentialsFile() != null) {
+            try {
+                // a --private repo-server asks the same users on gRPC as on Git
+                authorization = Secrets.basicAuthorization(config.gitCredentialsFile());
+            } catch (IOException e) {
+                LOG.warn("notify: without credentials: {}", e.getMessage());
+            }
+        }
         doorbell = new WatchDoorbell(config.notifyTarget(), ownHash, wakeup::ring, status::appliedCommit, status,
-                NOTIFY_RETRY);
+                NOTIFY_RETRY, authorization);
         doorbell.start();
     }
 

@@ -47,6 +47,18 @@ public final class Secrets {
     }
 
     /**
+     * The same {@code USER:PASSWORD} as an HTTP Basic {@code authorization} value, for the gRPC doorbell of a
+     * repo-server that runs with {@code --private} (it checks the same users as its Git endpoint).
+     */
+    public static String basicAuthorization(Path file) throws IOException {
+        String line = firstLine(file, "Git credentials");
+        if (line.indexOf(':') <= 0) {
+            throw new IOException("Git credentials file " + file + ": expected USER:PASSWORD on the first line");
+        }
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
      * The PKCS#12 password: the first line of the given file, or of OUT/keystore.pass, which is created
      * with a random password (mode 0600) the first time.
      */

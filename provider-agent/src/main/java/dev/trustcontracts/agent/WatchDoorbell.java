@@ -4,6 +4,8 @@ import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
 import dev.trustcontracts.proto.v1.GetCertificatesRequest;
 import dev.trustcontracts.proto.v1.GetCertificatesResponse;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -40,13 +42,28 @@ public final class WatchDoorbell implements AutoCloseable {
 
     public WatchDoorbell(String target, String ownHash, Runnable ring, Supplier<String> appliedCommit,
             AgentStatus status, Duration retry) {
+        this(target, ownHash, ring, appliedCommit, status, retry, null);
+    }
+
+    /**
+     * @param authorization an {@code authorization} metadata value ({@code Basic ...}) for a repo-server that
+     *                      runs with {@code --private}, or null
+     */
+    public WatchDoorbell(String target, String ownHash, Runnable ring, Supplier<String> appliedCommit,
+            AgentStatus status, Duration retry, String authorization) {
         this.target = target;
         this.ownHash = ownHash;
         this.ring = ring;
         this.appliedCommit = appliedCommit;
         this.status = status;
         this.channel = GrpcChannels.plaintext(target);
-        this.stub = ContractsServiceGrpc.newStub(channel);
+        ContractsServiceGrpc.ContractsServiceStub plain = ContractsServiceGrpc.newStub(channel);
+        if (authorization != null) {
+            Metadata m = new Metadata();
+            m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
+            plain = plain.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
+        }
+        this.stub = plain;
         this.backoff = new Backoff(retry);
     }
 

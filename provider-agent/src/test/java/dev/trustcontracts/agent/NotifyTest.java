@@ -44,7 +44,7 @@ class NotifyTest {
     void setUp() throws Exception {
         alice = PkiZone.start(tmp.resolve("alice-ca"), "alice");
         config = RepoServerConfig.ephemeral(tmp.resolve("data"));
-        new UserStore(config.usersFile()).put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000));
+        new UserStore(config.usersFile()).put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000), java.util.Set.of(), true);
         server = RepoServer.start(config);
         admin = Git.cloneRepository().setURI(server.gitUrl()).setDirectory(tmp.resolve("admin").toFile()).call();
     }
@@ -107,6 +107,29 @@ class NotifyTest {
             putContract(alice.contractWith("alice-carol", carol));
             Await.until("carol is in chain.pem", () -> Outputs.chain(out).containsAll(
                     List.of(Fingerprint.of(bob.root), Fingerprint.of(carol.root))));
+        }
+    }
+
+    @Test
+    void aPrivateServersWatchStreamTakesTheGitCredentials() throws Exception {
+        server.close();
+        server = RepoServer.start(config.withPrivateRead(true));
+        TestZone bob = TestZone.create("bob");
+        Path creds = tmp.resolve("git-credentials");
+        Files.writeString(creds, USER + ":" + PASSWORD + "\n");
+        Path out = tmp.resolve("out");
+        AgentConfig cfg = AgentConfig.builder(server.gitUrl(), alice.target(), out)
+                .interval(Duration.ofMinutes(10))
+                .notifyTarget("127.0.0.1:" + server.grpcPort())
+                .gitCredentialsFile(creds)
+                .build();
+        try (Agent agent = new Agent(cfg)) {
+            agent.start();
+            Await.until("the first bundle", () -> agent.status().isReady());
+            Await.until("the watch stream of the private server is open", () -> agent.status().isNotifyConnected());
+            putContract(alice.contractWith("alice-bob", bob));
+            Await.until("bob is in chain.pem", () -> Outputs.chain(out).contains(Fingerprint.of(bob.root)));
+            assertThat(agent.status().doorbells()).isPositive();
         }
     }
 }

@@ -37,9 +37,9 @@ public final class ContractRevoker {
         this.metrics = metrics;
     }
 
-    public Revoked revoke(String name, String user) throws IOException {
+    public Revoked revoke(String name, Access who) throws IOException {
         try {
-            Revoked r = attempt(name, user);
+            Revoked r = attempt(name, who);
             metrics.revocation("revoked");
             return r;
         } catch (ApiException e) {
@@ -48,7 +48,8 @@ public final class ContractRevoker {
         }
     }
 
-    private Revoked attempt(String name, String user) throws IOException {
+    private Revoked attempt(String name, Access who) throws IOException {
+        String user = who.user();
         if (!Names.isLabel(name)) {
             throw new ApiException(400, "'" + name + "' is not a contract name");
         }
@@ -76,6 +77,7 @@ public final class ContractRevoker {
                 result = MainCommit.write(repo, tree, user, "Revoke contract " + name + "\n\nDeleted " + path
                         + " through the repo-server API by " + user + ".\n", main);
             }
+            ZoneRule.refuse(repo, main, result, who, "revoke contract " + name, false);
             RefUpdates.Outcome o = updates.updateMain(main, result, user, "revoke " + name + " by " + user);
             if (o.accepted()) {
                 return new Revoked(result.name(), path);

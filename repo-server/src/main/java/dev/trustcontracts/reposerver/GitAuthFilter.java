@@ -63,6 +63,7 @@ public final class GitAuthFilter implements Filter {
                 }
                 default -> {
                     metrics.loginFailed();
+                    Audit.loginFailed(header, req.getRemoteAddr(), "git");
                     challenge(res, "wrong user name or password");
                     return;
                 }

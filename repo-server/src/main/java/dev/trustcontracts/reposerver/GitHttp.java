@@ -26,6 +26,12 @@ public final class GitHttp {
     }
 
     public static GitServlet servlet(ContractRepository repository, RefUpdates updates, Limits limits) {
+        return servlet(repository, updates, null, limits);
+    }
+
+    /** The servlet, with pushes judged first by {@code authorizer} (null: every user may push anything). */
+    static GitServlet servlet(ContractRepository repository, RefUpdates updates, PushAuthorizer authorizer,
+                              Limits limits) {
         GitServlet servlet = new GitServlet();
         servlet.setRepositoryResolver((req, name) -> {
             if (!name.equals("contracts.git") && !name.equals("contracts")) {
@@ -41,6 +47,7 @@ public final class GitHttp {
             if (!(user instanceof String name)) {
                 throw new ServiceNotAuthorizedException();
             }
+            String address = req.getRemoteAddr();
             ReceivePack rp = new ReceivePack(db);
             rp.setAtomic(true);
             rp.setAllowCreates(true);
@@ -52,7 +59,12 @@ public final class GitHttp {
             rp.setRefLogIdent(new PersonIdent(name, name + "@repo-server"));
             rp.setPreReceiveHook((pack, commands) -> {
                 try {
-                    updates.receive(commands, name, pack::sendMessage);
+                    if (authorizer == null || authorizer.admit(commands, name, pack::sendMessage)) {
+                        updates.receive(commands, name, pack::sendMessage);
+                        if (authorizer != null) {
+                            authorizer.applied(commands, name);
+                        }
+                    }
                 } catch (IOException | RuntimeException e) {
                     LOG.error("push by {} failed", name, e);
                     for (ReceiveCommand c : commands) {
@@ -61,6 +73,7 @@ public final class GitHttp {
                         }
                     }
                 }
+                Audit.push(name, address, commands);
             });
             return rp;
         });

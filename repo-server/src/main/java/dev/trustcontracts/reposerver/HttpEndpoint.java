@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jgit.http.server.GitServlet;
+import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * The HTTP port (Javalin on Jetty): Git smart HTTP at {@code /git/contracts.git}, the JSON API, health and
@@ -39,7 +40,7 @@ public final class HttpEndpoint implements AutoCloseable {
     public record Parts(ContractRepository repository, ContractIndex index, TreeValidator validator,
                         ProposalMerger merger, ContractRevoker revoker, Authenticator authenticator,
                         ServerMetrics metrics, GitServlet git, boolean privateRead,
-                        java.util.function.BooleanSupplier ready) {
+                        java.util.function.BooleanSupplier ready, UserStore users) {
     }
 
     public static HttpEndpoint start(HostPort listen, TlsMaterial tls, ServerLimits limits, Parts parts) {
@@ -71,6 +72,7 @@ public final class HttpEndpoint implements AutoCloseable {
                 return c;
             });
             cfg.jetty.modifyServletContextHandler(h -> {
+                h.addFilter(new FilterHolder(new NoMethodOverride()), "/*", EnumSet.of(DispatcherType.REQUEST));
                 h.addFilter(new FilterHolder(gitLimits), GitHttp.MOUNT, EnumSet.of(DispatcherType.REQUEST));
                 h.addFilter(new FilterHolder(auth), GitHttp.MOUNT, EnumSet.of(DispatcherType.REQUEST));
                 h.addServlet(new ServletHolder(parts.git()), GitHttp.MOUNT);
@@ -158,14 +160,26 @@ public final class HttpEndpoint implements AutoCloseable {
             });
             r.delete("/api/contracts/{name}", ctx -> {
                 String user = user(ctx);
-                json(ctx, p.revoker().revoke(ctx.pathParam("name"), user).json());
+                String name = ctx.pathParam("name");
+                ObjectId before = p.repository().main();
+                try {
+                    ContractRevoker.Revoked done = p.revoker().revoke(name, p.users().access(user));
+                    Audit.mainChange("revoke", user, ctx.req().getRemoteAddr(), name, before, done.commit(), null);
+                    json(ctx, done.json());
+                } catch (ApiException e) {
+                    Audit.mainChange("revoke", user, ctx.req().getRemoteAddr(), name, before, null, e.getMessage());
+                    throw e;
+                }
             });
             r.get("/api/certificates", ctx -> {
                 readAllowed(ctx);
                 CertificateQuery q = CertificateQuery.of(ctx.queryParam("hash"), ctx.queryParam("name"));
                 json(ctx, JsonViews.certificates(q, q.answer(p.index().current())));
             });
-            r.get("/api/whoami", ctx -> json(ctx, Map.of("user", user(ctx))));
+            r.get("/api/whoami", ctx -> {
+                Access a = p.users().access(user(ctx));
+                json(ctx, Map.of("user", a.user(), "zones", new java.util.TreeSet<>(a.zones()), "admin", a.admin()));
+            });
             r.get("/api/zones", ctx -> {
                 readAllowed(ctx);
                 json(ctx, ZoneView.json(p.index().current()));
@@ -198,7 +212,16 @@ public final class HttpEndpoint implements AutoCloseable {
             });
             r.post("/api/proposals/<branch>/merge", ctx -> {
                 String user = user(ctx);
-                json(ctx, p.merger().merge(ctx.pathParam("branch"), user).json());
+                String branch = ctx.pathParam("branch");
+                ObjectId before = p.repository().main();
+                try {
+                    ProposalMerger.Merged done = p.merger().merge(branch, p.users().access(user));
+                    Audit.mainChange("merge", user, ctx.req().getRemoteAddr(), branch, before, done.commit(), null);
+                    json(ctx, done.json());
+                } catch (ApiException e) {
+                    Audit.mainChange("merge", user, ctx.req().getRemoteAddr(), branch, before, null, e.getMessage());
+                    throw e;
+                }
             });
         }
 
@@ -234,6 +257,7 @@ public final class HttpEndpoint implements AutoCloseable {
                 }
                 default -> {
                     p.metrics().loginFailed();
+                    Audit.loginFailed(header, ctx.req().getRemoteAddr(), "api");
                     throw new ApiException(401, "wrong user name or password");
                 }
             }

@@ -34,9 +34,9 @@ public final class ProposalMerger {
         this.metrics = metrics;
     }
 
-    public Merged merge(String branch, String user) throws IOException {
+    public Merged merge(String branch, Access who) throws IOException {
         try {
-            Merged m = attempt(branch, user);
+            Merged m = attempt(branch, who);
             metrics.merge("merged");
             return m;
         } catch (ApiException e) {
@@ -45,7 +45,8 @@ public final class ProposalMerger {
         }
     }
 
-    private Merged attempt(String branch, String user) throws IOException {
+    private Merged attempt(String branch, Access who) throws IOException {
+        String user = who.user();
         if (branch.equals("main")) {
             throw new ApiException(400, "main cannot be merged into itself");
         }
@@ -78,6 +79,7 @@ public final class ProposalMerger {
                             main, tip);
                 }
             }
+            ZoneRule.refuse(repo, main, result, who, "merge proposal " + branch, true);
             RefUpdates.Outcome o = updates.updateMain(main, result, user, "merge " + branch + " by " + user);
             if (o.accepted()) {
                 return new Merged(result.name(), ff, branch);

@@ -53,18 +53,21 @@ public final class RepoServer implements AutoCloseable {
             metrics.gauge("trustcontracts.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
             metrics.gauge("trustcontracts.watch.subscribers", "Open WatchCertificates streams", watchers::size);
             RefUpdates updates = new RefUpdates(repository, validator, index, metrics, config.clock(), history);
+            UserStore users = new UserStore(config.usersFile());
             LoginThrottle throttle = LoginThrottle.standard(config.clock());
             metrics.gauge("trustcontracts.logins.throttle.entries", "Users and addresses the login throttle tracks",
                     throttle::size);
-            Authenticator auth = new Authenticator(new UserStore(config.usersFile()), throttle,
-                    config.limits().passwordChecks());
+            Authenticator auth = new Authenticator(users, throttle, config.limits().passwordChecks());
+            PushAuthorizer authorizer = new PushAuthorizer(repository, users, new BranchOwners(config.dataDir()),
+                    config.clock());
             RepoServer[] self = new RepoServer[1];
             http = HttpEndpoint.start(config.http(), tls, config.limits(), new HttpEndpoint.Parts(repository, index,
                     validator,
                     new ProposalMerger(repository, updates, metrics), new ContractRevoker(repository, updates, metrics),
-                    auth, metrics, GitHttp.servlet(repository, updates, config.gitLimits()), config.privateRead(),
-                    () -> self[0] != null && self[0].ready));
-            GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, new ContractsGrpcService(index, watchers));
+                    auth, metrics, GitHttp.servlet(repository, updates, authorizer, config.gitLimits()),
+                    config.privateRead(), () -> self[0] != null && self[0].ready, users));
+            GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, new ContractsGrpcService(index, watchers),
+                    config.privateRead() ? new GrpcAuthInterceptor(auth, metrics) : null);
             RepoServer server = new RepoServer(config, repository, index, watchers, metrics, http, grpc);
             self[0] = server;
             server.ready = true;

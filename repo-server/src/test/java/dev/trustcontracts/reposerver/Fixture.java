@@ -33,7 +33,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
-/** A running server with one user, real zones, and a JGit client that commits trees directly. */
+/** A running server with one user (a repository admin), real zones, and a JGit client that commits trees directly. */
 final class Fixture implements AutoCloseable {
     static final String USER = "admin";
     static final String PASSWORD = "correct horse battery staple";
@@ -51,7 +51,7 @@ final class Fixture implements AutoCloseable {
     Fixture(Path dir, RepoServerConfig config) throws IOException {
         this.dir = dir;
         // a low iteration count keeps the tests quick; the format is the production one
-        new UserStore(config.usersFile()).put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000));
+        new UserStore(config.usersFile()).put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000), Set.of(), true);
         this.server = RepoServer.start(config);
     }
 

@@ -277,7 +277,7 @@ class WebUiBrowserTest {
         login(Fixture.USER, Fixture.PASSWORD);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Merged proposals/carol-dave into main"));
         waitFor("#contracts-table tr[data-contract='carol-dave']");
-        assertThat(driver.findElement(By.id("whoami")).getText()).isEqualTo("Logged in as admin");
+        assertThat(driver.findElement(By.id("whoami")).getText()).isEqualTo("Logged in as admin (admin)");
         assertThat(fx.server.index().current().contract("carol-dave")).isPresent();
 
         open("#/proposals");

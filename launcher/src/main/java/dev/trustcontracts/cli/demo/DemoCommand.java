@@ -39,8 +39,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // The narration tells the story; the parts' own logs are kept to warnings (set before they log).
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        dev.trustcontracts.cli.LogSetup.quiet();
         PrintWriter out = spec.commandLine().getOut();
         boolean temporary = dir == null;
         Path work = temporary ? Files.createTempDirectory("trustctl-demo-") : Files.createDirectories(dir);

@@ -153,7 +153,8 @@ final class TwoZoneDemo implements AutoCloseable {
         say.say("starting on 127.0.0.1 under %s: a repo-server; for alice and bob a PKI, an agent, an mTLS service", dir);
         Path data = Files.createDirectories(dir.resolve("repo-server"));
         RepoServerConfig config = RepoServerConfig.ephemeral(data);
-        new UserStore(config.usersFile()).put(user, password, new PasswordHasher());
+        // the demo's operator is a repository admin (docs/repo-server.md: users, zones and authority)
+        new UserStore(config.usersFile()).put(user, password, new PasswordHasher(), java.util.Set.of(), true);
         repo = RepoServer.start(config);
         open.add(repo);
         alice = DemoZone.create("alice", dir);

@@ -7,7 +7,7 @@
   const EXPIRING_DAYS = 30;
 
   // The login lives in this page's memory only: a reload forgets it.
-  const session = { user: null, auth: null };
+  const session = { user: null, auth: null, access: null };
   let renderToken = 0;
 
   // ---- DOM helpers -------------------------------------------------------------------------------------
@@ -152,7 +152,8 @@
   let afterLogin = null;
 
   function showSession() {
-    $('whoami').textContent = session.user ? 'Logged in as ' + session.user : '';
+    $('whoami').textContent = session.user ? 'Logged in as ' + session.user
+      + (session.access ? ' (' + session.access + ')' : '') : '';
     $('login-open').hidden = !!session.user;
     $('logout').hidden = !session.user;
   }
@@ -175,6 +176,8 @@
     try {
       const who = await api('GET', '/api/whoami', auth);
       session.user = who.user;
+      // what the server lets this user do: revoke and merge only contracts of these zones
+      session.access = who.admin ? 'admin' : (who.zones && who.zones.length ? 'zones ' + who.zones.join(', ') : 'no zone');
       session.auth = auth;
       $('login-password').value = '';
       $('login-panel').hidden = true;
@@ -198,6 +201,7 @@
 
   function logout() {
     session.user = null;
+    session.access = null;
     session.auth = null;
     showSession();
     flash('Logged out.', 'info');

@@ -1,0 +1,132 @@
+package dev.trustcontracts.reposerver;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.ReceiveCommand;
+
+/**
+ * Who may push what, judged before {@link RefUpdates} validates the contracts: main by the {@link ZoneRule}
+ * (a Git push that deletes or changes a contract is a revocation, and adding one needs a user of its zones);
+ * proposal branches by their creator, recorded in {@link BranchOwners}: anyone may create a proposal or move
+ * it forward, only its creator (or an admin) may delete it or rewrite it (a non-fast-forward update).
+ */
+final class PushAuthorizer {
+    private final ContractRepository repository;
+    private final UserStore users;
+    private final BranchOwners owners;
+    private final Clock clock;
+
+    PushAuthorizer(ContractRepository repository, UserStore users, BranchOwners owners, Clock clock) {
+        this.repository = repository;
+        this.users = users;
+        this.owners = owners;
+        this.clock = clock;
+    }
+
+    /**
+     * Judges every command of a push. When one is refused, it gets the reason, the others are refused as not
+     * applied (pushes are all or nothing), the client gets one line per refused file, and this answers false.
+     */
+    boolean admit(Collection<ReceiveCommand> commands, String user, RefUpdates.Report report) throws IOException {
+        Access who = users.access(user);
+        boolean anyRefused = false;
+        for (ReceiveCommand cmd : commands) {
+            List<String> refusals = judge(cmd, who);
+            if (!refusals.isEmpty()) {
+                anyRefused = true;
+                refusals.forEach(r -> report.line("error: " + RefUpdates.shortName(cmd.getRefName()) + ": " + r));
+                cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, refusals.size() == 1 ? refusals.get(0)
+                        : refusals.get(0) + " (and " + (refusals.size() - 1) + " more)");
+            }
+        }
+        if (anyRefused) {
+            for (ReceiveCommand cmd : commands) {
+                if (cmd.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED) {
+                    cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON,
+                            "not applied: another ref in this push was rejected (pushes are all or nothing)");
+                }
+            }
+        }
+        return !anyRefused;
+    }
+
+    /** Records the creators of the branches this push created, and forgets deleted ones. */
+    void applied(Collection<ReceiveCommand> commands, String user) throws IOException {
+        Map<String, String> created = new LinkedHashMap<>();
+        List<String> deleted = new ArrayList<>();
+        for (ReceiveCommand cmd : commands) {
+            if (cmd.getResult() != ReceiveCommand.Result.OK || !isProposal(cmd.getRefName())) {
+                continue;
+            }
+            String branch = RefUpdates.shortName(cmd.getRefName());
+            if (cmd.getType() == ReceiveCommand.Type.CREATE) {
+                created.put(branch, user);
+            } else if (cmd.getType() == ReceiveCommand.Type.DELETE) {
+                deleted.add(branch);
+            }
+        }
+        owners.update(created, deleted, clock.instant());
+    }
+
+    private List<String> judge(ReceiveCommand cmd, Access who) throws IOException {
+        String ref = cmd.getRefName();
+        if (ref.equals(ContractRepository.MAIN)) {
+            if (cmd.getType() == ReceiveCommand.Type.DELETE || cmd.getType() == ReceiveCommand.Type.CREATE) {
+                return List.of(); // refused by RefUpdates with its own reason
+            }
+            if (!has(cmd.getOldId()) || !has(cmd.getNewId())) {
+                return List.of(); // RefUpdates refuses an update from a commit main is not at
+            }
+            try {
+                return ZoneRule.check(repository.git(), cmd.getOldId(), cmd.getNewId(), who).stream()
+                        .map(r -> r.path() + ": " + r.message() + " [rule " + r.rule() + "]").toList();
+            } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+                return List.of(); // not a commit: RefUpdates refuses it with its own reason
+            }
+        }
+        if (!isProposal(ref) || who.admin()) {
+            return List.of();
+        }
+        String branch = RefUpdates.shortName(ref);
+        boolean delete = cmd.getType() == ReceiveCommand.Type.DELETE;
+        boolean rewrite = cmd.getType() == ReceiveCommand.Type.UPDATE_NONFASTFORWARD
+                || (cmd.getType() == ReceiveCommand.Type.UPDATE && !fastForward(cmd.getOldId(), cmd.getNewId()));
+        if (!delete && !rewrite) {
+            return List.of();
+        }
+        String creator = owners.creator(branch).orElse(null);
+        if (who.user().equals(creator)) {
+            return List.of();
+        }
+        return List.of((delete ? "deleting" : "force-updating (rewriting)") + " proposal branch " + branch
+                + " is for the user who created it" + (creator == null ? " (no creator recorded: admins only)"
+                : " (" + creator + ")") + " or an admin [rule branch-owner]");
+    }
+
+    private static boolean isProposal(String ref) {
+        return ref.startsWith(Constants.R_HEADS) && !ref.equals(ContractRepository.MAIN);
+    }
+
+    private boolean has(ObjectId id) throws IOException {
+        return !id.equals(ObjectId.zeroId()) && repository.git().getObjectDatabase().has(id);
+    }
+
+    private boolean fastForward(ObjectId old, ObjectId next) throws IOException {
+        if (!has(old) || !has(next)) {
+            return false;
+        }
+        try (RevWalk rw = new RevWalk(repository.git())) {
+            return rw.isMergedInto(rw.parseCommit(old), rw.parseCommit(next));
+        } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+            return true; // not a commit: RefUpdates refuses it with its own reason
+        }
+    }
+}
