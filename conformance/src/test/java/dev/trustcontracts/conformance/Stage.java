@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One scenario's world: a real repo-server on 127.0.0.1 (port 0) with one user who has push access (the
- * attacker, as the issue assumes), the JSON API, C git clones, agents and a hostile Git host. Everything
- * lives under one temporary directory and is closed with the stage.
+ * One scenario's world: a real repo-server on 127.0.0.1 (port 0) with one user who has push access (an
+ * admin of the server: the attacker, and the legitimate admins too), the JSON API, C git clones, agents
+ * and a hostile Git host. Everything lives under one temporary directory and is closed with the stage.
  */
 final class Stage implements AutoCloseable {
     static final String USER = "pusher";
@@ -32,8 +32,12 @@ final class Stage implements AutoCloseable {
 
     static Stage open(Path dir) throws IOException {
         RepoServerConfig config = RepoServerConfig.ephemeral(dir.resolve("server-data"));
-        // a low iteration count keeps the scenarios quick; the stored format is the production one
-        new UserStore(config.usersFile()).put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000));
+        // A server admin: the strongest pusher there is. The rules under test (signatures, history, object
+        // hygiene, certificate text, layout, limits) must hold against it whatever its authority; who may
+        // push what (zones, branch owners) is a separate layer with its own tests in repo-server.
+        // A low iteration count keeps the scenarios quick; the stored format is the production one.
+        new UserStore(config.usersFile()).put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000),
+                java.util.Set.of(), true);
         return new Stage(dir, RepoServer.start(config));
     }
 
