@@ -62,7 +62,8 @@ public final class PkiAudit {
                 .log("issued the PKI's own server certificate");
     }
 
-    static String sans(X509Certificate cert) {
+    /** The certificate's subject alternative names as {@code DNS:a,IP:b}. */
+    public static String sans(X509Certificate cert) {
         List<String> out = new ArrayList<>();
         try {
             Collection<List<?>> names = cert.getSubjectAlternativeNames();

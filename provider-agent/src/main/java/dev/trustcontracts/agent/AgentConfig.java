@@ -28,11 +28,13 @@ import java.util.Objects;
  * @param hookTimeout          the --on-change command is killed after this long
  * @param networkTimeout       timeout of a fetch and of a PKI call
  * @param clock                the agent's clock: contract expiry and certificate renewal are judged on it
+ * @param channels             how the links are secured: the PKI pin, TLS for --notify and remotes, remote
+ *                             credentials
  */
 public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
         String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
-        Duration networkTimeout, Clock clock) {
+        Duration networkTimeout, Clock clock, ChannelOptions channels) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
 
@@ -42,6 +44,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(channels, "channels: how the agent pins its PKI (--pki-ca or --pki-fingerprint)");
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("--interval must be positive");
         }
@@ -78,6 +81,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private Duration hookTimeout = Duration.ofSeconds(60);
         private Duration networkTimeout = Duration.ofSeconds(20);
         private Clock clock = Clock.systemUTC();
+        private ChannelOptions channels;
 
         private Builder(String remote, String pki, Path out) {
             this.remote = remote;
@@ -160,12 +164,18 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
             return this;
         }
 
+        public Builder channels(ChannelOptions v) {
+            channels = v;
+            return this;
+        }
+
         public AgentConfig build() {
             Path wd = workDir != null ? workDir : out.resolve(".trustctl-agent");
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
             return new AgentConfig(remote, pki, pkiTokenFile, out, interval, notifyTarget, onChange, name, listen,
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
-                    networkTimeout, clock);
+                    networkTimeout, clock, channels != null ? channels
+                            : ChannelOptions.builder().build()); // refuses, naming the pin options
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +39,26 @@ public final class WatchDoorbell implements AutoCloseable {
     private volatile boolean closed;
     private boolean warned;
 
+    /** A plaintext doorbell (the operator asked for --notify-plaintext). */
     public WatchDoorbell(String target, String ownHash, Runnable ring, Supplier<String> appliedCommit,
             AgentStatus status, Duration retry) {
+        this(target, GrpcChannels.plaintext(target), ownHash, ring, appliedCommit, status, retry);
+    }
+
+    /** A doorbell over TLS; {@code trust} null uses the JVM's default trust store. */
+    public WatchDoorbell(String target, TrustManager trust, String ownHash, Runnable ring,
+            Supplier<String> appliedCommit, AgentStatus status, Duration retry) {
+        this(target, GrpcChannels.tls(target, trust), ownHash, ring, appliedCommit, status, retry);
+    }
+
+    private WatchDoorbell(String target, ManagedChannel channel, String ownHash, Runnable ring,
+            Supplier<String> appliedCommit, AgentStatus status, Duration retry) {
         this.target = target;
         this.ownHash = ownHash;
         this.ring = ring;
         this.appliedCommit = appliedCommit;
         this.status = status;
-        this.channel = GrpcChannels.plaintext(target);
+        this.channel = channel;
         this.stub = ContractsServiceGrpc.newStub(channel);
         this.backoff = new Backoff(retry);
     }
@@ -77,7 +90,8 @@ public final class WatchDoorbell implements AutoCloseable {
 
             @Override
             public void onError(Throwable t) {
-                reconnectLater(t.getMessage());
+                String tls = GrpcChannels.tlsReason(t);
+                reconnectLater(tls.isEmpty() ? t.getMessage() : t.getMessage() + ": " + tls);
             }
 
             @Override
