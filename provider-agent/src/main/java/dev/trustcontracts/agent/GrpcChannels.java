@@ -54,17 +54,29 @@ final class GrpcChannels {
      * not include the pinned zone root ..."); empty when the failure was not about TLS.
      */
     static String tlsReason(Throwable t) {
+        Throwable ssl = null;
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.security.cert.CertificateException || c instanceof javax.net.ssl.SSLException) {
-                Throwable root = c;
-                while (root.getCause() != null && root.getCause() != root) {
-                    root = root.getCause();
-                }
-                String m = root.getMessage() != null ? root.getMessage() : c.getMessage();
-                return "TLS handshake refused: " + (m == null ? c.getClass().getSimpleName() : m);
+            if (c instanceof java.security.cert.CertificateException && c.getMessage() != null) {
+                // the outermost certificate refusal: the pinned trust manager's, naming the pin
+                return "TLS handshake refused: " + c.getMessage();
+            }
+            if (ssl == null && c instanceof javax.net.ssl.SSLException) {
+                ssl = c;
             }
         }
-        return "";
+        if (ssl == null) {
+            return "";
+        }
+        Throwable root = ssl;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() != null ? root.getMessage() : ssl.getMessage();
+        if (m != null && m.contains("not an SSL/TLS record")) {
+            return "TLS handshake refused: the server does not speak TLS (a plaintext server? reaching one takes an "
+                    + "explicit --pki-plaintext or --notify-plaintext)";
+        }
+        return "TLS handshake refused: " + (m == null ? ssl.getClass().getSimpleName() : m);
     }
 
     static void shutdown(ManagedChannel channel) {

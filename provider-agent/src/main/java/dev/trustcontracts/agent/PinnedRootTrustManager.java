@@ -67,26 +67,47 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
             return "nothing";
         }
         X509Certificate last = chain[chain.length - 1];
-        return last.getSubjectX500Principal().getName() + ", sha256:" + Fingerprint.of(last)
+        return name(last.getSubjectX500Principal()) + ", sha256:" + Fingerprint.of(last)
                 + (last.getSubjectX500Principal().equals(last.getIssuerX500Principal()) ? ""
-                        : ", issued by " + last.getIssuerX500Principal().getName());
+                        : ", issued by " + name(last.getIssuerX500Principal()));
+    }
+
+    /** A distinguished name with the zone root's SERIALNUMBER spelled out rather than as hex. */
+    static String name(javax.security.auth.x500.X500Principal p) {
+        return p.getName(javax.security.auth.x500.X500Principal.RFC2253, java.util.Map.of("2.5.4.5", "SERIALNUMBER"));
+    }
+
+    /** One PKIX check against the pinned root, whose refusal names the pin and what was presented. */
+    @FunctionalInterface
+    private interface Check {
+        void run(X509ExtendedTrustManager pkix) throws CertificateException;
+    }
+
+    private void verify(X509Certificate[] chain, Check check) throws CertificateException {
+        X509ExtendedTrustManager pkix = pkixFor(chain);
+        try {
+            check.run(pkix);
+        } catch (CertificateException e) {
+            throw new CertificateException("the server's certificate does not chain to the pinned zone root sha256:"
+                    + pin.fingerprint() + " (it ends in " + describe(chain) + "): " + e.getMessage(), e);
+        }
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        pkixFor(chain).checkServerTrusted(chain, authType, engine);
+        verify(chain, pkix -> pkix.checkServerTrusted(chain, authType, engine));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        pkixFor(chain).checkServerTrusted(chain, authType, socket);
+        verify(chain, pkix -> pkix.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        pkixFor(chain).checkServerTrusted(chain, authType);
+        verify(chain, pkix -> pkix.checkServerTrusted(chain, authType));
     }
 
     @Override
