@@ -38,7 +38,7 @@ final class SshRemote implements AutoCloseable {
                 .setDefaultIdentities(dir -> List.of(k))
                 .setDefaultKnownHostsFiles(dir -> List.of(kh))
                 .setPreferredAuthentications("publickey")
-                .setConfigStoreFactory((h, f, u) -> new StrictConfig())
+                .setConfigStoreFactory((h, f, u) -> new StrictConfig(new Fixed(k)))
                 .build(new JGitKeyCache());
     }
 
@@ -53,23 +53,30 @@ final class SshRemote implements AutoCloseable {
 
     /** The same settings for every host, in place of ~/.ssh/config. */
     private static final class StrictConfig implements SshConfigStore {
-        private static final HostConfig CONFIG = new Fixed();
+        private final HostConfig config;
+
+        StrictConfig(HostConfig config) {
+            this.config = config;
+        }
 
         @Override
         public HostConfig lookup(String hostName, int port, String userName) {
-            return CONFIG;
+            return config;
         }
 
         @Override
         public HostConfig lookupDefault(String hostName, int port, String userName) {
-            return CONFIG;
+            return config;
         }
     }
 
     private static final class Fixed implements SshConfigStore.HostConfig {
         private final Map<String, String> options = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        private final Map<String, List<String>> multi = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
-        Fixed() {
+        /** @param key the one identity: with IdentitiesOnly, JGit offers only IdentityFile entries */
+        Fixed(Path key) {
+            multi.put(SshConstants.IDENTITY_FILE, List.of(key.toString()));
             options.put(SshConstants.STRICT_HOST_KEY_CHECKING, "yes");
             options.put(SshConstants.IDENTITIES_ONLY, "yes");
             options.put(SshConstants.IDENTITY_AGENT, "none");
@@ -85,7 +92,7 @@ final class SshRemote implements AutoCloseable {
 
         @Override
         public List<String> getValues(String key) {
-            return Collections.emptyList();
+            return multi.getOrDefault(key, Collections.emptyList());
         }
 
         @Override
@@ -95,7 +102,7 @@ final class SshRemote implements AutoCloseable {
 
         @Override
         public Map<String, List<String>> getMultiValuedOptions() {
-            return Collections.emptyMap();
+            return Collections.unmodifiableMap(multi);
         }
     }
 }
