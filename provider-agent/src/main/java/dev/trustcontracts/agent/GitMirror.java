@@ -135,7 +135,11 @@ public final class GitMirror implements AutoCloseable {
             root = root.getCause();
         }
         String detail = root == e || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
-        return new SyncException(FailureKind.REMOTE, "fetch from " + remote + " failed: " + e.getMessage() + detail, e);
+        String m = "fetch from " + remote + " failed: " + e.getMessage() + detail;
+        if (m.contains("Server key did not validate")) {
+            m += ": the SSH server's host key is not the one pinned in --ssh-known-hosts";
+        }
+        return new SyncException(FailureKind.REMOTE, m, e);
     }
 
     /** The open repository; {@link #fetch()} opens it. */
