@@ -127,6 +127,42 @@ class PkiTlsTest {
                 .satisfies(e -> assertThat(e).containsEntry("serial", leaf.getSerialNumber().toString(16)));
     }
 
+    /** openssl s_client against the PKI port; stdin closed at once, so it ends after the handshake. */
+    private String sClient(Path caFile, String host) throws Exception {
+        boolean ip = host.matches("[0-9.]+");
+        List<String> cmd = new java.util.ArrayList<>(List.of("openssl", "s_client", "-connect",
+                "127.0.0.1:" + server.port(), "-CAfile", caFile.toString(), "-verify_return_error", "-alpn", "h2"));
+        cmd.addAll(ip ? List.of("-verify_ip", host) : List.of("-verify_hostname", host, "-servername", host));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
+    void opensslVerifiesThePkiAgainstTheZoneRootAndRefusesItAgainstAnother() throws Exception {
+        boolean openssl;
+        try {
+            openssl = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
+        } catch (java.io.IOException e) {
+            openssl = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(openssl,
+                "openssl is not on PATH: the openssl handshake test is skipped (apt-get install openssl)");
+        Path zoneRoot = dir.resolve("zone-root.pem");
+        java.nio.file.Files.writeString(zoneRoot, Pem.encode(ca.certificate()));
+        Path otherRoot = dir.resolve("other-root.pem");
+        java.nio.file.Files.writeString(otherRoot, Pem.encode(CaInit.create(new CaLayout(dir.resolve("other")),
+                "alice", KeyType.EC_P256, CaInit.DEFAULT_VALIDITY, Clock.systemUTC()).certificate()));
+
+        assertThat(sClient(zoneRoot, "127.0.0.1")).contains("Verify return code: 0 (ok)").contains("ALPN protocol: h2");
+        assertThat(sClient(zoneRoot, "localhost")).contains("Verify return code: 0 (ok)");
+        assertThat(sClient(zoneRoot, "pki.elsewhere.example")).as("the name is checked")
+                .doesNotContain("Verify return code: 0 (ok)");
+        assertThat(sClient(otherRoot, "127.0.0.1")).doesNotContain("Verify return code: 0 (ok)");
+    }
+
     @Test
     void aClientThatTrustsTheZoneRootTalksToItByAddressAndByLocalhost() throws Exception {
         for (String host : List.of("127.0.0.1", "localhost")) {
