@@ -1,12 +1,12 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.tls.PemTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import dev.trustcontracts.core.tls.PemTls;
-import java.security.GeneralSecurityException;
 import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
