@@ -265,7 +265,16 @@ public final class CertificateKeeper {
         }
         String certPem = Pem.encode(chain.subList(0, chain.size() - 1));
         String keyPem = Pem.encode(keys.getPrivate());
-        ZoneMaterial.Leaf issued = new ZoneMaterial.Leaf(certPem, keyPem, keys.getPrivate(), chain);
+        // the key as the next run reads it back from key.pem: a generated key's encoding depends on the JCE
+        // provider that made it (Apache MINA, for ssh:// remotes, registers BouncyCastle), and the keystore's
+        // input digest must not change across a restart
+        PrivateKey key;
+        try {
+            key = Pem.privateKey(keyPem);
+        } catch (PemException e) {
+            throw new SyncException(FailureKind.PKI, "cannot re-read the new private key: " + e.getMessage());
+        }
+        ZoneMaterial.Leaf issued = new ZoneMaterial.Leaf(certPem, keyPem, key, chain);
         cached = new CachedLeaf(certPem, keyPem, Fingerprint.of(root), issued);
         LOG.info("certificate: issued {} serial {} valid until {}", leaf.getSubjectX500Principal().getName(),
                 leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());
