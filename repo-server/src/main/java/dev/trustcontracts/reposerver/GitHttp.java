@@ -2,16 +2,17 @@ package dev.trustcontracts.reposerver;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.http.server.GitServlet;
+import org.eclipse.jgit.http.server.resolver.AsIsFileService;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.transport.resolver.ServiceNotAuthorizedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * JGit's smart HTTP servlet for the one repository, mounted at {@code /git/*}: the clone URL is
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class GitHttp {
     public static final String MOUNT = "/git/*";
     public static final String PATH = "/git/contracts.git";
-    private static final Logger LOG = LoggerFactory.getLogger(GitHttp.class);
+    private static final String QUARANTINE = GitHttp.class.getName() + ".quarantine";
 
     private GitHttp() {
     }
@@ -35,34 +36,51 @@ public final class GitHttp {
             r.incrementOpen(); // the servlet closes it after each request
             return r;
         });
+        servlet.setAsIsFileService(AsIsFileService.DISABLED); // no dumb HTTP: only what smart HTTP's rules serve
         servlet.setUploadPackFactory((req, db) -> new UploadPack(db));
         servlet.setReceivePackFactory((HttpServletRequest req, Repository db) -> {
             Object user = req.getAttribute(GitAuthFilter.USER);
             if (!(user instanceof String name)) {
                 throw new ServiceNotAuthorizedException();
             }
-            ReceivePack rp = new ReceivePack(db);
+            // the POST carries the pack: it is received into a quarantine (the GET only lists refs)
+            Quarantine quarantine = null;
+            if ("POST".equals(req.getMethod())) {
+                try {
+                    quarantine = Quarantine.open(db);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot open a quarantine for the push", e);
+                }
+                req.setAttribute(QUARANTINE, quarantine);
+            }
+            ReceivePack rp = new ReceivePack(quarantine == null ? db : quarantine.repository());
             rp.setAtomic(true);
             rp.setAllowCreates(true);
             rp.setAllowDeletes(true);
             rp.setAllowNonFastForwards(true); // judged by RefUpdates, with a clearer message
             rp.setCheckReceivedObjects(true);
+            // strict fsck of every received object: modes, names (.git, .gitmodules, ., .., names unsafe
+            // on Windows or macOS), sort order and duplicates in trees, well-formed commits and identities
+            rp.setObjectChecker(new ObjectChecker().setSafeForWindows(true).setSafeForMacOS(true));
             rp.setMaxObjectSizeLimit(limits.maxObjectBytes());
             rp.setMaxPackSizeLimit(limits.maxPackBytes());
             rp.setRefLogIdent(new PersonIdent(name, name + "@repo-server"));
-            rp.setPreReceiveHook((pack, commands) -> {
-                try {
-                    updates.receive(commands, name, pack::sendMessage);
-                } catch (IOException | RuntimeException e) {
-                    LOG.error("push by {} failed", name, e);
-                    for (ReceiveCommand c : commands) {
-                        if (c.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED) {
-                            c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "internal error: " + e);
-                        }
+            rp.setPreReceiveHook(new PushHook(updates, name, quarantine,
+                    new ObjectHygiene(ObjectHygiene.DEFAULT_MAX_OBJECTS)));
+            return rp;
+        });
+        servlet.addReceivePackFilter((request, response, chain) -> {
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                if (request.getAttribute(QUARANTINE) instanceof Quarantine q) {
+                    boolean published = q.published();
+                    q.close(); // what a refused push brought goes with it
+                    if (published) {
+                        repository.git().autoGC(NullProgressMonitor.INSTANCE); // ReceivePack ran it on the quarantine
                     }
                 }
-            });
-            return rp;
+            }
         });
         return servlet;
     }

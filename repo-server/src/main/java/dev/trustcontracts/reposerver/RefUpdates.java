@@ -60,8 +60,19 @@ public final class RefUpdates {
      * {@code report} receives the lines to show the pushing client.
      */
     public void receive(Collection<ReceiveCommand> commands, String user, Report report) throws IOException {
+        receive(commands, user, report, null);
+    }
+
+    /**
+     * As {@link #receive(Collection, String, Report)} for a push whose objects wait in {@code quarantine}
+     * (null: they are in the repository already): they are judged there and published into the repository
+     * only once every ref of the push is accepted, just before the refs move.
+     */
+    void receive(Collection<ReceiveCommand> commands, String user, Report report, Quarantine quarantine)
+            throws IOException {
+        TreeValidator validator = quarantine == null ? this.validator : this.validator.reading(quarantine.repository());
         lock.lock();
-        try (RevWalk walk = new RevWalk(repository.git())) {
+        try (RevWalk walk = new RevWalk(quarantine == null ? repository.git() : quarantine.repository())) {
             ObjectId main = repository.main();
             TreeValidator.Scanned base = base(main);
             Instant now = clock.instant();
@@ -69,7 +80,7 @@ public final class RefUpdates {
             TreeValidator.Verdict mainVerdict = null;
             boolean anyRefused = false;
             for (ReceiveCommand cmd : commands) {
-                Outcome o = judge(cmd, base, now, walk);
+                Outcome o = judge(cmd, base, now, walk, validator);
                 String target = cmd.getRefName().equals(ContractRepository.MAIN) ? "main" : "proposal";
                 if (o.verdict() != null) {
                     metrics.validation(target, o.verdict().took());
@@ -93,6 +104,9 @@ public final class RefUpdates {
                             "not applied: another ref in this push was rejected (pushes are all or nothing)");
                 }
                 return;
+            }
+            if (quarantine != null) {
+                quarantine.publish();
             }
             BatchRefUpdate batch = repository.git().getRefDatabase().newBatchUpdate();
             batch.setAtomic(true);
@@ -124,16 +138,17 @@ public final class RefUpdates {
         return indexed.commit().equals(main) ? indexed : validator.rescan(indexed, main);
     }
 
-    private Outcome judge(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk) throws IOException {
+    private Outcome judge(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk,
+                          TreeValidator validator) throws IOException {
         try {
-            return judgeCommit(cmd, base, now, walk);
+            return judgeCommit(cmd, base, now, walk, validator);
         } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
             return Outcome.refused("a branch must point at a commit", "not-a-commit");
         }
     }
 
-    private Outcome judgeCommit(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk)
-            throws IOException {
+    private Outcome judgeCommit(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk,
+                                TreeValidator validator) throws IOException {
         ObjectId main = base.commit();
         String ref = cmd.getRefName();
         if (!isBranch(ref)) {
@@ -219,6 +234,13 @@ public final class RefUpdates {
             return o;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Counts a ref refused before it reached {@link #receive} (ref name, object graph), by rule. */
+    void refused(String ref, List<String> rules) {
+        if (!rules.isEmpty()) {
+            metrics.pushRejected(ref.equals(ContractRepository.MAIN) ? "main" : "proposal", rules);
         }
     }
 

@@ -37,6 +37,7 @@ public final class RepoServer implements AutoCloseable {
         ContractIndex index = null;
         HttpEndpoint http = null;
         try {
+            Quarantine.clearStale(repository.git()); // objects of pushes a crash interrupted: never accepted
             ServerMetrics metrics = new ServerMetrics();
             TreeValidator validator = new TreeValidator(repository.git(),
                     new TreeScanner(new ContractVerifier(), config.scanLimits()), config.scanLimits());

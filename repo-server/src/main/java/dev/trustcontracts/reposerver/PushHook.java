@@ -1,0 +1,82 @@
+package dev.trustcontracts.reposerver;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.transport.PreReceiveHook;
+import org.eclipse.jgit.transport.ReceiveCommand;
+import org.eclipse.jgit.transport.ReceivePack;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pre-receive hook of every push: ref names ({@link RefNamePolicy}) and the object graph
+ * ({@link ObjectHygiene}) first, outside the push lock, then the contract rules in {@link RefUpdates};
+ * every {@code remote:} line goes through a {@link PushReport}, so the answer stays small whatever the push.
+ */
+final class PushHook implements PreReceiveHook {
+    private static final Logger LOG = LoggerFactory.getLogger(PushHook.class);
+
+    private final RefUpdates updates;
+    private final String user;
+    private final Quarantine quarantine;
+    private final ObjectHygiene hygiene;
+
+    PushHook(RefUpdates updates, String user, Quarantine quarantine, ObjectHygiene hygiene) {
+        this.updates = updates;
+        this.user = user;
+        this.quarantine = quarantine;
+        this.hygiene = hygiene;
+    }
+
+    @Override
+    public void onPreReceive(ReceivePack pack, Collection<ReceiveCommand> commands) {
+        PushReport report = new PushReport(pack::sendMessage);
+        try {
+            Optional<ObjectHygiene.Refusal> refusal = refNames(commands);
+            if (refusal.isEmpty()) {
+                refusal = hygiene.check(pack.getRepository(), commands);
+            }
+            if (refusal.isPresent()) {
+                refuseAll(commands, refusal.get(), report);
+                return;
+            }
+            updates.receive(commands, user, report, quarantine);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("push by {} failed", user, e);
+            for (ReceiveCommand c : commands) {
+                if (c.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED) {
+                    c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "internal error: " + e);
+                }
+            }
+        } finally {
+            report.finish();
+        }
+    }
+
+    private static Optional<ObjectHygiene.Refusal> refNames(Collection<ReceiveCommand> commands) {
+        for (ReceiveCommand c : commands) {
+            Optional<String> why = RefNamePolicy.refusal(c.getRefName());
+            if (why.isPresent()) {
+                return Optional.of(new ObjectHygiene.Refusal(c.getRefName(), why.get(), "ref-name"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A push is all or nothing: the ref at fault gets the reason, the others say why they did not move. */
+    private void refuseAll(Collection<ReceiveCommand> commands, ObjectHygiene.Refusal r, PushReport report) {
+        String where = r.ref() == null ? "push" : RefNamePolicy.printable(RefUpdates.shortName(r.ref()));
+        report.line("error: " + where + ": [" + r.rule() + "] " + r.reason());
+        for (ReceiveCommand c : commands) {
+            if (c.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED) {
+                continue;
+            }
+            boolean atFault = r.ref() == null || r.ref().equals(c.getRefName());
+            c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, atFault ? r.reason()
+                    : "not applied: another ref in this push was rejected (pushes are all or nothing)");
+            updates.refused(c.getRefName(), atFault ? List.of(r.rule()) : List.of());
+        }
+    }
+}
