@@ -40,14 +40,14 @@ class BoundedWorkTest {
     @TempDir
     Path tmp;
 
-    /** A clone with a commit on main that adds {@code n} paths under contracts/ all holding one signed contract. */
+    /** A clone with a commit on main that adds {@code n} paths under contracts/ all holding one unsigned contract. */
     private static String sharedBlobCommit(Path tmp, Fixture fx, int n) throws Exception {
         assumeTrue(CGit.available(), "assumption: the C git command line is installed (apt-get install git); "
                 + "without it these pushes through a real client are skipped");
         assertThat(CGit.run(tmp, "clone", "-q", fx.server.gitUrl(), "work").exit()).isZero();
         Path work = tmp.resolve("work");
         Path file = tmp.resolve("one.yaml");
-        Files.write(file, Fixture.yaml(TestZone.signed("shared", Fixture.ALICE, Fixture.BOB)));
+        Files.write(file, Fixture.yaml(TestZone.draft("shared", Fixture.ALICE, Fixture.BOB)));
         String blob = CGit.run(work, "hash-object", "-w", file.toString()).out().trim();
         StringBuilder index = new StringBuilder();
         for (int i = 0; i < n; i++) {
