@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.transport.PreReceiveHook;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
@@ -57,6 +58,9 @@ final class PushHook implements PreReceiveHook {
 
     private static Optional<ObjectHygiene.Refusal> refNames(Collection<ReceiveCommand> commands) {
         for (ReceiveCommand c : commands) {
+            if (c.getType() == ReceiveCommand.Type.DELETE && c.getRefName().startsWith(Constants.R_HEADS)) {
+                continue; // an existing branch made before the name rules may still be deleted
+            }
             Optional<String> why = RefNamePolicy.refusal(c.getRefName());
             if (why.isPresent()) {
                 return Optional.of(new ObjectHygiene.Refusal(c.getRefName(), why.get(), "ref-name"));

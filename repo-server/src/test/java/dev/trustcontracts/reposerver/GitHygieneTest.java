@@ -214,6 +214,13 @@ class GitHygieneTest {
         CGit.Run mixed = CGit.run(work, "push", "--atomic", authed, "HEAD:refs/heads/main", "HEAD:refs/heads/MAIN");
         assertThat(mixed.exit()).isNotZero();
         assertThat(serverMain().name()).isNotEqualTo(git("rev-parse", "HEAD"));
+        // a branch made before these rules (here: directly on the server) can still be deleted
+        org.eclipse.jgit.lib.RefUpdate legacy = fx.server.repository().git().updateRef("refs/heads/Legacy");
+        legacy.setNewObjectId(serverMain());
+        assertThat(legacy.update()).isEqualTo(org.eclipse.jgit.lib.RefUpdate.Result.NEW);
+        CGit.Run delete = CGit.run(work, "push", authed, ":refs/heads/Legacy");
+        assertThat(delete.exit()).as(delete.out()).isZero();
+        assertThat(fx.server.repository().git().exactRef("refs/heads/Legacy")).isNull();
     }
 
     @Test
