@@ -3,12 +3,15 @@ package dev.trustcontracts.reposerver;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.http.server.resolver.AsIsFileService;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.UploadPack;
@@ -54,6 +57,18 @@ public final class GitHttp {
                 req.setAttribute(QUARANTINE, quarantine);
             }
             ReceivePack rp = new ReceivePack(quarantine == null ? db : quarantine.repository());
+            if (quarantine != null) {
+                // the refs the client's old ids are first checked against: the repository's own, as without a
+                // quarantine, so that a push that lost a race hears "non-fast-forward" from RefUpdates
+                try {
+                    Map<String, Ref> refs = new HashMap<>();
+                    db.getRefDatabase().getRefs().forEach(r -> refs.put(r.getName(), r));
+                    rp.setAdvertisedRefs(refs, null);
+                } catch (IOException e) {
+                    quarantine.closeQuietly();
+                    throw new UncheckedIOException("cannot read the refs", e);
+                }
+            }
             rp.setAtomic(true);
             rp.setAllowCreates(true);
             rp.setAllowDeletes(true);

@@ -123,6 +123,15 @@ final class Quarantine implements AutoCloseable {
         delete(dir);
     }
 
+    /** {@link #close}, for a path that is already failing. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (IOException e) {
+            // the next start clears what is left
+        }
+    }
+
     private static void move(Path from, Path to) throws IOException {
         Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
