@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.transport.PreReceiveHook;
 import org.eclipse.jgit.transport.ReceiveCommand;
@@ -35,6 +36,10 @@ final class PushHook implements PreReceiveHook {
     public void onPreReceive(ReceivePack pack, Collection<ReceiveCommand> commands) {
         PushReport report = new PushReport(pack::sendMessage);
         try {
+            explainStaleOldIds(pack, report);
+            if (commands.isEmpty()) {
+                return; // JGit refused every command already: nothing to judge, nothing to publish
+            }
             Optional<ObjectHygiene.Refusal> refusal = refNames(commands);
             if (refusal.isEmpty()) {
                 refusal = hygiene.check(pack.getRepository(), commands);
@@ -53,6 +58,23 @@ final class PushHook implements PreReceiveHook {
             }
         } finally {
             report.finish();
+        }
+    }
+
+    /**
+     * JGit refuses a command whose old id is not the ref's value when the request started ("invalid old id
+     * sent"): for a push that lost a race this says what happened and what to do, as {@link RefUpdates} does.
+     */
+    private static void explainStaleOldIds(ReceivePack pack, PushReport report) {
+        for (ReceiveCommand c : pack.getAllCommands()) {
+            if (c.getResult() == ReceiveCommand.Result.REJECTED_OTHER_REASON
+                    && JGitText.get().invalidOldIdSent.equals(c.getMessage())) {
+                String name = RefUpdates.shortName(c.getRefName());
+                String reason = "non-fast-forward: " + name + " moved while this push was prepared; fetch, rebase "
+                        + "and push again";
+                c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, reason);
+                report.line("error: " + RefNamePolicy.printable(name) + ": " + reason);
+            }
         }
     }
 
