@@ -89,14 +89,10 @@ final class MainHistory {
      * Judges a move of main from {@code old} to {@code next} (already valid as a tree and along first
      * parents) whose tree scanned as {@code scan}: refused when a valid contract in it carries an id removed
      * in main's history, and the file is brought by this update or its id is removed by this very update
-     * (a delete and re-add in one push). Returns the refusal lines, empty when accepted; then {@link
+     * (a delete and re-add in one push); the new commits are read from {@code source} (a push's quarantine, or
+     * the repository). Returns the refusal lines, empty when accepted; then {@link
      * #removedAt} of {@code next} is known without another walk.
      */
-    synchronized List<String> replays(ObjectId old, ObjectId next, ScanResult scan) throws IOException {
-        return replays(repository, old, next, scan);
-    }
-
-    /** As {@link #replays(ObjectId, ObjectId, ScanResult)}, reading the new commits from {@code source}. */
     synchronized List<String> replays(Repository source, ObjectId old, ObjectId next, ScanResult scan)
             throws IOException {
         Map<String, Removal> before = removedAt(old);
