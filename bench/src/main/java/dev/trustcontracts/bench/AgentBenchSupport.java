@@ -6,6 +6,7 @@ import dev.trustcontracts.core.contract.ContractSigner;
 import dev.trustcontracts.core.contract.SigningException;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.pki.CaInit;
 import dev.trustcontracts.pki.CaLayout;
 import dev.trustcontracts.pki.ContractSignerIssuer;
@@ -66,6 +67,11 @@ final class AgentBenchSupport {
 
         String target() {
             return "127.0.0.1:" + server.port();
+        }
+
+        /** The agent's link settings: the PKI pinned by its root's fingerprint (it serves TLS). */
+        ChannelOptions pin() {
+            return ChannelOptions.builder().pkiFingerprint(ca.fingerprint()).build();
         }
 
         ContractDraft.Zone zone() {

@@ -57,7 +57,7 @@ final class AgentCycleBench {
                 daemon = AgentBenchSupport.gitDaemon(tmp.resolve("repos"), port);
                 remote = "git://127.0.0.1:" + port + "/contracts.git";
             }
-            AgentConfig cfg = AgentConfig.builder(remote, pki.target(), tmp.resolve("out")).build();
+            AgentConfig cfg = AgentConfig.builder(remote, pki.target(), tmp.resolve("out")).channels(pki.pin()).build();
             try (Agent agent = new Agent(cfg)) {
                 long t0 = System.nanoTime();
                 CycleResult first = agent.runOnce();

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import dev.trustcontracts.reposerver.PasswordHasher;
+import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.reposerver.UserStore;
@@ -86,7 +87,8 @@ final class AgentPropagationBench {
             System.out.printf("agent-propagation: %s, polling every %s (+/-10 %% jitter), remote %s, %d pushes%s%n",
                     notify ? "--notify (WatchCertificates)" : "polling only", interval, remoteKind, pushes,
                     notify ? "" : ", each at a random moment of the interval");
-            try (Agent agent = new Agent(AgentConfig.builder(remote, pki.target(), out).interval(interval)
+            try (Agent agent = new Agent(AgentConfig.builder(remote, pki.target(), out).channels(notifyTarget == null ? pki.pin()
+                    : ChannelOptions.builder().pkiFingerprint(pki.ca.fingerprint()).notifyPlaintext(true).build()).interval(interval)
                     .notifyTarget(notifyTarget).build());
                  WatchService watch = FileSystems.getDefault().newWatchService()) {
                 agent.start();

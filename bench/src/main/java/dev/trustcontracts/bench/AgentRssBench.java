@@ -58,7 +58,8 @@ final class AgentRssBench {
     private static void measure(Path trustctl, String label, String javaOpts, Path bare, AgentBenchSupport.Pki pki,
             Path out, int seconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(trustctl.toString(), "agent", "--remote", bare.toUri().toString(),
-                "--pki", pki.target(), "--out", out.toString(), "--interval", "5s", "--listen", "127.0.0.1:0")
+                "--pki", pki.target(), "--pki-fingerprint", pki.ca.fingerprint(), "--out", out.toString(),
+                "--interval", "5s", "--listen", "127.0.0.1:0")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         if (javaOpts == null) {
             pb.environment().remove("TRUSTCTL_JAVA_OPTS");

@@ -2,6 +2,7 @@ package dev.trustcontracts.cli;
 
 import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
+import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.agent.CycleResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -93,6 +94,63 @@ final class AgentCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     MaxWindowOption window = new MaxWindowOption();
 
+    @Option(names = "--pki-ca", paramLabel = "FILE",
+            description = "pin the zone's root: its certificate (the zone's ca.pem); the PKI's TLS certificate and its "
+                    + "GetCA answer must match it")
+    Path pkiCa;
+
+    @Option(names = "--pki-fingerprint", paramLabel = "SHA256",
+            description = "pin the zone's root by its SHA-256 fingerprint (hex, colons allowed), as 'trustctl pki serve' "
+                    + "prints it; one of --pki-ca or --pki-fingerprint is required")
+    String pkiFingerprint;
+
+    @Option(names = "--pki-plaintext",
+            description = "reach a PKI served with 'pki serve --plaintext' (insecure: the token crosses the network in "
+                    + "the clear, and without a pin the first root it answers is trusted)")
+    boolean pkiPlaintext;
+
+    @Option(names = "--notify-ca", paramLabel = "FILE",
+            description = "CA bundle (PEM) the --notify server's TLS certificate must chain to; default: the JVM's "
+                    + "trust store")
+    Path notifyCa;
+
+    @Option(names = "--notify-plaintext", description = "--notify without TLS (it is only a doorbell, but say so)")
+    boolean notifyPlaintext;
+
+    @Option(names = "--remote-ca", paramLabel = "FILE",
+            description = "CA bundle (PEM) an https:// remote's certificate must chain to; default: the JVM's trust store")
+    Path remoteCa;
+
+    @Option(names = "--remote-username", paramLabel = "USER",
+            description = "user name for a private https:// remote (default with --remote-token-file: x-access-token)")
+    String remoteUsername;
+
+    @Option(names = "--remote-password-file", paramLabel = "FILE",
+            description = "the password for --remote-username, first line of FILE (keep it 0600)")
+    Path remotePasswordFile;
+
+    @Option(names = "--remote-token-file", paramLabel = "FILE",
+            description = "an access token for a private https:// remote, first line of FILE (keep it 0600)")
+    Path remoteTokenFile;
+
+    @Option(names = "--ssh-key", paramLabel = "FILE",
+            description = "private key (deploy key) for an ssh:// remote; nothing is read from ~/.ssh or ssh-agent")
+    Path sshKey;
+
+    @Option(names = "--ssh-known-hosts", paramLabel = "FILE",
+            description = "known_hosts with the ssh:// server's host key; an unknown or changed host key is refused")
+    Path sshKnownHosts;
+
+    /** How the agent secures its links, from the options above. */
+    private ChannelOptions channels() {
+        ChannelOptions c = ChannelOptions.builder().pkiCa(pkiCa).pkiFingerprint(pkiFingerprint).pkiPlaintext(pkiPlaintext)
+                .notifyCa(notifyCa).notifyPlaintext(notifyPlaintext).remoteCa(remoteCa).remoteUsername(remoteUsername)
+                .remotePasswordFile(remotePasswordFile).remoteTokenFile(remoteTokenFile).sshKey(sshKey)
+                .sshKnownHosts(sshKnownHosts).build();
+        c.pkiPin(); // a bad --pki-ca or --pki-fingerprint is a usage error, said now
+        return c;
+    }
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter o = spec.commandLine().getOut();
@@ -105,7 +163,7 @@ final class AgentCommand implements Callable<Integer> {
                     .pkiTokenFile(pkiTokenFile).interval(interval).onChange(onChange).name(name)
                     .gitCredentialsFile(gitCredentialsFile).keystorePasswordFile(keystorePasswordFile)
                     .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout)
-                    .maxContractWindow(window.value());
+                    .maxContractWindow(window.value()).channels(channels());
             if (notifyTarget != null) {
                 b.notifyTarget(notifyTarget.toString());
             }

@@ -24,12 +24,13 @@ class AgentCommandTest {
     @TempDir
     Path dir;
     PkiServer pki;
+    ZoneCa ca;
     String remote;
 
     @BeforeEach
     void setUp() throws Exception {
         CaLayout layout = new CaLayout(dir.resolve("ca"));
-        ZoneCa ca = CaInit.create(layout, "alice", KeyType.EC_P256, CaInit.DEFAULT_VALIDITY, Clock.systemUTC());
+        ca = CaInit.create(layout, "alice", KeyType.EC_P256, CaInit.DEFAULT_VALIDITY, Clock.systemUTC());
         pki = new PkiServer(ca, IssuancePolicy.forZone("alice"), IssuedLog.open(layout.issuedLog()), null,
                 Clock.systemUTC());
         pki.start("127.0.0.1", 0);
@@ -58,21 +59,24 @@ class AgentCommandTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("Usage: trustctl agent", "--remote", "--pki", "--pki-token-file", "--out",
                 "--interval", "--notify", "--on-change", "--name", "--listen", "--once", "--git-credentials-file",
-                "--keystore-password-file", "--accept-head");
+                "--keystore-password-file", "--accept-head", "--pki-ca", "--pki-fingerprint", "--pki-plaintext",
+                "--notify-ca", "--notify-plaintext", "--remote-ca", "--remote-username", "--remote-password-file",
+                "--remote-token-file", "--ssh-key", "--ssh-known-hosts");
     }
 
     @Test
     void onceSyncsAndSaysSo() {
         Path out = dir.resolve("out");
-        Cli r = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out", out.toString());
+        Cli r = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", ca.fingerprint(), "--out", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("agent: synced ").contains("0 peer(s)", "chain.pem");
         for (String f : new String[] {"ca.pem", "cert.pem", "key.pem", "chain.pem", "keystore.p12", "truststore.p12",
             "agent-state.json", "keystore.pass"}) {
             assertThat(out.resolve(f)).exists();
         }
-        Cli again = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",
-                out.toString());
+        Cli again = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-ca", dir.resolve("ca/ca.pem").toString(), "--out", out.toString());
         assertThat(again.exit()).isZero();
         assertThat(again.out()).contains("no file changed");
     }
@@ -80,16 +84,41 @@ class AgentCommandTest {
     @Test
     void onceFailsWithOneLineAndExitCodeOne() {
         Cli r = Cli.run("agent", "--once", "--remote", dir.resolve("missing.git").toUri().toString(), "--pki",
-                "127.0.0.1:" + pki.port(), "--out", dir.resolve("out").toString());
+                "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", ca.fingerprint(), "--out", dir.resolve("out").toString());
         assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
         assertThat(r.err()).startsWith("trustctl agent: [remote] fetch from ").doesNotContain("\tat ");
+    }
+
+    @Test
+    void withoutAPinTheAgentRefusesToStartAndAWrongPinIsRefused() {
+        Path out = dir.resolve("out");
+        Cli none = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",
+                out.toString());
+        assertThat(none.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err().lines()).singleElement().asString()
+                .startsWith("trustctl agent: no pin for the zone's root: give --pki-ca FILE");
+        assertThat(out.resolve("ca.pem")).doesNotExist();
+
+        Cli wrong = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", "00".repeat(32), "--out", out.toString());
+        assertThat(wrong.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(wrong.err().lines()).singleElement().asString()
+                .startsWith("trustctl agent: [pki] PKI 127.0.0.1:" + pki.port() + " GetCA failed: UNAVAILABLE: "
+                        + "TLS handshake refused: the server's certificate chain does not include the pinned zone root");
+
+        Cli malformed = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", "xyz", "--out", out.toString());
+        assertThat(malformed.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(malformed.err()).contains("--pki-fingerprint takes the zone root's SHA-256 as 64 hex digits");
     }
 
     @Test
     void onceExitsOneWhenTheOnChangeCommandFailsAndRunsItAgainNextTime() throws Exception {
         Path out = dir.resolve("out");
         Path fixed = dir.resolve("fixed");
-        String[] args = {"agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",
+        String[] args = {"agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+            "--pki-ca", dir.resolve("ca/ca.pem").toString(), "--out",
             out.toString(), "--on-change", "test -f '" + fixed + "'"};
         Cli failed = Cli.run(args);
         assertThat(failed.exit()).isEqualTo(ExitCodes.FAILURE);
@@ -104,7 +133,8 @@ class AgentCommandTest {
 
     @Test
     void onceExitsOneWhenThePkiRefusesTheCertificate() {
-        Cli r = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",
+        Cli r = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+            "--pki-ca", dir.resolve("ca/ca.pem").toString(), "--out",
                 dir.resolve("out").toString(), "--name", "mallory.example");
         assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
         assertThat(r.err()).startsWith("trustctl agent: [pki] certificate renewal failed: no certificate yet")
@@ -113,7 +143,8 @@ class AgentCommandTest {
 
     @Test
     void badArgumentsAreUsageErrors() {
-        assertThat(Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",
+        assertThat(Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", ca.fingerprint(), "--out",
                 dir.resolve("out").toString(), "--accept-head", "abc").exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(Cli.run("agent", "--remote", remote, "--out", "x").exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(Cli.run("agent", "--once", "--remote", remote, "--pki", "nonsense", "--out", "x").exit())

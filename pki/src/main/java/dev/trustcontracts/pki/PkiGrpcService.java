@@ -19,10 +19,16 @@ public final class PkiGrpcService extends PkiServiceGrpc.PkiServiceImplBase {
     private final ZoneCa ca;
     private final CsrSigner signer;
     private final GetCAResponse caResponse;
+    private final PkiAudit audit;
 
     public PkiGrpcService(ZoneCa ca, CsrSigner signer) {
+        this(ca, signer, new PkiAudit(ca.zone()));
+    }
+
+    public PkiGrpcService(ZoneCa ca, CsrSigner signer, PkiAudit audit) {
         this.ca = ca;
         this.signer = signer;
+        this.audit = audit;
         this.caResponse = GetCAResponse.newBuilder()
                 .setCertificate(Pem.encode(ca.certificate()))
                 .setHash(ca.fingerprint())
@@ -38,25 +44,26 @@ public final class PkiGrpcService extends PkiServiceGrpc.PkiServiceImplBase {
 
     @Override
     public void signCSR(SignCSRRequest request, StreamObserver<SignCSRResponse> response) {
+        Caller caller = Caller.current();
         if (request.getLifetimeSeconds() < 0) {
+            audit.refused("SignCSR", Status.Code.INVALID_ARGUMENT.name(), "lifetime_seconds is negative", caller);
             response.onError(Status.INVALID_ARGUMENT.withDescription("lifetime_seconds is negative").asRuntimeException());
             return;
         }
         try {
             IssuedCertificate issued = signer.sign(request.getCsr(), Duration.ofSeconds(request.getLifetimeSeconds()));
-            LOG.info("zone {}: issued serial {} to {} until {}", ca.zone(),
-                    issued.certificate().getSerialNumber().toString(16),
-                    issued.certificate().getSubjectX500Principal().getName(), issued.certificate().getNotAfter().toInstant());
+            audit.issued(issued.certificate(), caller);
             response.onNext(SignCSRResponse.newBuilder()
                     .setCertificate(Pem.encode(issued.certificate()))
                     .setChain(Pem.encode(issued.chain()))
                     .build());
             response.onCompleted();
         } catch (IssuanceException e) {
-            LOG.info("zone {}: refused a CSR: {}", ca.zone(), e.getMessage());
+            audit.refused("SignCSR", status(e.reason()).getCode().name(), e.getMessage(), caller);
             response.onError(status(e.reason()).withDescription(e.getMessage()).asRuntimeException());
         } catch (RuntimeException e) {
             LOG.error("zone {}: cannot sign a CSR", ca.zone(), e);
+            audit.refused("SignCSR", Status.Code.INTERNAL.name(), "the CA failed to sign: " + e, caller);
             response.onError(Status.INTERNAL.withDescription("the CA failed to sign; its log says why")
                     .asRuntimeException());
         }

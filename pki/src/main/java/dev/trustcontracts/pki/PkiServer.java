@@ -1,9 +1,12 @@
 package dev.trustcontracts.pki;
 
 import dev.trustcontracts.proto.v1.PkiServiceGrpc;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -11,39 +14,90 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A zone's PKI on a real TCP port: {@code PkiService} (behind the bearer token when one is given) and
- * the standard gRPC health service (always open, it reveals nothing). Used by {@code trustctl pki serve},
+ * the standard gRPC health service (always open, it reveals nothing). Served over TLS by default, with a
+ * short-lived server certificate the zone CA issues to itself at start (see {@link PkiServerIdentity});
+ * plaintext only when constructed with {@link Transport#plaintext()}. Used by {@code trustctl pki serve},
  * and by tests and the demo to run a PKI in-process.
  */
 public final class PkiServer implements AutoCloseable {
     /** CSRs are a few hundred bytes; nothing larger is read. */
     static final int MAX_MESSAGE_BYTES = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(PkiServer.class);
+
+    /**
+     * How the PKI is reached: TLS (the default) with extra names for its server certificate, or
+     * plaintext (tokens and certificates cross the network in the clear).
+     */
+    public record Transport(boolean tls, List<String> serverNames) {
+        public Transport {
+            serverNames = List.copyOf(serverNames);
+        }
+
+        public static Transport tls(List<String> serverNames) {
+            return new Transport(true, serverNames);
+        }
+
+        public static Transport plaintext() {
+            return new Transport(false, List.of());
+        }
+    }
 
     private final ZoneCa ca;
     private final IssuancePolicy policy;
+    private final IssuedLog log;
+    private final Clock clock;
+    private final Transport transport;
+    private final PkiAudit audit;
     private final ServerServiceDefinition service;
     private final HealthStatusManager health = new HealthStatusManager();
     private Server server;
+    private SwappableKeyManager keys;
+    private volatile X509Certificate serverCertificate;
+    private ScheduledExecutorService renewer;
+
+    /** Over TLS, the certificate named after the listen address. @param token null serves without one */
+    public PkiServer(ZoneCa ca, IssuancePolicy policy, IssuedLog log, BearerToken token, Clock clock) {
+        this(ca, policy, log, token, clock, Transport.tls(List.of()));
+    }
 
     /** @param token the bearer token every PkiService call must carry; null serves without one */
-    public PkiServer(ZoneCa ca, IssuancePolicy policy, IssuedLog log, BearerToken token, Clock clock) {
+    public PkiServer(ZoneCa ca, IssuancePolicy policy, IssuedLog log, BearerToken token, Clock clock,
+            Transport transport) {
         this.ca = ca;
         this.policy = policy;
-        ServerServiceDefinition pki = new PkiGrpcService(ca, new CsrSigner(ca, policy, log, clock)).bindService();
-        this.service = token == null ? pki : ServerInterceptors.intercept(pki, new BearerTokenInterceptor(token));
+        this.log = log;
+        this.clock = clock;
+        this.transport = transport;
+        this.audit = new PkiAudit(ca.zone());
+        ServerServiceDefinition pki = new PkiGrpcService(ca, new CsrSigner(ca, policy, log, clock), audit).bindService();
+        this.service = ServerInterceptors.intercept(pki, new CallerInterceptor(token, audit));
     }
 
     /** Loads the CA in {@code caDir} and opens its serial record; {@code policy} null means the zone's default. */
     public static PkiServer forDirectory(Path caDir, IssuancePolicy policy, BearerToken token) throws IOException {
+        return forDirectory(caDir, policy, token, Transport.tls(List.of()));
+    }
+
+    public static PkiServer forDirectory(Path caDir, IssuancePolicy policy, BearerToken token, Transport transport)
+            throws IOException {
         CaLayout layout = new CaLayout(caDir);
         ZoneCa ca = CaLoader.load(layout);
         IssuedLog log = IssuedLog.open(layout.issuedLog());
         return new PkiServer(ca, policy == null ? IssuancePolicy.forZone(ca.zone()) : policy, log, token,
-                Clock.systemUTC());
+                Clock.systemUTC(), transport);
     }
 
     /** Binds and starts; port 0 picks a free port. Returns the bound port. */
@@ -55,7 +109,17 @@ public final class PkiServer implements AutoCloseable {
         if (address.isUnresolved()) {
             throw new IOException("cannot resolve the listen host '" + host + "'");
         }
-        Server s = NettyServerBuilder.forAddress(address)
+        ServerCredentials credentials = InsecureServerCredentials.create();
+        List<String> names = List.of();
+        if (transport.tls()) {
+            names = PkiServerIdentity.names(host, transport.serverNames());
+            Credential identity = PkiServerIdentity.issue(ca, log, names, clock);
+            keys = new SwappableKeyManager(identity, ca.certificate());
+            serverCertificate = identity.certificate();
+            audit.serverCertificate(identity.certificate());
+            credentials = TlsServerCredentials.newBuilder().keyManager(keys).build();
+        }
+        Server s = NettyServerBuilder.forAddress(address, credentials)
                 .addService(service)
                 .addService(health.getHealthService())
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -65,7 +129,59 @@ public final class PkiServer implements AutoCloseable {
         server = s;
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(PkiServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        if (transport.tls()) {
+            scheduleRenewal(names);
+        }
         return port();
+    }
+
+    /** Renews the server certificate at two thirds of its lifetime, for as long as the server runs. */
+    private void scheduleRenewal(List<String> names) {
+        renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pki-server-certificate");
+            t.setDaemon(true);
+            return t;
+        });
+        renewer.schedule(() -> renew(names), delayUntilRenewal(), TimeUnit.MILLISECONDS);
+    }
+
+    private long delayUntilRenewal() {
+        Instant due = PkiServerIdentity.renewalDue(serverCertificate);
+        return Math.max(1_000, Duration.between(clock.instant(), due).toMillis());
+    }
+
+    private void renew(List<String> names) {
+        long next;
+        try {
+            renewServerCertificate(names);
+            next = delayUntilRenewal();
+        } catch (RuntimeException e) {
+            LOG.error("cannot renew the PKI's own server certificate (it expires at {}): {}; retrying in a minute",
+                    serverCertificate.getNotAfter().toInstant(), e.getMessage());
+            next = Duration.ofMinutes(1).toMillis();
+        }
+        ScheduledExecutorService r = renewer;
+        if (r != null && !r.isShutdown()) {
+            r.schedule(() -> renew(names), next, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A new key and certificate for new handshakes; running connections keep theirs. */
+    void renewServerCertificate(List<String> names) {
+        Credential identity = PkiServerIdentity.issue(ca, log, names, clock);
+        keys.use(identity, ca.certificate());
+        serverCertificate = identity.certificate();
+        audit.serverCertificate(identity.certificate());
+    }
+
+    /** The certificate the PKI presents now; null when serving plaintext or not started. */
+    public X509Certificate serverCertificate() {
+        return serverCertificate;
+    }
+
+    /** Whether the PKI serves TLS. */
+    public boolean tls() {
+        return transport.tls();
     }
 
     /** The bound address. */
@@ -110,6 +226,9 @@ public final class PkiServer implements AutoCloseable {
         Server s;
         synchronized (this) {
             s = server;
+            if (renewer != null) {
+                renewer.shutdownNow();
+            }
         }
         if (s == null) {
             return;

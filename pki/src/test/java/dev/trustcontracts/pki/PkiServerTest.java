@@ -20,6 +20,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -65,7 +66,14 @@ class PkiServerTest {
                 Clock.systemUTC());
         int port = server.start("127.0.0.1", 0);
         assertThat(port).isPositive();
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channel = tlsChannel(port);
+    }
+
+    /** A client that trusts exactly the zone root, as a pinned agent does. */
+    private ManagedChannel tlsChannel(int port) throws Exception {
+        return NettyChannelBuilder.forAddress("127.0.0.1", port, TlsChannelCredentials.newBuilder()
+                .trustManager(new java.io.ByteArrayInputStream(Pem.encode(ca.certificate())
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII))).build()).build();
     }
 
     @AfterEach
@@ -236,7 +244,7 @@ class PkiServerTest {
     void forDirectoryServesTheZonesDefaultPolicyWithoutAToken() throws Exception {
         try (PkiServer open = PkiServer.forDirectory(dir.resolve("ca"), null, null)) {
             int port = open.start("127.0.0.1", 0);
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            ManagedChannel ch = tlsChannel(port);
             try {
                 PkiServiceGrpc.PkiServiceBlockingStub s = PkiServiceGrpc.newBlockingStub(ch)
                         .withDeadlineAfter(60, TimeUnit.SECONDS);
@@ -257,15 +265,16 @@ class PkiServerTest {
         String csr = Csrs.csr(keys, "alice");
         Set<BigInteger> serials = new HashSet<>();
         serials.add(ca.certificate().getSerialNumber());
+        serials.add(server.serverCertificate().getSerialNumber()); // the PKI's own TLS certificate
         int n = 100;
         for (int i = 0; i < n; i++) {
             serials.add(Pem.certificate(sign(csr, 0).getCertificate()).getSerialNumber());
         }
 
-        assertThat(serials).hasSize(n + 1);
+        assertThat(serials).hasSize(n + 2);
         List<String> records = Files.readAllLines(dir.resolve("ca").resolve(CaLayout.ISSUED_LOG)).stream()
                 .filter(l -> !l.startsWith("#")).toList();
-        assertThat(records).hasSize(n + 1);
+        assertThat(records).hasSize(n + 2);
         assertThat(records).extracting(l -> new BigInteger(l.split("\t")[1], 16)).containsExactlyInAnyOrderElementsOf(serials);
     }
 }

@@ -1,11 +1,13 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.tls.PemTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import org.eclipse.jgit.transport.CredentialsProvider;
+import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,9 @@ public final class Agent implements AutoCloseable {
     private final AgentStatus status;
     private final PkiClient pki;
     private final GitMirror mirror;
+    private final RemoteAccess remoteAccess;
+    /** Trust for the --notify TLS stream; null for the JVM default or when plaintext. */
+    private final TrustManager notifyTrust;
     private final SyncCycle cycle;
     private final Backoff backoff;
     private final Wakeup wakeup = new Wakeup();
@@ -36,22 +41,47 @@ public final class Agent implements AutoCloseable {
         this.status = new AgentStatus(config.clock().instant());
         Files.createDirectories(config.out());
         String token = config.pkiTokenFile() == null ? null : Secrets.firstLine(config.pkiTokenFile(), "PKI token");
-        CredentialsProvider creds = config.gitCredentialsFile() == null ? null
-                : Secrets.gitCredentials(config.gitCredentialsFile());
-        if (creds != null && config.remote().startsWith("http://")) {
-            LOG.warn("Git credentials are sent to {} without TLS", config.remote());
+        ChannelOptions channels = config.channels();
+        PkiPin pin = channels.pkiPin();
+        if (channels.pkiPlaintext()) {
+            LOG.warn("--pki-plaintext: the PKI {} is reached without TLS: its bearer token and answers cross the "
+                    + "network in the clear{}", config.pki(), pin == null
+                    ? ", and with no pin the first root it answers is trusted" : "; its root must still match the pin");
         }
+        this.remoteAccess = RemoteAccess.open(config);
+        this.notifyTrust = notifyTrust(config);
         char[] password = Secrets.keystorePassword(config.keystorePasswordFile(), config.out());
         this.backoff = new Backoff(config.interval());
-        this.pki = new PkiClient(config.pki(), token, config.networkTimeout());
-        this.mirror = new GitMirror(config.mirrorDir(), config.remote(), creds, config.networkTimeout());
-        CertificateKeeper keeper = new CertificateKeeper(pki, config.name(), config.certLifetime(), config.clock(),
-                config.out());
+        this.pki = new PkiClient(config.pki(), token, config.networkTimeout(), pin, channels.pkiPlaintext());
+        this.mirror = new GitMirror(config.mirrorDir(), config.remote(), remoteAccess.credentials(),
+                config.networkTimeout(), remoteAccess);
+        CertificateKeeper keeper = new CertificateKeeper(pki, pin, config.name(), config.certLifetime(),
+                config.clock(), config.out());
         OnChangeHook hook = config.onChange() == null ? null
                 : new OnChangeHook(config.onChange(), config.out(), config.hookTimeout());
         this.cycle = new SyncCycle(config, mirror, keeper, new AgentStateStore(config.out()),
                 new OutputWriter(config.out()), hook, status, password);
         java.util.Arrays.fill(password, '\0');
+    }
+
+    private static TrustManager notifyTrust(AgentConfig config) throws IOException {
+        ChannelOptions ch = config.channels();
+        if (config.notifyTarget() == null) {
+            return null;
+        }
+        if (ch.notifyPlaintext()) {
+            LOG.warn("--notify-plaintext: the watch stream from {} is not protected by TLS (it is only a doorbell: "
+                    + "contracts still come from Git and are verified)", config.notifyTarget());
+            return null;
+        }
+        if (ch.notifyCaFile() == null) {
+            return null;
+        }
+        try {
+            return PemTls.trustManager(ch.notifyCaFile());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IOException("--notify-ca " + ch.notifyCaFile() + ": " + e.getMessage(), e);
+        }
     }
 
     public AgentStatus status() {
@@ -133,8 +163,11 @@ public final class Agent implements AutoCloseable {
                 LOG.warn("notify: without credentials: {}", e.getMessage());
             }
         }
-        doorbell = new WatchDoorbell(config.notifyTarget(), ownHash, wakeup::ring, status::appliedCommit, status,
-                NOTIFY_RETRY, authorization);
+        doorbell = config.channels().notifyPlaintext()
+                ? new WatchDoorbell(config.notifyTarget(), ownHash, wakeup::ring, status::appliedCommit, status,
+                        NOTIFY_RETRY, authorization)
+                : new WatchDoorbell(config.notifyTarget(), notifyTrust, ownHash, wakeup::ring, status::appliedCommit,
+                        status, NOTIFY_RETRY, authorization);
         doorbell.start();
     }
 
@@ -165,6 +198,7 @@ public final class Agent implements AutoCloseable {
         synchronized (this) {
             mirror.close();
         }
+        remoteAccess.close();
         stopped.countDown();
     }
 }

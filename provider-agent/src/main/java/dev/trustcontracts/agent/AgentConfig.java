@@ -30,11 +30,13 @@ import java.util.Objects;
  * @param networkTimeout       timeout of a fetch and of a PKI call
  * @param clock                the agent's clock: contract expiry and certificate renewal are judged on it
  * @param maxContractWindow    the longest contract window ({@code not_after - not_before}) trusted
+ * @param channels             how the links are secured: the PKI pin, TLS for --notify and remotes, remote
+ *                             credentials
  */
 public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
         String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
-        Duration networkTimeout, Clock clock, Duration maxContractWindow) {
+        Duration networkTimeout, Clock clock, Duration maxContractWindow, ChannelOptions channels) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
 
@@ -48,6 +50,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         if (maxContractWindow.isNegative() || maxContractWindow.isZero()) {
             throw new IllegalArgumentException("--max-contract-window must be positive");
         }
+        Objects.requireNonNull(channels, "channels: how the agent pins its PKI (--pki-ca or --pki-fingerprint)");
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("--interval must be positive");
         }
@@ -85,6 +88,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private Duration networkTimeout = Duration.ofSeconds(20);
         private Clock clock = Clock.systemUTC();
         private Duration maxContractWindow = ContractVerifier.DEFAULT_MAX_WINDOW;
+        private ChannelOptions channels;
 
         private Builder(String remote, String pki, Path out) {
             this.remote = remote;
@@ -172,12 +176,18 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
             return this;
         }
 
+        public Builder channels(ChannelOptions v) {
+            channels = v;
+            return this;
+        }
+
         public AgentConfig build() {
             Path wd = workDir != null ? workDir : out.resolve(".trustctl-agent");
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
             return new AgentConfig(remote, pki, pkiTokenFile, out, interval, notifyTarget, onChange, name, listen,
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
-                    networkTimeout, clock, maxContractWindow);
+                    networkTimeout, clock, maxContractWindow, channels != null ? channels
+                            : ChannelOptions.builder().build()); // refuses, naming the pin options
         }
     }
 }

@@ -40,8 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the zone's root and the agent's certificate: asks the PKI for its root every cycle and pins the
- * first one it stored (a different root later is refused until the operator removes ca.pem); keeps a
+ * Keeps the zone's root and the agent's certificate: asks the PKI for its root every cycle and accepts
+ * only the root the operator pinned (--pki-ca or --pki-fingerprint); a stored ca.pem that differs from
+ * the pin is replaced by the pinned root. Without a pin (only with --pki-plaintext) it trusts the first
+ * root it stored (a different root later is refused until the operator removes ca.pem). It keeps a
  * certificate and key, issuing a new key and CSR when there is none, when it no longer fits the root,
  * the key or the name, and at two thirds of its lifetime. When the PKI is down the current certificate
  * is kept until it expires (and beyond: there is nothing better to serve).
@@ -56,6 +58,8 @@ public final class CertificateKeeper {
     static final String KEY_FILE = "key.pem";
 
     private final PkiClient pki;
+    /** The operator's pin; null only with --pki-plaintext (trust on first use). */
+    private final PkiPin pin;
     private final String configuredName;
     private final Duration lifetime;
     private final Clock clock;
@@ -87,7 +91,13 @@ public final class CertificateKeeper {
      * @param lifetime the lifetime to ask for; zero for the PKI's default
      */
     public CertificateKeeper(PkiClient pki, String name, Duration lifetime, Clock clock, Path out) {
+        this(pki, null, name, lifetime, clock, out);
+    }
+
+    /** @param pin the zone root the PKI's GetCA answer must be; null trusts the first answer */
+    public CertificateKeeper(PkiClient pki, PkiPin pin, String name, Duration lifetime, Clock clock, Path out) {
         this.pki = pki;
+        this.pin = pin;
         this.configuredName = name;
         this.lifetime = lifetime;
         this.clock = clock;
@@ -112,6 +122,11 @@ public final class CertificateKeeper {
             try {
                 GetCAResponse r = pki.getCa();
                 X509Certificate offered = checkRoot(r);
+                if (pin != null && !pin.matches(offered)) {
+                    throw new SyncException(FailureKind.PKI, "the PKI's GetCA answer is the root sha256:"
+                            + Fingerprint.of(offered) + ", not the pinned sha256:" + pin.fingerprint()
+                            + " (--pki-ca/--pki-fingerprint); refusing it");
+                }
                 zone = r.getZone().isEmpty() ? zone : r.getZone();
                 if (stored == null) {
                     root = offered;
@@ -192,7 +207,13 @@ public final class CertificateKeeper {
             return storedRoot;
         }
         try {
-            storedRoot = Pem.certificate(pem);
+            X509Certificate root = Pem.certificate(pem);
+            if (pin != null && !pin.matches(root)) {
+                LOG.warn("{} is the root sha256:{}, not the pinned sha256:{}; it will be replaced by the pinned root",
+                        out.resolve(CA_FILE), Fingerprint.of(root), pin.fingerprint());
+                return null;
+            }
+            storedRoot = root;
             storedRootPem = pem;
             return storedRoot;
         } catch (PemException e) {
@@ -260,7 +281,16 @@ public final class CertificateKeeper {
         }
         String certPem = Pem.encode(chain.subList(0, chain.size() - 1));
         String keyPem = Pem.encode(keys.getPrivate());
-        ZoneMaterial.Leaf issued = new ZoneMaterial.Leaf(certPem, keyPem, keys.getPrivate(), chain);
+        // the key as the next run reads it back from key.pem: a generated key's encoding depends on the JCE
+        // provider that made it (Apache MINA, for ssh:// remotes, registers BouncyCastle), and the keystore's
+        // input digest must not change across a restart
+        PrivateKey key;
+        try {
+            key = Pem.privateKey(keyPem);
+        } catch (PemException e) {
+            throw new SyncException(FailureKind.PKI, "cannot re-read the new private key: " + e.getMessage());
+        }
+        ZoneMaterial.Leaf issued = new ZoneMaterial.Leaf(certPem, keyPem, key, chain);
         cached = new CachedLeaf(certPem, keyPem, Fingerprint.of(root), issued);
         LOG.info("certificate: issued {} serial {} valid until {}", leaf.getSubjectX500Principal().getName(),
                 leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());

@@ -8,6 +8,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -40,6 +41,7 @@ public final class GitMirror implements AutoCloseable {
     private final String remote;
     private final CredentialsProvider credentials;
     private final Duration timeout;
+    private final TransportConfigCallback transport;
     private Repository repository;
     private int freshClones;
 
@@ -49,6 +51,13 @@ public final class GitMirror implements AutoCloseable {
 
     /** @param credentials HTTP credentials, or null */
     public GitMirror(Path dir, String remote, CredentialsProvider credentials, Duration timeout) {
+        this(dir, remote, credentials, timeout, null);
+    }
+
+    /** @param transport configures each fetch's transport (TLS trust, SSH keys), or null */
+    public GitMirror(Path dir, String remote, CredentialsProvider credentials, Duration timeout,
+            TransportConfigCallback transport) {
+        this.transport = transport;
         this.dir = dir;
         this.remote = remote;
         this.credentials = credentials;
@@ -108,6 +117,7 @@ public final class GitMirror implements AutoCloseable {
                 .setRemoveDeletedRefs(false)
                 .setTimeout((int) Math.max(1, timeout.toSeconds()))
                 .setCredentialsProvider(credentials)
+                .setTransportConfigCallback(transport)
                 .call();
         Ref main = r.getAdvertisedRef(MAIN);
         if (main == null || main.getObjectId() == null) {
@@ -125,7 +135,11 @@ public final class GitMirror implements AutoCloseable {
             root = root.getCause();
         }
         String detail = root == e || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
-        return new SyncException(FailureKind.REMOTE, "fetch from " + remote + " failed: " + e.getMessage() + detail, e);
+        String m = "fetch from " + remote + " failed: " + e.getMessage() + detail;
+        if (m.contains("Server key did not validate")) {
+            m += ": the SSH server's host key is not the one pinned in --ssh-known-hosts";
+        }
+        return new SyncException(FailureKind.REMOTE, m, e);
     }
 
     /** The open repository; {@link #fetch()} opens it. */

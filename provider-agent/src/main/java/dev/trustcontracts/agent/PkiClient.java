@@ -26,10 +26,18 @@ public final class PkiClient implements AutoCloseable {
     private final PkiServiceGrpc.PkiServiceBlockingStub stub;
     private final Duration deadline;
 
-    /** @param token the bearer token, or null */
-    public PkiClient(String target, String token, Duration deadline) {
+    /**
+     * @param token     the bearer token, or null
+     * @param pin       the zone root the PKI's TLS chain must end in; null only with {@code plaintext}
+     * @param plaintext talk without TLS (the operator asked for it)
+     */
+    public PkiClient(String target, String token, Duration deadline, PkiPin pin, boolean plaintext) {
+        if (!plaintext && pin == null) {
+            throw new IllegalArgumentException("a TLS PKI client needs a pinned root");
+        }
         this.target = target;
-        this.channel = GrpcChannels.plaintext(target);
+        this.channel = plaintext ? GrpcChannels.plaintext(target)
+                : GrpcChannels.tls(target, new PinnedRootTrustManager(pin));
         this.deadline = deadline;
         PkiServiceGrpc.PkiServiceBlockingStub s = PkiServiceGrpc.newBlockingStub(channel);
         if (token != null) {
@@ -71,7 +79,8 @@ public final class PkiClient implements AutoCloseable {
 
     private SyncException failure(String call, StatusRuntimeException e) {
         Status s = e.getStatus();
-        String why = s.getDescription() == null ? "" : ": " + s.getDescription();
+        String tls = GrpcChannels.tlsReason(e);
+        String why = !tls.isEmpty() ? ": " + tls : s.getDescription() == null ? "" : ": " + s.getDescription();
         return new SyncException(FailureKind.PKI, "PKI " + target + " " + call + " failed: " + s.getCode() + why, e);
     }
 

@@ -82,11 +82,12 @@ public final class Secrets {
         return firstLine(f, "keystore password").toCharArray();
     }
 
-    private static void warnIfReadableByOthers(Path file, String what) {
+    /** Warns (never fails) when a secret file is readable by its group or by everyone. */
+    static void warnIfReadableByOthers(Path file, String what) {
         try {
             Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
             if (p.contains(PosixFilePermission.OTHERS_READ) || p.contains(PosixFilePermission.GROUP_READ)) {
-                LOG.warn("{} file {} is readable by other users; chmod 600 it", what, file);
+                LOG.warn("{} file {} is readable by its group or by everyone; chmod 600 it", what, file);
             }
         } catch (IOException | UnsupportedOperationException e) {
             // not POSIX, or unreadable: the read reports it

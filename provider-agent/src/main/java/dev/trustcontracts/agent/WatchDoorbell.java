@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,23 +41,43 @@ public final class WatchDoorbell implements AutoCloseable {
     private volatile boolean closed;
     private boolean warned;
 
+    /** A plaintext doorbell (the operator asked for --notify-plaintext). */
     public WatchDoorbell(String target, String ownHash, Runnable ring, Supplier<String> appliedCommit,
             AgentStatus status, Duration retry) {
         this(target, ownHash, ring, appliedCommit, status, retry, null);
     }
 
     /**
+     * A plaintext doorbell that logs in.
+     *
      * @param authorization an {@code authorization} metadata value ({@code Basic ...}) for a repo-server that
      *                      runs with {@code --private}, or null
      */
     public WatchDoorbell(String target, String ownHash, Runnable ring, Supplier<String> appliedCommit,
             AgentStatus status, Duration retry, String authorization) {
+        this(target, GrpcChannels.plaintext(target), ownHash, ring, appliedCommit, status, retry, authorization);
+    }
+
+    /** A doorbell over TLS; {@code trust} null uses the JVM's default trust store. */
+    public WatchDoorbell(String target, TrustManager trust, String ownHash, Runnable ring,
+            Supplier<String> appliedCommit, AgentStatus status, Duration retry) {
+        this(target, trust, ownHash, ring, appliedCommit, status, retry, null);
+    }
+
+    /** A doorbell over TLS that logs in ({@code authorization} as above, or null). */
+    public WatchDoorbell(String target, TrustManager trust, String ownHash, Runnable ring,
+            Supplier<String> appliedCommit, AgentStatus status, Duration retry, String authorization) {
+        this(target, GrpcChannels.tls(target, trust), ownHash, ring, appliedCommit, status, retry, authorization);
+    }
+
+    private WatchDoorbell(String target, ManagedChannel channel, String ownHash, Runnable ring,
+            Supplier<String> appliedCommit, AgentStatus status, Duration retry, String authorization) {
         this.target = target;
         this.ownHash = ownHash;
         this.ring = ring;
         this.appliedCommit = appliedCommit;
         this.status = status;
-        this.channel = GrpcChannels.plaintext(target);
+        this.channel = channel;
         ContractsServiceGrpc.ContractsServiceStub plain = ContractsServiceGrpc.newStub(channel);
         if (authorization != null) {
             Metadata m = new Metadata();
@@ -94,7 +115,8 @@ public final class WatchDoorbell implements AutoCloseable {
 
             @Override
             public void onError(Throwable t) {
-                reconnectLater(t.getMessage());
+                String tls = GrpcChannels.tlsReason(t);
+                reconnectLater(tls.isEmpty() ? t.getMessage() : t.getMessage() + ": " + tls);
             }
 
             @Override

@@ -67,7 +67,7 @@ class AgentCycleTest {
     }
 
     private Agent agent(Consumer<AgentConfig.Builder> custom) throws Exception {
-        AgentConfig.Builder b = AgentConfig.builder(repo.url(), alice.target(), out)
+        AgentConfig.Builder b = AgentConfig.builder(repo.url(), alice.target(), out).channels(alice.pin())
                 .interval(Duration.ofSeconds(1)).clock(clock);
         custom.accept(b);
         return new Agent(b.build());
@@ -162,7 +162,7 @@ class AgentCycleTest {
         Path fresh = tmp.resolve("fresh-out");
         repo.delete("alice-bob");
         repo.put(ab);
-        try (Agent a = new Agent(AgentConfig.builder(repo.url(), alice.target(), fresh).build())) {
+        try (Agent a = new Agent(AgentConfig.builder(repo.url(), alice.target(), fresh).channels(alice.pin()).build())) {
             assertThat(a.runOnce().ok()).isTrue();
             assertThat(Outputs.chain(fresh)).containsExactly(own());
         }
@@ -330,7 +330,7 @@ class AgentCycleTest {
     void theCertificateIsRenewedAtTwoThirdsOfItsLifetime() throws Exception {
         alice.close();
         try (PkiZone short1 = PkiZone.start(tmp.resolve("short-ca"), "short", null, Duration.ofHours(3), clock)) {
-            AgentConfig cfg = AgentConfig.builder(repo.url(), short1.target(), out).clock(clock).build();
+            AgentConfig cfg = AgentConfig.builder(repo.url(), short1.target(), out).channels(short1.pin()).clock(clock).build();
             try (Agent a = new Agent(cfg)) {
                 assertThat(a.runOnce().ok()).isTrue();
                 X509Certificate first = Outputs.cert(out);
@@ -351,12 +351,12 @@ class AgentCycleTest {
         try (PkiZone guarded = PkiZone.start(tmp.resolve("guarded-ca"), "guarded", token, Duration.ofHours(24), clock)) {
             Path good = tmp.resolve("token");
             Files.writeString(good, token + "\n");
-            try (Agent a = new Agent(AgentConfig.builder(repo.url(), guarded.target(), out).pkiTokenFile(good).build())) {
+            try (Agent a = new Agent(AgentConfig.builder(repo.url(), guarded.target(), out).channels(guarded.pin()).pkiTokenFile(good).build())) {
                 assertThat(a.runOnce().ok()).isTrue();
             }
             Path bad = tmp.resolve("bad-token");
             Files.writeString(bad, "0".repeat(40));
-            try (Agent a = new Agent(AgentConfig.builder(repo.url(), guarded.target(), tmp.resolve("out2"))
+            try (Agent a = new Agent(AgentConfig.builder(repo.url(), guarded.target(), tmp.resolve("out2")).channels(guarded.pin())
                     .pkiTokenFile(bad).build())) {
                 CycleResult r = a.runOnce();
                 assertThat(r.failure()).isEqualTo(FailureKind.PKI);

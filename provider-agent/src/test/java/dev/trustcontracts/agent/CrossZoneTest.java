@@ -46,8 +46,8 @@ class CrossZoneTest {
         bob = PkiZone.start(tmp.resolve("bob-ca"), "bob");
         repo = ContractRepo.create(tmp.resolve("repo"));
         repo.put(PkiZone.between("alice-bob", alice, bob));
-        aliceAgent = new Agent(AgentConfig.builder(repo.url(), alice.target(), tmp.resolve("alice")).build());
-        bobAgent = new Agent(AgentConfig.builder(repo.url(), bob.target(), tmp.resolve("bob")).build());
+        aliceAgent = new Agent(AgentConfig.builder(repo.url(), alice.target(), tmp.resolve("alice")).channels(alice.pin()).build());
+        bobAgent = new Agent(AgentConfig.builder(repo.url(), bob.target(), tmp.resolve("bob")).channels(bob.pin()).build());
         assertThat(aliceAgent.runOnce().ok()).isTrue();
         assertThat(bobAgent.runOnce().ok()).isTrue();
     }

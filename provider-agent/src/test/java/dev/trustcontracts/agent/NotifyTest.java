@@ -81,7 +81,7 @@ class NotifyTest {
         TestZone bob = TestZone.create("bob");
         TestZone carol = TestZone.create("carol");
         Path out = tmp.resolve("out");
-        AgentConfig cfg = AgentConfig.builder(server.gitUrl(), alice.target(), out)
+        AgentConfig cfg = AgentConfig.builder(server.gitUrl(), alice.target(), out).channels(ChannelOptions.builder().pkiFingerprint(alice.ca.fingerprint()).notifyPlaintext(true).build())
                 .interval(Duration.ofMinutes(10))
                 .notifyTarget("127.0.0.1:" + server.grpcPort())
                 .build();

@@ -37,6 +37,7 @@ public final class PkiZone implements AutoCloseable {
     private final IssuedLog log;
     private final BearerToken token;
     private final Clock clock;
+    private PkiServer.Transport transport = PkiServer.Transport.tls(java.util.List.of());
     private PkiServer server;
     private int port;
 
@@ -56,25 +57,46 @@ public final class PkiZone implements AutoCloseable {
         return start(dir, zone, null, Duration.ofHours(24), Clock.systemUTC());
     }
 
+    /** A PKI that serves plaintext gRPC, as {@code pki serve --plaintext} does. */
+    static PkiZone startPlaintext(Path dir, String zone) throws IOException {
+        return start(dir, zone, null, Duration.ofHours(24), Clock.systemUTC(), PkiServer.Transport.plaintext());
+    }
+
     static PkiZone start(Path dir, String zone, String token, Duration maxLifetime, Clock clock) throws IOException {
+        return start(dir, zone, token, maxLifetime, clock, PkiServer.Transport.tls(List.of()));
+    }
+
+    static PkiZone start(Path dir, String zone, String token, Duration maxLifetime, Clock clock,
+            PkiServer.Transport transport) throws IOException {
         CaLayout layout = new CaLayout(dir);
         ZoneCa ca = CaInit.create(layout, zone, KeyType.EC_P256, CaInit.DEFAULT_VALIDITY, clock);
         IssuedLog log = IssuedLog.open(layout.issuedLog());
         Credential admin = ContractSignerIssuer.issue(ca, log, "admin@" + zone, KeyType.EC_P256, Duration.ofDays(365), clock);
         PkiZone z = new PkiZone(zone, dir, ca, admin, IssuancePolicy.forZone(zone, List.of(), maxLifetime, ""), log,
                 token == null ? null : BearerToken.of(token), clock);
+        z.transport = transport;
         z.startServer(0);
         return z;
     }
 
     private void startServer(int onPort) throws IOException {
-        server = new PkiServer(ca, policy, log, token, clock);
+        server = new PkiServer(ca, policy, log, token, clock, transport);
         port = server.start("127.0.0.1", onPort);
     }
 
     /** HOST:PORT for --pki. */
     public String target() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The agent's link settings for this zone: its PKI pinned by the root's fingerprint. */
+    ChannelOptions pin() {
+        return ChannelOptions.builder().pkiFingerprint(ca.fingerprint()).build();
+    }
+
+    /** The zone root as a PEM file, for --pki-ca. */
+    Path caFile() {
+        return dir.resolve("ca.pem");
     }
 
     void stop() {

@@ -127,10 +127,13 @@ public final class HttpEndpoint implements AutoCloseable {
     private static final class Routes {
         private final Parts p;
         private final ContractHistory history;
+        private final ProposalViews proposals;
 
         Routes(Parts parts) {
             this.p = parts;
             this.history = new ContractHistory(parts.repository());
+            this.proposals = new ProposalViews(parts.repository(), parts.index(), parts.validator(),
+                    java.time.Clock.systemUTC());
         }
 
         void register(io.javalin.config.RoutesConfig r) {
@@ -207,8 +210,7 @@ public final class HttpEndpoint implements AutoCloseable {
                 if (branch.equals("main")) {
                     throw new ApiException(400, "main is not a proposal");
                 }
-                json(ctx, ProposalView.json(p.repository(), branch, tip, p.validator().forProposal(
-                        p.index().scanned(), tip, java.time.Instant.now()), p.validator().limits().maxFileBytes()));
+                json(ctx, proposals.view(branch, tip));
             });
             r.post("/api/proposals/<branch>/merge", ctx -> {
                 String user = user(ctx);

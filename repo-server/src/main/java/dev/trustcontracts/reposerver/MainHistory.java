@@ -45,7 +45,16 @@ final class MainHistory {
 
     /** Why main may not move from {@code old} to {@code next}, or empty (the first-parent rule). */
     synchronized Optional<String> firstParentProblem(ObjectId old, ObjectId next) throws IOException {
-        return rules.firstParentProblem(repository, old, next);
+        return firstParentProblem(repository, old, next);
+    }
+
+    /**
+     * As {@link #firstParentProblem(ObjectId, ObjectId)}, reading objects from {@code source}: a push's
+     * quarantine, which sees the repository's objects and the pushed ones.
+     */
+    synchronized Optional<String> firstParentProblem(Repository source, ObjectId old, ObjectId next)
+            throws IOException {
+        return rules.firstParentProblem(source, old, next);
     }
 
     /** The ids removed in main's history up to {@code main}. */
@@ -80,18 +89,20 @@ final class MainHistory {
      * Judges a move of main from {@code old} to {@code next} (already valid as a tree and along first
      * parents) whose tree scanned as {@code scan}: refused when a valid contract in it carries an id removed
      * in main's history, and the file is brought by this update or its id is removed by this very update
-     * (a delete and re-add in one push). Returns the refusal lines, empty when accepted; then {@link
+     * (a delete and re-add in one push); the new commits are read from {@code source} (a push's quarantine, or
+     * the repository). Returns the refusal lines, empty when accepted; then {@link
      * #removedAt} of {@code next} is known without another walk.
      */
-    synchronized List<String> replays(ObjectId old, ObjectId next, ScanResult scan) throws IOException {
+    synchronized List<String> replays(Repository source, ObjectId old, ObjectId next, ScanResult scan)
+            throws IOException {
         Map<String, Removal> before = removedAt(old);
         Map<String, Removal> fresh;
         try {
-            fresh = rules.removalsSince(repository, old, next);
+            fresh = rules.removalsSince(source, old, next);
         } catch (HistoryException e) {
             return List.of("main: " + e.getMessage() + "; push fewer commits at a time");
         }
-        Map<String, String> brought = rules.idsBrought(repository, old, next);
+        Map<String, String> brought = rules.idsBrought(source, old, next);
         List<String> out = new ArrayList<>();
         for (VerifiedContract c : scan.valid()) {
             Removal r = fresh.containsKey(c.id()) ? fresh.get(c.id()) : before.get(c.id());
@@ -112,14 +123,14 @@ final class MainHistory {
      * that carry an id removed from main. The proposal is kept (it may be a stale branch, and drafts are
      * fixed on proposals), but main will refuse it as it is.
      */
-    synchronized List<String> proposalNotes(ObjectId main, ObjectId tip) throws IOException {
+    synchronized List<String> proposalNotes(Repository source, ObjectId main, ObjectId tip) throws IOException {
         Map<String, Removal> removed = removedAt(main);
         if (removed.isEmpty()) {
             return List.of();
         }
-        ObjectId base = mergeBase(main, tip);
+        ObjectId base = mergeBase(source, main, tip);
         List<String> out = new ArrayList<>();
-        rules.idsBrought(repository, base, tip).forEach((path, id) -> {
+        rules.idsBrought(source, base, tip).forEach((path, id) -> {
             Removal r = removed.get(id);
             if (r != null) {
                 out.add("warning (main will refuse this proposal as it is): " + line(path, r));
@@ -133,8 +144,8 @@ final class MainHistory {
                 + r.path() + "); a removed contract never comes back: make a new contract (a new id)";
     }
 
-    private ObjectId mergeBase(ObjectId main, ObjectId tip) throws IOException {
-        try (RevWalk rw = new RevWalk(repository)) {
+    private static ObjectId mergeBase(Repository source, ObjectId main, ObjectId tip) throws IOException {
+        try (RevWalk rw = new RevWalk(source)) {
             rw.setRevFilter(RevFilter.MERGE_BASE);
             rw.markStart(rw.parseCommit(main));
             rw.markStart(rw.parseCommit(tip));

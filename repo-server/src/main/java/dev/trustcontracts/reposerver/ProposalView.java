@@ -63,6 +63,9 @@ final class ProposalView {
             rw.setRevFilter(RevFilter.ALL);
             List<Problem> all = new ArrayList<>(verdict.blocking());
             all.addAll(verdict.warnings());
+            // by file once: looking them up per participant would cost files x problems (minutes on a big branch)
+            Map<String, List<Problem>> byFile = new java.util.HashMap<>();
+            all.forEach(p -> byFile.computeIfAbsent(p.file(), f -> new ArrayList<>()).add(p));
             boolean unfinished = all.stream().anyMatch(p -> UNFINISHED.contains(p.rule()));
             m.put("subject", tipC.getShortMessage());
             m.put("author", tipC.getAuthorIdent().getName());
@@ -98,7 +101,8 @@ final class ProposalView {
                     }
                     files.add(f);
                     if (e.getChangeType() != DiffEntry.ChangeType.DELETE && RepositoryLayout.isContractPath(path)) {
-                        contracts.add(signatures(reader, path, e.getNewId().toObjectId(), all, maxFileBytes));
+                        contracts.add(signatures(reader, path, e.getNewId().toObjectId(),
+                                byFile.getOrDefault(path, List.of()), maxFileBytes));
                     }
                 }
             }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.ReceiveCommand;
 
@@ -19,13 +20,11 @@ import org.eclipse.jgit.transport.ReceiveCommand;
  * it forward, only its creator (or an admin) may delete it or rewrite it (a non-fast-forward update).
  */
 final class PushAuthorizer {
-    private final ContractRepository repository;
     private final UserStore users;
     private final BranchOwners owners;
     private final Clock clock;
 
-    PushAuthorizer(ContractRepository repository, UserStore users, BranchOwners owners, Clock clock) {
-        this.repository = repository;
+    PushAuthorizer(UserStore users, BranchOwners owners, Clock clock) {
         this.users = users;
         this.owners = owners;
         this.clock = clock;
@@ -34,12 +33,15 @@ final class PushAuthorizer {
     /**
      * Judges every command of a push. When one is refused, it gets the reason, the others are refused as not
      * applied (pushes are all or nothing), the client gets one line per refused file, and this answers false.
+     * Objects are read from {@code source}: the push's quarantine, which sees the pushed objects and the
+     * repository's (a pushed commit the repository itself does not have yet must still be judged).
      */
-    boolean admit(Collection<ReceiveCommand> commands, String user, RefUpdates.Report report) throws IOException {
+    boolean admit(Collection<ReceiveCommand> commands, String user, RefUpdates.Report report, Repository source)
+            throws IOException {
         Access who = users.access(user);
         boolean anyRefused = false;
         for (ReceiveCommand cmd : commands) {
-            List<String> refusals = judge(cmd, who);
+            List<String> refusals = judge(cmd, who, source);
             if (!refusals.isEmpty()) {
                 anyRefused = true;
                 refusals.forEach(r -> report.line("error: " + RefUpdates.shortName(cmd.getRefName()) + ": " + r));
@@ -76,17 +78,17 @@ final class PushAuthorizer {
         owners.update(created, deleted, clock.instant());
     }
 
-    private List<String> judge(ReceiveCommand cmd, Access who) throws IOException {
+    private List<String> judge(ReceiveCommand cmd, Access who, Repository source) throws IOException {
         String ref = cmd.getRefName();
         if (ref.equals(ContractRepository.MAIN)) {
             if (cmd.getType() == ReceiveCommand.Type.DELETE || cmd.getType() == ReceiveCommand.Type.CREATE) {
                 return List.of(); // refused by RefUpdates with its own reason
             }
-            if (!has(cmd.getOldId()) || !has(cmd.getNewId())) {
+            if (!has(source, cmd.getOldId()) || !has(source, cmd.getNewId())) {
                 return List.of(); // RefUpdates refuses an update from a commit main is not at
             }
             try {
-                return ZoneRule.check(repository.git(), cmd.getOldId(), cmd.getNewId(), who).stream()
+                return ZoneRule.check(source, cmd.getOldId(), cmd.getNewId(), who).stream()
                         .map(r -> r.path() + ": " + r.message() + " [rule " + r.rule() + "]").toList();
             } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
                 return List.of(); // not a commit: RefUpdates refuses it with its own reason
@@ -98,7 +100,7 @@ final class PushAuthorizer {
         String branch = RefUpdates.shortName(ref);
         boolean delete = cmd.getType() == ReceiveCommand.Type.DELETE;
         boolean rewrite = cmd.getType() == ReceiveCommand.Type.UPDATE_NONFASTFORWARD
-                || (cmd.getType() == ReceiveCommand.Type.UPDATE && !fastForward(cmd.getOldId(), cmd.getNewId()));
+                || (cmd.getType() == ReceiveCommand.Type.UPDATE && !fastForward(source, cmd.getOldId(), cmd.getNewId()));
         if (!delete && !rewrite) {
             return List.of();
         }
@@ -115,15 +117,15 @@ final class PushAuthorizer {
         return ref.startsWith(Constants.R_HEADS) && !ref.equals(ContractRepository.MAIN);
     }
 
-    private boolean has(ObjectId id) throws IOException {
-        return !id.equals(ObjectId.zeroId()) && repository.git().getObjectDatabase().has(id);
+    private static boolean has(Repository source, ObjectId id) throws IOException {
+        return !id.equals(ObjectId.zeroId()) && source.getObjectDatabase().has(id);
     }
 
-    private boolean fastForward(ObjectId old, ObjectId next) throws IOException {
-        if (!has(old) || !has(next)) {
+    private static boolean fastForward(Repository source, ObjectId old, ObjectId next) throws IOException {
+        if (!has(source, old) || !has(source, next)) {
             return false;
         }
-        try (RevWalk rw = new RevWalk(repository.git())) {
+        try (RevWalk rw = new RevWalk(source)) {
             return rw.isMergedInto(rw.parseCommit(old), rw.parseCommit(next));
         } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
             return true; // not a commit: RefUpdates refuses it with its own reason

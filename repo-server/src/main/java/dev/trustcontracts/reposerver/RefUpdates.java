@@ -16,6 +16,7 @@ import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.ReceiveCommand;
@@ -62,8 +63,21 @@ public final class RefUpdates {
      * {@code report} receives the lines to show the pushing client.
      */
     public void receive(Collection<ReceiveCommand> commands, String user, Report report) throws IOException {
+        receive(commands, user, report, null);
+    }
+
+    /**
+     * As {@link #receive(Collection, String, Report)} for a push whose objects wait in {@code quarantine}
+     * (null: they are in the repository already): they are judged there and published into the repository
+     * only once every ref of the push is accepted, just before the refs move.
+     */
+    void receive(Collection<ReceiveCommand> commands, String user, Report report, Quarantine quarantine)
+            throws IOException {
+        TreeValidator validator = quarantine == null ? this.validator : this.validator.reading(quarantine.repository());
+        // the pushed objects are read where they wait: the quarantine sees them and the repository's
+        Repository source = quarantine == null ? repository.git() : quarantine.repository();
         lock.lock();
-        try (RevWalk walk = new RevWalk(repository.git())) {
+        try (RevWalk walk = new RevWalk(source)) {
             ObjectId main = repository.main();
             TreeValidator.Scanned base = base(main);
             Instant now = clock.instant();
@@ -71,7 +85,7 @@ public final class RefUpdates {
             TreeValidator.Verdict mainVerdict = null;
             boolean anyRefused = false;
             for (ReceiveCommand cmd : commands) {
-                Outcome o = judge(cmd, base, now, walk);
+                Outcome o = judge(cmd, base, now, walk, validator, source);
                 String target = cmd.getRefName().equals(ContractRepository.MAIN) ? "main" : "proposal";
                 if (o.verdict() != null) {
                     metrics.validation(target, o.verdict().took());
@@ -79,7 +93,7 @@ public final class RefUpdates {
                 }
                 if (o.accepted() && !cmd.getRefName().equals(ContractRepository.MAIN)
                         && cmd.getType() != ReceiveCommand.Type.DELETE) {
-                    history.proposalNotes(main, cmd.getNewId()).forEach(report::line);
+                    history.proposalNotes(source, main, cmd.getNewId()).forEach(report::line);
                 }
                 if (o.accepted()) {
                     accepted.add(cmd);
@@ -99,6 +113,9 @@ public final class RefUpdates {
                             "not applied: another ref in this push was rejected (pushes are all or nothing)");
                 }
                 return;
+            }
+            if (quarantine != null) {
+                quarantine.publish();
             }
             BatchRefUpdate batch = repository.git().getRefDatabase().newBatchUpdate();
             batch.setAtomic(true);
@@ -130,16 +147,17 @@ public final class RefUpdates {
         return indexed.commit().equals(main) ? indexed : validator.rescan(indexed, main);
     }
 
-    private Outcome judge(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk) throws IOException {
+    private Outcome judge(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk,
+                          TreeValidator validator, Repository source) throws IOException {
         try {
-            return judgeCommit(cmd, base, now, walk);
+            return judgeCommit(cmd, base, now, walk, validator, source);
         } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
             return Outcome.refused("a branch must point at a commit", "not-a-commit");
         }
     }
 
-    private Outcome judgeCommit(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk)
-            throws IOException {
+    private Outcome judgeCommit(ReceiveCommand cmd, TreeValidator.Scanned base, Instant now, RevWalk walk,
+                                TreeValidator validator, Repository source) throws IOException {
         ObjectId main = base.commit();
         String ref = cmd.getRefName();
         if (!isBranch(ref)) {
@@ -157,12 +175,12 @@ public final class RefUpdates {
                 return Outcome.refused("non-fast-forward: main only moves forward (force pushes and rewritten "
                         + "history are refused)", "non-fast-forward");
             }
-            java.util.Optional<String> fp = history.firstParentProblem(main, cmd.getNewId());
+            java.util.Optional<String> fp = history.firstParentProblem(source, main, cmd.getNewId());
             if (fp.isPresent()) {
                 return Outcome.refused(fp.get(), "first-parent");
             }
             TreeValidator.Verdict v = validator.forMain(base, cmd.getNewId(), now);
-            return withHistory(judged(v, "the resulting main"), main, cmd.getNewId());
+            return withHistory(judged(v, "the resulting main"), source, main, cmd.getNewId());
         }
         if (cmd.getType() == ReceiveCommand.Type.DELETE) {
             return new Outcome(true, "", List.of(), null);
@@ -216,7 +234,7 @@ public final class RefUpdates {
             Instant now = clock.instant();
             TreeValidator.Verdict v = validator.forMain(base(main), commit, now);
             metrics.validation("main", v.took());
-            Outcome o = withHistory(judged(v, "the resulting main"), main, commit);
+            Outcome o = withHistory(judged(v, "the resulting main"), repository.git(), main, commit);
             if (!o.accepted()) {
                 return o;
             }
@@ -240,11 +258,11 @@ public final class RefUpdates {
      * The replay rule on a move of main that is valid as a tree (see {@link MainHistory}): no contract id
      * removed from main's history comes back.
      */
-    private Outcome withHistory(Outcome tree, ObjectId main, ObjectId next) throws IOException {
+    private Outcome withHistory(Outcome tree, Repository source, ObjectId main, ObjectId next) throws IOException {
         if (!tree.accepted()) {
             return tree;
         }
-        List<String> replays = history.replays(main, next, tree.verdict().scan());
+        List<String> replays = history.replays(source, main, next, tree.verdict().scan());
         if (!replays.isEmpty()) {
             String more = replays.size() > 1 ? " (and " + (replays.size() - 1) + " more)" : "";
             return new Outcome(false, replays.get(0) + more, List.of("replay"), tree.verdict());
@@ -255,6 +273,13 @@ public final class RefUpdates {
     /** Whether main may move from {@code old} to {@code next} without a merge commit (first-parent rule). */
     boolean onFirstParentChain(ObjectId old, ObjectId next) throws IOException {
         return history.firstParentProblem(old, next).isEmpty();
+    }
+
+    /** Counts a ref refused before it reached {@link #receive} (ref name, object graph), by rule. */
+    void refused(String ref, List<String> rules) {
+        if (!rules.isEmpty()) {
+            metrics.pushRejected(ref.equals(ContractRepository.MAIN) ? "main" : "proposal", rules);
+        }
     }
 
     /** Runs {@code body} with main held still, for reads that must match the update that follows. */

@@ -39,6 +39,7 @@ public final class RepoServer implements AutoCloseable {
         ContractIndex index = null;
         HttpEndpoint http = null;
         try {
+            Quarantine.clearStale(repository.git()); // objects of pushes a crash interrupted: never accepted
             ServerMetrics metrics = new ServerMetrics();
             TreeValidator validator = new TreeValidator(repository.git(),
                     new TreeScanner(new ContractVerifier(config.maxContractWindow()), config.scanLimits()), config.scanLimits());
@@ -58,7 +59,7 @@ public final class RepoServer implements AutoCloseable {
             metrics.gauge("trustcontracts.logins.throttle.entries", "Users and addresses the login throttle tracks",
                     throttle::size);
             Authenticator auth = new Authenticator(users, throttle, config.limits().passwordChecks());
-            PushAuthorizer authorizer = new PushAuthorizer(repository, users, new BranchOwners(config.dataDir()),
+            PushAuthorizer authorizer = new PushAuthorizer(users, new BranchOwners(config.dataDir()),
                     config.clock());
             RepoServer[] self = new RepoServer[1];
             http = HttpEndpoint.start(config.http(), tls, config.limits(), new HttpEndpoint.Parts(repository, index,

@@ -3,6 +3,7 @@ package dev.trustcontracts.reposerver;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.Rule;
 import dev.trustcontracts.core.tree.GitTree;
+import dev.trustcontracts.core.tree.RepositoryLayout;
 import dev.trustcontracts.core.tree.ScanLimits;
 import dev.trustcontracts.core.tree.ScanResult;
 import dev.trustcontracts.core.tree.ScanState;
@@ -22,6 +23,8 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
@@ -46,6 +49,8 @@ public final class TreeValidator {
     private static final Set<Rule> TIME_RULES = EnumSet.of(Rule.EXPIRED, Rule.NOT_YET_VALID,
             Rule.CERTIFICATE_VALIDITY, Rule.SIGNER_VALIDITY, Rule.WINDOW_TOO_LONG, Rule.SIGNED_AT);
     private static final Set<Rule> ALLOWED_ON_PROPOSALS = EnumSet.of(Rule.SIGNATURE_MISSING, Rule.NOT_YET_VALID);
+
+    private static final String CONTRACTS = RepositoryLayout.CONTRACTS_DIR.replaceAll("/$", "");
 
     private final Repository repository;
     private final TreeScanner scanner;
@@ -81,6 +86,14 @@ public final class TreeValidator {
         return limits;
     }
 
+    /**
+     * The same validator reading objects from {@code objects} (a push's quarantine, which sees the
+     * repository's objects and the push's); the verification cache is shared.
+     */
+    public TreeValidator reading(Repository objects) {
+        return objects == repository ? this : new TreeValidator(objects, scanner, limits);
+    }
+
     /** Judges {@code commit} as the next main, coming from {@code base} (the current main). */
     public Verdict forMain(Scanned base, ObjectId commit, Instant now) throws IOException {
         return judge(base, commit, now, false);
@@ -107,6 +120,15 @@ public final class TreeValidator {
 
     private Verdict judge(Scanned base, ObjectId commit, Instant now, boolean proposal) throws IOException {
         long start = System.nanoTime();
+        int changedFiles = countChanged(base.commit(), commit, limits.maxChangedFiles() + 1);
+        if (changedFiles > limits.maxChangedFiles()) {
+            // refused before a single file is read: verifying is what costs (about a millisecond a file)
+            Problem p = Problem.of(RepositoryLayout.CONTRACTS_DIR, Rule.TOO_MANY_FILES, "more than "
+                    + limits.maxChangedFiles() + " files under " + RepositoryLayout.CONTRACTS_DIR
+                    + " added or changed at once (at most " + limits.maxChangedFiles() + "); split the change");
+            return new Verdict(commit, List.of(p), List.of(), null, new ScanResult(List.of(), List.of(p)), now,
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
         Set<String> changed = new HashSet<>();
         boolean[] diffRead = {false};
         TreeDiff diff = GitTree.diff(repository, base.commit(), commit, limits.maxFileBytes());
@@ -132,6 +154,32 @@ public final class TreeValidator {
             (untouchedAging || allowed ? warnings : blocking).add(p);
         }
         return new Verdict(commit, blocking, warnings, state, scan, now, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * How many entries under {@code contracts/} are added or changed from {@code base} to {@code commit},
+     * counting up to {@code stop}: a walk of the two trees that reads no blob and skips equal subtrees.
+     */
+    int countChanged(ObjectId base, ObjectId commit, int stop) throws IOException {
+        int n = 0;
+        try (ObjectReader reader = repository.newObjectReader();
+             RevWalk rw = new RevWalk(reader);
+             TreeWalk tw = new TreeWalk(reader)) {
+            if (base == null || base.equals(ObjectId.zeroId())) {
+                tw.addTree(new EmptyTreeIterator());
+            } else {
+                tw.addTree(rw.parseCommit(base).getTree());
+            }
+            tw.addTree(rw.parseCommit(commit).getTree());
+            tw.setRecursive(true);
+            tw.setFilter(AndTreeFilter.create(PathFilter.create(CONTRACTS), TreeFilter.ANY_DIFF));
+            while (n < stop && tw.next()) {
+                if (tw.getRawMode(1) != 0) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** Paths whose content differs between the two commits' trees (added or modified in {@code commit}). */

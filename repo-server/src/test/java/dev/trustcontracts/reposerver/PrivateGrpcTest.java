@@ -78,9 +78,19 @@ class PrivateGrpcTest {
                         .isEqualTo(Status.Code.UNAUTHENTICATED);
 
                 // the server's user gets its answer
+                // (after the wrong password above the user is throttled for a moment: RESOURCE_EXHAUSTED at
+                // once, never a wait on the server; a client retries after the delay it was told)
                 var authed = anonymous.withInterceptors(basic(Fixture.USER, Fixture.PASSWORD));
-                assertThat(authed.listContracts(ListContractsRequest.getDefaultInstance()).getCommit())
-                        .isEqualTo(fx.server.index().current().commit());
+                String commit = null;
+                for (int i = 0; i < 60 && commit == null; i++) {
+                    try {
+                        commit = authed.listContracts(ListContractsRequest.getDefaultInstance()).getCommit();
+                    } catch (StatusRuntimeException e) {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                        Thread.sleep(500);
+                    }
+                }
+                assertThat(commit).isEqualTo(fx.server.index().current().commit());
 
                 // health stays open for probes
                 assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())

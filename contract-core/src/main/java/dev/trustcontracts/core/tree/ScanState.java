@@ -23,6 +23,9 @@ import java.util.Set;
  * push that changes one file costs one verification and no walk over the unchanged files.
  */
 public final class ScanState {
+    /** How many of the other files a duplicate-id or duplicate-name problem names. */
+    private static final int NAMED_OTHERS = 3;
+
     private final NavigableMap<String, Verification> contracts;
     private final Map<String, Problem> entryProblems;
     private final int contractFiles;
@@ -127,10 +130,25 @@ public final class ScanState {
         return (List<String>) value;
     }
 
+    /**
+     * One problem per clashing file, naming at most {@value #NAMED_OTHERS} of the others and counting the
+     * rest: linear in the number of files (naming every other file would make n files cost n² text).
+     */
     private static void flag(List<String> paths, Rule rule, String what, List<Problem> problems, Set<String> out) {
         for (String p : paths) {
-            List<String> others = paths.stream().filter(o -> !o.equals(p)).toList();
-            problems.add(Problem.of(p, rule, what + " is also used by " + String.join(", ", others)));
+            StringBuilder others = new StringBuilder();
+            int named = 0;
+            for (int i = 0; i < paths.size() && named < NAMED_OTHERS; i++) {
+                String o = paths.get(i);
+                if (!o.equals(p)) {
+                    others.append(named++ == 0 ? "" : ", ").append(o);
+                }
+            }
+            int rest = paths.size() - 1 - named;
+            if (rest > 0) {
+                others.append(" and ").append(rest).append(rest == 1 ? " other file" : " other files");
+            }
+            problems.add(Problem.of(p, rule, what + " is also used by " + others));
             out.add(p);
         }
     }

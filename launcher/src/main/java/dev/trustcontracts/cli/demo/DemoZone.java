@@ -2,6 +2,7 @@ package dev.trustcontracts.cli.demo;
 
 import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
+import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.pki.BearerToken;
@@ -24,7 +25,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * One demo zone, all on 127.0.0.1: its CA served over gRPC (with a bearer token), its admin's
+ * One demo zone, all on 127.0.0.1: its CA served over gRPC with TLS (with a bearer token), its admin's
  * contract-signing credential, its agent (with health on a port of its own) and an HTTPS service
  * that trusts what the agent writes.
  */
@@ -71,6 +72,10 @@ final class DemoZone implements AutoCloseable {
                 .name("svc." + name)
                 .listen(new InetSocketAddress("127.0.0.1", 0))
                 .onChange(onChange)
+                // the agent pins its zone's root from the CA's own ca.pem and reaches the PKI over TLS; the
+                // demo's repo-server is plaintext on loopback, so its doorbell is too, said explicitly
+                .channels(ChannelOptions.builder().pkiCa(caFile())
+                        .notifyPlaintext(true).build())
                 .build();
         agent = new Agent(config);
         agent.start();
@@ -92,6 +97,11 @@ final class DemoZone implements AutoCloseable {
 
     Path out() {
         return dir.resolve("agent-out");
+    }
+
+    /** The zone root the agent pins. */
+    Path caFile() {
+        return dir.resolve("pki").resolve(CaLayout.CERTIFICATE);
     }
 
     int pkiPort() {

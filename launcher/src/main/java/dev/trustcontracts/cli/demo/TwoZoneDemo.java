@@ -269,8 +269,8 @@ final class TwoZoneDemo implements AutoCloseable {
         say.detail("git                  %s   (push as %s / %s)", repo.gitUrl(), user, new String(password));
         say.detail("gRPC mirror          127.0.0.1:%d", repo.grpcPort());
         for (DemoZone z : List.of(alice, bob)) {
-            say.detail("%-6s PKI 127.0.0.1:%d, agent health http://%s/healthz, files %s, mTLS service %s",
-                    z.name, z.pkiPort(), hostPort(z.agent().httpAddress()), z.out(), z.service().url());
+            say.detail("%-6s PKI 127.0.0.1:%d (TLS, agent pins %s), agent health http://%s/healthz, files %s, mTLS service %s",
+                    z.name, z.pkiPort(), z.caFile(), hostPort(z.agent().httpAddress()), z.out(), z.service().url());
         }
     }
 

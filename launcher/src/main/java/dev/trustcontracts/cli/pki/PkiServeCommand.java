@@ -9,6 +9,8 @@ import dev.trustcontracts.pki.CaLayout;
 import dev.trustcontracts.pki.CaLoader;
 import dev.trustcontracts.pki.IssuancePolicy;
 import dev.trustcontracts.pki.IssuedLog;
+import dev.trustcontracts.pki.PkiAudit;
+import dev.trustcontracts.pki.PkiException;
 import dev.trustcontracts.pki.PkiServer;
 import dev.trustcontracts.pki.SecretFiles;
 import dev.trustcontracts.pki.ZoneCa;
@@ -17,6 +19,8 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,6 +51,15 @@ final class PkiServeCommand implements Callable<Integer> {
             description = "serve a non-loopback address without --token-file (anyone who reaches it gets certificates)")
     boolean allowUnauthenticated;
 
+    @Option(names = "--server-name", paramLabel = "NAME",
+            description = "a DNS name or IP address agents dial, added to the PKI's TLS certificate (repeatable); "
+                    + "the --listen host is always in it")
+    List<String> serverNames = new ArrayList<>();
+
+    @Option(names = "--plaintext",
+            description = "serve without TLS (insecure: the bearer token and certificates cross the network in the clear)")
+    boolean plaintext;
+
     @Mixin
     PolicyOptions policyOptions;
 
@@ -73,9 +86,26 @@ final class PkiServeCommand implements Callable<Integer> {
                     + "could get certificates for " + policy.describeNames()
                     + " (add --token-file, or --allow-unauthenticated if that is intended)", ExitCodes.USAGE);
         }
+        PkiServer.Transport transport;
+        if (plaintext) {
+            if (!serverNames.isEmpty()) {
+                throw new UserError("--server-name names the TLS certificate; it makes no sense with --plaintext",
+                        ExitCodes.USAGE);
+            }
+            err.println("trustctl pki serve: warning: --plaintext: no TLS; the bearer token, the zone root and every "
+                    + "certificate cross the network in the clear, and agents cannot check they talk to this PKI");
+            err.flush();
+            transport = PkiServer.Transport.plaintext();
+        } else {
+            transport = PkiServer.Transport.tls(serverNames);
+        }
         IssuedLog log = IssuedLog.open(layout.issuedLog());
-        try (PkiServer server = new PkiServer(ca, policy, log, token, Clock.systemUTC())) {
-            server.start(listen.host(), listen.port());
+        try (PkiServer server = new PkiServer(ca, policy, log, token, Clock.systemUTC(), transport)) {
+            try {
+                server.start(listen.host(), listen.port());
+            } catch (PkiException e) {
+                throw new UserError(e.getMessage(), ExitCodes.USAGE);
+            }
             Thread hook = new Thread(server::close, "pki-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
@@ -89,7 +119,9 @@ final class PkiServeCommand implements Callable<Integer> {
                         + DurationConverter.format(policy.maxLifetime()) + "; URI SANs: "
                         + (policy.trustDomain().isEmpty() ? "none" : "spiffe://" + policy.trustDomain() + "/...") + nl
                         + "  auth:          " + (token == null ? "none (no --token-file)" : "bearer token from " + tokenFile)
-                        + nl);
+                        + nl
+                        + "  tls:           " + (server.tls() ? tlsLine(server) : "none (--plaintext)") + nl
+                        + "  agents pin:    --pki-fingerprint " + ca.fingerprint() + nl);
                 out.flush();
                 server.awaitTermination();
             } catch (InterruptedException e) {
@@ -101,6 +133,12 @@ final class PkiServeCommand implements Callable<Integer> {
         out.println("pki: stopped");
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private static String tlsLine(PkiServer server) {
+        var cert = server.serverCertificate();
+        return "certificate from the zone CA for " + PkiAudit.sans(cert).replace("DNS:", "").replace("IP:", "")
+                + ", renewed before " + cert.getNotAfter().toInstant();
     }
 
     private static void removeHook(Thread hook) {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trustcontracts.cli.ExitCodes;
 import dev.trustcontracts.cli.Trustctl;
 import dev.trustcontracts.core.crypto.CertificateProfile;
+import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.proto.v1.GetCARequest;
 import dev.trustcontracts.proto.v1.GetCAResponse;
 import dev.trustcontracts.proto.v1.PkiServiceGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
@@ -148,7 +150,12 @@ class PkiCommandTest {
         try {
             int port = awaitPort(c, exit);
             assertThat(c.out.toString()).contains("allowed names: alice, *.alice, localhost; max lifetime 24h");
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            assertThat(c.out.toString()).contains("tls:           certificate from the zone CA for 127.0.0.1,localhost")
+                    .contains("agents pin:    --pki-fingerprint " + Fingerprint.of(Pem.certificate(
+                            Files.readString(ca.resolve("ca.pem")))));
+            // a client that trusts exactly the zone root, as a pinned agent does
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port, TlsChannelCredentials.newBuilder()
+                    .trustManager(ca.resolve("ca.pem").toFile()).build()).build();
             try {
                 Metadata md = new Metadata();
                 md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + TOKEN);
@@ -167,6 +174,43 @@ class PkiCommandTest {
         assertThat(exit).isCompletedWithValue(ExitCodes.OK);
         assertThat(c.out.toString()).contains("pki: stopped");
         assertThat(c.err.toString()).isEmpty();
+    }
+
+    @Test
+    void plaintextOnlyWhenAskedAndWithAWarning() throws Exception {
+        Path ca = init("alice");
+        Captured c = new Captured();
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Thread serve = new Thread(() -> exit.complete(c.execute("pki", "serve", "--dir", ca.toString(),
+                "--listen", "127.0.0.1:0", "--plaintext")), "serve");
+        serve.start();
+        try {
+            int port = awaitPort(c, exit);
+            assertThat(c.out.toString()).contains("tls:           none (--plaintext)");
+            assertThat(c.err.toString()).startsWith("trustctl pki serve: warning: --plaintext: no TLS");
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                assertThat(PkiServiceGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .getCA(GetCARequest.getDefaultInstance()).getZone()).isEqualTo("alice");
+            } finally {
+                ch.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            serve.interrupt();
+            serve.join(TimeUnit.SECONDS.toMillis(60));
+        }
+    }
+
+    @Test
+    void aWildcardAddressNeedsAServerNameForTheCertificate() throws Exception {
+        Path ca = init("alice");
+        Path tokenFile = dir.resolve("token");
+        AtomicFiles.createNew(tokenFile, (TOKEN + "\n").getBytes(), AtomicFiles.PRIVATE);
+        Run r = run("pki", "serve", "--dir", ca.toString(), "--listen", "0.0.0.0:0", "--token-file", tokenFile.toString());
+        assertThat(r.exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err.lines()).singleElement().asString()
+                .startsWith("trustctl pki serve: the PKI listens on the wildcard address 0.0.0.0")
+                .contains("--server-name");
     }
 
     /** Waits for the "listening on" line; the limit is generous, nothing here depends on speed. */

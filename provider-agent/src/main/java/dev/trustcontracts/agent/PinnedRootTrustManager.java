@@ -1,0 +1,134 @@
+package dev.trustcontracts.agent;
+
+import dev.trustcontracts.core.crypto.Fingerprint;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Trusts a server only through the pinned zone root: the root is the pinned certificate itself
+ * ({@code --pki-ca}) or, pinned by fingerprint, the certificate in the presented chain whose SHA-256
+ * equals the pin; the chain is then verified by PKIX against that one root (signatures, validity, and
+ * the host name the caller dialled). A chain with no such root is refused before anything else.
+ */
+final class PinnedRootTrustManager extends X509ExtendedTrustManager {
+    private final PkiPin pin;
+    private volatile Anchored anchored;
+
+    private record Anchored(String fingerprint, X509ExtendedTrustManager pkix) {
+    }
+
+    PinnedRootTrustManager(PkiPin pin) {
+        this.pin = pin;
+    }
+
+    /** PKIX against exactly the pinned root, found from the pin or in the chain. */
+    private X509ExtendedTrustManager pkixFor(X509Certificate[] chain) throws CertificateException {
+        X509Certificate root = pin.root();
+        if (root == null && chain != null) {
+            for (X509Certificate c : chain) {
+                if (pin.matches(c)) {
+                    root = c;
+                    break;
+                }
+            }
+        }
+        if (root == null) {
+            throw new CertificateException("the server's certificate chain does not include the pinned zone root sha256:"
+                    + pin.fingerprint() + " (it ends in " + describe(chain) + ")");
+        }
+        if (root.getBasicConstraints() < 0) {
+            throw new CertificateException("the certificate with the pinned fingerprint is not a CA");
+        }
+        Anchored a = anchored;
+        if (a == null || !a.fingerprint().equals(pin.fingerprint())) {
+            try {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                ks.setCertificateEntry("zone-root", root);
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+                tmf.init(ks);
+                a = new Anchored(pin.fingerprint(), (X509ExtendedTrustManager) tmf.getTrustManagers()[0]);
+                anchored = a;
+            } catch (GeneralSecurityException | java.io.IOException e) {
+                throw new CertificateException("cannot build a trust manager for the pinned root: " + e.getMessage(), e);
+            }
+        }
+        return a.pkix();
+    }
+
+    private static String describe(X509Certificate[] chain) {
+        if (chain == null || chain.length == 0) {
+            return "nothing";
+        }
+        X509Certificate last = chain[chain.length - 1];
+        return name(last.getSubjectX500Principal()) + ", sha256:" + Fingerprint.of(last)
+                + (last.getSubjectX500Principal().equals(last.getIssuerX500Principal()) ? ""
+                        : ", issued by " + name(last.getIssuerX500Principal()));
+    }
+
+    /** A distinguished name with the zone root's SERIALNUMBER spelled out rather than as hex. */
+    static String name(javax.security.auth.x500.X500Principal p) {
+        return p.getName(javax.security.auth.x500.X500Principal.RFC2253, java.util.Map.of("2.5.4.5", "SERIALNUMBER"));
+    }
+
+    /** One PKIX check against the pinned root, whose refusal names the pin and what was presented. */
+    @FunctionalInterface
+    private interface Check {
+        void run(X509ExtendedTrustManager pkix) throws CertificateException;
+    }
+
+    private void verify(X509Certificate[] chain, Check check) throws CertificateException {
+        X509ExtendedTrustManager pkix = pkixFor(chain);
+        try {
+            check.run(pkix);
+        } catch (CertificateException e) {
+            throw new CertificateException("the server's certificate does not chain to the pinned zone root sha256:"
+                    + pin.fingerprint() + " (it ends in " + describe(chain) + "): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        verify(chain, pkix -> pkix.checkServerTrusted(chain, authType, engine));
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        verify(chain, pkix -> pkix.checkServerTrusted(chain, authType, socket));
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        verify(chain, pkix -> pkix.checkServerTrusted(chain, authType));
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        throw new CertificateException("a client-side trust manager");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
+        throw new CertificateException("a client-side trust manager");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("a client-side trust manager");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return pin.root() == null ? new X509Certificate[0] : new X509Certificate[] {pin.root()};
+    }
+}
