@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,7 +44,6 @@ class BoundedWorkScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     @DisplayName("T5 3,000 duplicate paths: bounded output")
     void threeThousandDuplicatePaths() throws Exception {
@@ -59,7 +57,6 @@ class BoundedWorkScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     @DisplayName("T5 900 duplicate paths, under the file limit: every duplicate found, output bounded")
     void nineHundredDuplicatePathsUnderTheFileLimit() throws Exception {
@@ -78,7 +75,6 @@ class BoundedWorkScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     @DisplayName("T5 20,000 files refused early, the server answering meanwhile")
     void twentyThousandFilesRefusedEarly() throws Exception {

@@ -13,7 +13,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +32,6 @@ class ObjectHygieneScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("T3 tree entry mode lies about type")
     void treeEntryModeLiesAboutType() throws Exception {
         String main = serverMain();
@@ -86,7 +84,6 @@ class ObjectHygieneScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("T3b annotated tag as main")
     void annotatedTagAsMain() throws Exception {
         String main = serverMain();
@@ -136,7 +133,6 @@ class ObjectHygieneScenariosTest extends ConformanceScenario {
     }
 
     @Test
-    @Tag("pending")
     @DisplayName("T6 refused push's objects not readable, no dumb HTTP")
     void refusedPushLeavesNothingReadable() throws Exception {
         Path objects = stage.server.repository().git().getDirectory().toPath().resolve("objects");

@@ -2,8 +2,10 @@ package dev.trustcontracts.conformance;
 
 import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
+import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.agent.CycleResult;
 import dev.trustcontracts.agent.PkiZone;
+import dev.trustcontracts.core.crypto.Fingerprint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,8 +33,10 @@ final class ZoneAgent implements AutoCloseable {
     }
 
     static ZoneAgent start(PkiZone zone, String remote, Path out, Clock clock) throws IOException {
-        AgentConfig config = AgentConfig.builder(remote, zone.target(), out).interval(Duration.ofSeconds(30))
-                .networkTimeout(Duration.ofSeconds(30)).clock(clock).build();
+        // the agent pins its own PKI by the zone root's fingerprint, as --pki-fingerprint does
+        ChannelOptions pin = ChannelOptions.builder().pkiFingerprint(Fingerprint.of(zone.root())).build();
+        AgentConfig config = AgentConfig.builder(remote, zone.target(), out).channels(pin)
+                .interval(Duration.ofSeconds(30)).networkTimeout(Duration.ofSeconds(30)).clock(clock).build();
         return new ZoneAgent(zone, out, new Agent(config));
     }
 
