@@ -20,6 +20,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Base64;
@@ -124,6 +127,7 @@ public final class ContractCodec {
     // ---- YAML in ----
 
     static Contract parseYaml(byte[] content) throws ContractFormatException {
+        requireUtf8(content);
         try (JsonParser p = READ.createParser(content)) {
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_OBJECT) {
@@ -160,6 +164,24 @@ public final class ContractCodec {
         } catch (RuntimeException e) {
             // SnakeYAML reports some syntax errors (bad indentation, tabs, alias limits) as runtime exceptions.
             throw new ContractFormatException("malformed YAML: " + firstLine(e.getMessage()), 0, "");
+        }
+    }
+
+    /**
+     * YAML contracts are UTF-8 text. Checked before parsing because the parser reports a bad byte with Java
+     * class names and no line (a fuzzing finding, docs/FUZZING.md).
+     */
+    private static void requireUtf8(byte[] content) throws ContractFormatException {
+        ByteBuffer in = ByteBuffer.wrap(content);
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(content.length), true);
+        if (r.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                line += content[i] == '\n' ? 1 : 0;
+            }
+            throw new ContractFormatException(String.format("not UTF-8 text: byte 0x%02x at offset %d", content[at] & 0xff,
+                    at), line, "");
         }
     }
 

@@ -1,12 +1,15 @@
 package dev.trustcontracts.core.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.trustcontracts.core.testing.FuzzSeeds;
 import dev.trustcontracts.proto.v1.Contract;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /**
  * Coverage-guided fuzzing of the two contract parsers and the verifier behind them (docs/FUZZING.md).
@@ -29,6 +32,18 @@ class ContractCodecFuzzTest {
     @FuzzTest(maxDuration = "30s")
     void protobuf(byte[] input) {
         check(input, ContractFormat.PROTOBUF);
+    }
+
+    /** Finding: invalid UTF-8 was reported as "java.io.CharConversionException: Invalid UTF-8 start byte". */
+    @Test
+    void invalidUtf8IsNamedWithItsPlace() {
+        byte[] yaml = "name: a\nid: ?x\n".getBytes(StandardCharsets.UTF_8);
+        yaml[12] = (byte) 0x8e; // a continuation byte with no start byte
+        assertThatThrownBy(() -> ContractCodec.parse(yaml, ContractFormat.YAML))
+                .isInstanceOfSatisfying(ContractFormatException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("not UTF-8 text: byte 0x8e at offset 12");
+                    assertThat(e.line()).isEqualTo(2);
+                });
     }
 
     private static void check(byte[] input, ContractFormat format) {
