@@ -46,6 +46,18 @@ class ContractCodecFuzzTest {
                 });
     }
 
+    /** Finding: SnakeYAML's message (context, quoted source lines, carets) became a multi-line problem. */
+    @Test
+    void parserMessagesAreOneLine() {
+        byte[] yaml = "participants:\n  - name: alice\n    certificate: |\n      x\n     ice\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ContractCodec.parse(yaml, ContractFormat.YAML))
+                .isInstanceOfSatisfying(ContractFormatException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("malformed YAML: while parsing a block mapping; "
+                            + "expected <block end>, but found '<scalar>'");
+                    assertThat(e.line()).isEqualTo(5);
+                });
+    }
+
     private static void check(byte[] input, ContractFormat format) {
         Contract parsed;
         try {
