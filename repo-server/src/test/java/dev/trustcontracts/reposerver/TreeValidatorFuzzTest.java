@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,7 +52,8 @@ class TreeValidatorFuzzTest {
     private static final ContractVerifier VERIFIER = new ContractVerifier();
     /** Small limits, so the over-limit paths (a full rescan, oversized files) are in reach. */
     private static final ScanLimits LIMITS = new ScanLimits(16 * 1024, 6);
-    private static final PersonIdent WHO = new PersonIdent("fuzz", "fuzz@trustcontracts.invalid", 0L, 0);
+    private static final PersonIdent WHO = new PersonIdent("fuzz", "fuzz@trustcontracts.invalid", Instant.EPOCH,
+            ZoneOffset.UTC);
 
     @FuzzTest(maxDuration = "60s")
     void push(byte[] input) throws IOException {
@@ -253,6 +256,9 @@ class TreeValidatorFuzzTest {
                 raw(1, "contracts/x/y.yaml", "name: y"), raw(0, "contracts/key.pem", "-----BEGIN PRIVATE KEY-----"),
                 raw(0, "contracts/x.YAML", "name: x"), seedRecord(1 << 3, "contracts/alice-bob.yaml", 0)));
         Files.write(dir.resolve("file-mode-on-tree"), raw(4, "contracts/junk.yaml", ""));
+        Files.write(dir.resolve("unsigned-draft-and-valid"), concat(raw(0, "contracts/draft.yaml",
+                new String(FuzzSeeds.resource("draft.yaml"), StandardCharsets.UTF_8)),
+                seedRecord(1 << 3, "contracts/alice-bob.yaml", 0)));
         byte[] flip = seedRecord(3 << 3, "contracts/alice-bob.yaml", 0);
         Files.write(dir.resolve("one-byte-changed"), concat(flip, new byte[] {0x01, 0x00, 'X'}));
         assertThat(dir.resolve("layout")).isNotEmptyFile();
