@@ -79,7 +79,12 @@ public final class CsrReader {
         if (!(value instanceof ASN1String s)) {
             throw new IssuanceException(Reason.INVALID, "the CSR's CN is not a string");
         }
-        return s.getString();
+        try {
+            return s.getString();
+        } catch (IllegalArgumentException e) {
+            // a UTF8String whose bytes are not UTF-8 (a fuzzing finding, docs/FUZZING.md)
+            throw new IssuanceException(Reason.INVALID, "the CSR's CN is not a valid string: " + e.getMessage());
+        }
     }
 
     private static List<GeneralName> subjectAltNames(PKCS10CertificationRequest csr) throws IssuanceException {

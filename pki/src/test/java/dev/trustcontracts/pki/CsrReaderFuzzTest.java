@@ -1,6 +1,7 @@
 package dev.trustcontracts.pki;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.trustcontracts.core.crypto.KeyType;
@@ -12,12 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.Arrays;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Set;
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.pkcs.CertificationRequest;
 import org.bouncycastle.asn1.pkcs.CertificationRequestInfo;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -64,13 +69,25 @@ class CsrReaderFuzzTest {
         check(Pem.encode(sign(subject, attributes)));
     }
 
+    /** Finding: a self-signed CSR whose CN is a UTF8String of bad bytes escaped as IllegalArgumentException. */
+    @Test
+    void cnThatIsNotUtf8IsRefusedAsInvalid() throws Exception {
+        ASN1Encodable badUtf8 = ASN1Primitive.fromByteArray(new byte[] {0x0c, 0x01, (byte) 0x8e});
+        X500Name subject = new X500Name(new RDN[] {new RDN(BCStyle.CN, badUtf8)});
+        String pem = Pem.encode(sign(subject, new DERSet()));
+        assertThatThrownBy(() -> CsrReader.read(pem)).isInstanceOfSatisfying(IssuanceException.class, e -> {
+            assertThat(e.reason()).isEqualTo(IssuanceException.Reason.INVALID);
+            assertThat(e.getMessage()).isEqualTo("the CSR's CN is not a valid string: Invalid UTF-8 input");
+        });
+    }
+
     private static PKCS10CertificationRequest sign(X500Name subject, ASN1Set attributes) throws Exception {
         CertificationRequestInfo info = new CertificationRequestInfo(subject,
                 SubjectPublicKeyInfo.getInstance(KEYS.getPublic().getEncoded()), attributes);
         ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(KEYS.getPrivate());
         signer.getOutputStream().write(info.getEncoded("DER"));
         return new PKCS10CertificationRequest(new CertificationRequest(info, signer.getAlgorithmIdentifier(),
-                new org.bouncycastle.asn1.DERBitString(signer.getSignature())));
+                new DERBitString(signer.getSignature())));
     }
 
     private static void check(String pem) {
