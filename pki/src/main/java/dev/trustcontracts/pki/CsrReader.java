@@ -68,14 +68,21 @@ public final class CsrReader {
     }
 
     private static String commonName(PKCS10CertificationRequest csr) throws IssuanceException {
-        RDN[] cns = csr.getSubject().getRDNs(BCStyle.CN);
-        if (cns.length == 0) {
-            return "";
+        ASN1Encodable value;
+        try {
+            RDN[] cns = csr.getSubject().getRDNs(BCStyle.CN);
+            if (cns.length == 0) {
+                return "";
+            }
+            if (cns.length > 1 || cns[0].isMultiValued()) {
+                throw new IssuanceException(Reason.INVALID, "the CSR's subject has more than one CN");
+            }
+            value = cns[0].getFirst().getValue();
+        } catch (IllegalArgumentException e) {
+            // Bouncy Castle reads the subject's parts lazily; a part that is not an attribute fails here
+            // (a fuzzing finding, docs/FUZZING.md)
+            throw new IssuanceException(Reason.INVALID, "the CSR's subject is not a well-formed name");
         }
-        if (cns.length > 1 || cns[0].isMultiValued()) {
-            throw new IssuanceException(Reason.INVALID, "the CSR's subject has more than one CN");
-        }
-        ASN1Encodable value = cns[0].getFirst().getValue();
         if (!(value instanceof ASN1String s)) {
             throw new IssuanceException(Reason.INVALID, "the CSR's CN is not a string");
         }

@@ -55,18 +55,17 @@ class CsrReaderFuzzTest {
             return;
         }
         int split = Math.min(input.length - 2, ((input[0] & 0xff) << 8) | (input[1] & 0xff));
-        X500Name subject;
-        ASN1Set attributes;
+        CertificationRequestInfo info;
         try {
-            subject = X500Name.getInstance(ASN1Primitive.fromByteArray(Arrays.copyOfRange(input, 2, 2 + split)));
-            attributes = ASN1Set.getInstance(ASN1Primitive.fromByteArray(Arrays.copyOfRange(input, 2 + split, input.length)));
+            X500Name subject = X500Name.getInstance(ASN1Primitive.fromByteArray(Arrays.copyOfRange(input, 2, 2 + split)));
+            ASN1Set attributes = ASN1Set.getInstance(
+                    ASN1Primitive.fromByteArray(Arrays.copyOfRange(input, 2 + split, input.length)));
+            info = new CertificationRequestInfo(subject, SubjectPublicKeyInfo.getInstance(KEYS.getPublic().getEncoded()),
+                    attributes);
         } catch (IOException | RuntimeException e) {
-            return; // not DER of the right shape: a client library could not even build this request
+            return; // not DER of the right shape: Bouncy Castle cannot build this request
         }
-        if (subject == null || attributes == null) {
-            return;
-        }
-        check(Pem.encode(sign(subject, attributes)));
+        check(Pem.encode(sign(info)));
     }
 
     /** Finding: a self-signed CSR whose CN is a UTF8String of bad bytes escaped as IllegalArgumentException. */
@@ -81,9 +80,25 @@ class CsrReaderFuzzTest {
         });
     }
 
+    /** Finding: a subject whose RDN holds a tagged object, not an attribute, escaped as IllegalArgumentException. */
+    @Test
+    void subjectThatIsNotANameIsRefusedAsInvalid() throws Exception {
+        // SEQUENCE { SET { [0] { OID 2.5.4.3 } } }: an RDN whose member is a tagged object
+        X500Name subject = X500Name.getInstance(ASN1Primitive.fromByteArray(
+                new byte[] {0x30, 0x09, 0x31, 0x07, (byte) 0xa0, 0x05, 0x06, 0x03, 0x55, 0x04, 0x03}));
+        String pem = Pem.encode(sign(subject, new DERSet()));
+        assertThatThrownBy(() -> CsrReader.read(pem)).isInstanceOfSatisfying(IssuanceException.class, e -> {
+            assertThat(e.reason()).isEqualTo(IssuanceException.Reason.INVALID);
+            assertThat(e.getMessage()).isEqualTo("the CSR's subject is not a well-formed name");
+        });
+    }
+
     private static PKCS10CertificationRequest sign(X500Name subject, ASN1Set attributes) throws Exception {
-        CertificationRequestInfo info = new CertificationRequestInfo(subject,
-                SubjectPublicKeyInfo.getInstance(KEYS.getPublic().getEncoded()), attributes);
+        return sign(new CertificationRequestInfo(subject, SubjectPublicKeyInfo.getInstance(KEYS.getPublic().getEncoded()),
+                attributes));
+    }
+
+    private static PKCS10CertificationRequest sign(CertificationRequestInfo info) throws Exception {
         ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(KEYS.getPrivate());
         signer.getOutputStream().write(info.getEncoded("DER"));
         return new PKCS10CertificationRequest(new CertificationRequest(info, signer.getAlgorithmIdentifier(),
@@ -97,7 +112,8 @@ class CsrReaderFuzzTest {
             assertThat(r.publicKey()).isNotNull();
         } catch (IssuanceException e) {
             assertThat(e.reason()).isEqualTo(IssuanceException.Reason.INVALID);
-            assertThat(e.getMessage()).isNotBlank().doesNotContain("\n");
+            assertThat(e.getMessage()).isNotBlank().doesNotContain("\n").doesNotContain("org.bouncycastle")
+                    .doesNotContain("java.");
         }
     }
 
