@@ -8,6 +8,7 @@ import dev.trustcontracts.core.testing.FuzzSeeds;
 import dev.trustcontracts.proto.v1.Contract;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,15 @@ class ContractCodecFuzzTest {
                 });
     }
 
+    /** Finding: a contract name with a line break (a YAML multi-line scalar) made a multi-line problem. */
+    @Test
+    void valuesFromTheFileCannotBreakTheLine() {
+        byte[] yaml = "name: \"x\\nremote: accepted\\r\"\n".getBytes(StandardCharsets.UTF_8);
+        List<Problem> problems = VERIFIER.verify("x.yaml", yaml).problemsAt(FuzzSeeds.at());
+        assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.toString()).doesNotContain("\n").doesNotContain("\r"));
+        assertThat(problems.get(0).toString()).contains("name 'x\\u000aremote: accepted\\u000d' is not a DNS label");
+    }
+
     private static void check(byte[] input, ContractFormat format) {
         Contract parsed;
         try {
@@ -105,7 +115,8 @@ class ContractCodecFuzzTest {
             }
             assertThat(v.problemsAt(at)).allSatisfy(p -> {
                 assertThat(p.file()).isEqualTo(v.path());
-                assertThat(p.message()).isNotBlank().doesNotContain("Exception").doesNotContain("\n");
+                assertThat(p.message()).isNotBlank().doesNotContain("Exception");
+                assertThat(p.toString()).doesNotContain("\n").doesNotContain("\r");
             });
         }
     }
