@@ -8,7 +8,6 @@ import dev.trustcontracts.reposerver.UserStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -79,10 +78,14 @@ public final class RepoServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     MaxWindowOption window = new MaxWindowOption();
 
-    @Option(names = "--audit-log", paramLabel = "FILE|-",
-            description = {"Write the audit trail (pushes, merges, revocations, failed logins) as JSON lines",
-                "to FILE (appended) or '-' for standard output; repeatable. Default: lines on standard error."})
-    List<String> auditLog;
+    @Option(names = "--plaintext",
+            description = {"Serve HTTP and gRPC without TLS on an address other than loopback (behind a proxy that",
+                "terminates TLS, say). Without TLS the server listens on loopback only unless this is given."})
+    boolean plaintext;
+
+    /** The audit trail: pushes, merges, revocations, failed logins. */
+    @picocli.CommandLine.Mixin
+    AuditLogOption audit = new AuditLogOption();
 
     @Override
     public Integer call() throws Exception {
@@ -91,6 +94,16 @@ public final class RepoServerCommand implements Callable<Integer> {
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
+        boolean loopbackOnly = isLoopback(listen.host()) && isLoopback(grpcListen.host());
+        if (tlsCert == null && !loopbackOnly && !plaintext) {
+            throw new UserError("without --tls-cert/--tls-key the server listens on loopback only: passwords and "
+                    + "pushes would cross the network in the clear; give --tls-cert and --tls-key, or --plaintext "
+                    + "behind a proxy that terminates TLS", ExitCodes.USAGE);
+        }
+        if (tlsCert == null && !loopbackOnly) {
+            spec.commandLine().getErr().println("trustctl repo-server: warning: --plaintext: HTTP and gRPC on "
+                    + listen.host() + " / " + grpcListen.host() + " without TLS; only behind a proxy that terminates TLS");
         }
         RepoServerConfig cfg;
         try {
@@ -105,7 +118,7 @@ public final class RepoServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        LogSetup.auditTo(auditLog);
+        audit.apply();
         RepoServer server;
         try {
             server = RepoServer.start(cfg);
@@ -133,5 +146,13 @@ public final class RepoServerCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 }

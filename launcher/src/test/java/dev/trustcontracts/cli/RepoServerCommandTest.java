@@ -145,4 +145,13 @@ class RepoServerCommandTest {
         assertThat(run("", "repo-server", "--help").out()).contains("--grpc-listen").contains("--private")
                 .contains("--audit-log");
     }
+
+    @Test
+    void withoutTlsTheServerListensOnLoopbackOnlyUnlessPlaintextIsAskedFor() {
+        Ran open = run("", "repo-server", "--data", tmp.resolve("d").toString(), "--listen", "0.0.0.0:0");
+        assertThat(open.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(open.err().lines()).singleElement().asString()
+                .contains("without --tls-cert/--tls-key the server listens on loopback only").contains("--plaintext");
+        assertThat(tmp.resolve("d")).as("nothing created").doesNotExist();
+    }
 }

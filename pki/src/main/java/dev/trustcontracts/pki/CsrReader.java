@@ -47,7 +47,7 @@ public final class CsrReader {
         try {
             key = new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
         } catch (Exception e) {
-            throw new IssuanceException(Reason.INVALID, "unsupported public key in the CSR: " + e.getMessage());
+            throw new IssuanceException(Reason.INVALID, "unsupported public key in the CSR: " + plain(e.getMessage()));
         }
         return new CertificateRequest(commonName(csr), key, subjectAltNames(csr));
     }
@@ -59,7 +59,7 @@ public final class CsrReader {
                     .build(csr.getSubjectPublicKeyInfo());
             valid = csr.isSignatureValid(verifier);
         } catch (Exception e) {
-            throw new IssuanceException(Reason.INVALID, "the CSR's signature cannot be checked: " + e.getMessage());
+            throw new IssuanceException(Reason.INVALID, "the CSR's signature cannot be checked: " + plain(e.getMessage()));
         }
         if (!valid) {
             throw new IssuanceException(Reason.INVALID,
@@ -68,18 +68,30 @@ public final class CsrReader {
     }
 
     private static String commonName(PKCS10CertificationRequest csr) throws IssuanceException {
-        RDN[] cns = csr.getSubject().getRDNs(BCStyle.CN);
-        if (cns.length == 0) {
-            return "";
+        ASN1Encodable value;
+        try {
+            RDN[] cns = csr.getSubject().getRDNs(BCStyle.CN);
+            if (cns.length == 0) {
+                return "";
+            }
+            if (cns.length > 1 || cns[0].isMultiValued()) {
+                throw new IssuanceException(Reason.INVALID, "the CSR's subject has more than one CN");
+            }
+            value = cns[0].getFirst().getValue();
+        } catch (IllegalArgumentException e) {
+            // Bouncy Castle reads the subject's parts lazily; a part that is not an attribute fails here
+            // (a fuzzing finding, docs/FUZZING.md)
+            throw new IssuanceException(Reason.INVALID, "the CSR's subject is not a well-formed name");
         }
-        if (cns.length > 1 || cns[0].isMultiValued()) {
-            throw new IssuanceException(Reason.INVALID, "the CSR's subject has more than one CN");
-        }
-        ASN1Encodable value = cns[0].getFirst().getValue();
         if (!(value instanceof ASN1String s)) {
             throw new IssuanceException(Reason.INVALID, "the CSR's CN is not a string");
         }
-        return s.getString();
+        try {
+            return s.getString();
+        } catch (IllegalArgumentException e) {
+            // a UTF8String whose bytes are not UTF-8 (a fuzzing finding, docs/FUZZING.md)
+            throw new IssuanceException(Reason.INVALID, "the CSR's CN is not a valid string: " + e.getMessage());
+        }
     }
 
     private static List<GeneralName> subjectAltNames(PKCS10CertificationRequest csr) throws IssuanceException {
@@ -95,12 +107,24 @@ public final class CsrReader {
                 }
             }
         } catch (RuntimeException e) {
-            throw new IssuanceException(Reason.INVALID, "malformed extension request in the CSR: " + e.getMessage());
+            throw new IssuanceException(Reason.INVALID, "malformed extension request in the CSR: " + plain(e.getMessage()));
         }
         if (out.size() > MAX_NAMES) {
             throw new IssuanceException(Reason.INVALID, "the CSR asks for " + out.size()
                     + " names; at most " + MAX_NAMES + " are signed");
         }
         return out;
+    }
+
+    /**
+     * Bouncy Castle's reason without the Java class names it chains into its messages (a fuzzing finding,
+     * docs/FUZZING.md): "can't convert extension: java.io.IOException: X" becomes "can't convert extension: X".
+     */
+    private static String plain(String message) {
+        String m = message == null ? "" : message
+                .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ?", "")
+                .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*", "data")
+                .strip();
+        return m.isEmpty() ? "unreadable data" : m;
     }
 }

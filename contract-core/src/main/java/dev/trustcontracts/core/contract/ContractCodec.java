@@ -22,10 +22,15 @@ import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -135,6 +140,7 @@ public final class ContractCodec {
     // ---- YAML in ----
 
     static Contract parseYaml(byte[] content) throws ContractFormatException {
+        requireUtf8(content);
         refuseGraphAndTypes(content);
         try (JsonParser p = READ.createParser(content)) {
             JsonToken t = p.nextToken();
@@ -166,12 +172,30 @@ public final class ContractCodec {
             return contract.setBody(body).build();
         } catch (StreamReadException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new ContractFormatException("malformed YAML: " + e.getOriginalMessage(), line, "");
+            throw new ContractFormatException("malformed YAML: " + oneLine(e.getOriginalMessage()), line, "");
         } catch (IOException e) {
-            throw new ContractFormatException("malformed YAML: " + e.getMessage(), 0, "");
+            throw new ContractFormatException("malformed YAML: " + oneLine(e.getMessage()), 0, "");
         } catch (RuntimeException e) {
             // SnakeYAML reports some syntax errors (bad indentation, tabs, alias limits) as runtime exceptions.
-            throw new ContractFormatException("malformed YAML: " + firstLine(e.getMessage()), 0, "");
+            throw new ContractFormatException("malformed YAML: " + oneLine(e.getMessage()), 0, "");
+        }
+    }
+
+    /**
+     * YAML contracts are UTF-8 text. Checked before parsing because the parser reports a bad byte with Java
+     * class names and no line (a fuzzing finding, docs/FUZZING.md).
+     */
+    private static void requireUtf8(byte[] content) throws ContractFormatException {
+        ByteBuffer in = ByteBuffer.wrap(content);
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(content.length), true);
+        if (r.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                line += content[i] == '\n' ? 1 : 0;
+            }
+            throw new ContractFormatException(String.format("not UTF-8 text: byte 0x%02x at offset %d", content[at] & 0xff,
+                    at), line, "");
         }
     }
 
@@ -306,12 +330,26 @@ public final class ContractCodec {
         return new ContractFormatException(message, Math.max(line, 0), path);
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
+    /**
+     * SnakeYAML's message on one line: its context and problem, without the quoted source lines and caret
+     * it puts after each {@code in 'reader', line N, column M:} (the line is reported separately). A
+     * multi-line message was a fuzzing finding (docs/FUZZING.md).
+     */
+    private static String oneLine(String s) {
+        if (s == null || s.isBlank()) {
             return "unreadable";
         }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        List<String> parts = new ArrayList<>();
+        String[] lines = s.split("\\R");
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].strip();
+            if (l.startsWith("in 'reader'") || l.startsWith("at [Source:")) {
+                i += l.endsWith(":") ? 2 : 0; // the quoted line and the caret under it
+            } else if (!l.isEmpty()) {
+                parts.add(l);
+            }
+        }
+        return parts.isEmpty() ? "unreadable" : String.join("; ", parts);
     }
 
     // ---- YAML out ----

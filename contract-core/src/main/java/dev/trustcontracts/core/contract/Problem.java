@@ -19,17 +19,33 @@ public record Problem(String file, int line, Rule rule, String participant, Stri
         return new Problem(file, 0, rule, participant, message);
     }
 
-    /** One line: {@code file:line: [rule] participant p: message}. */
+    /**
+     * One line: {@code file:line: [rule] participant p: message}. Values from the input (a file name, a
+     * contract's name) can hold line breaks and other control characters; they are escaped, so that a
+     * pushed file cannot add lines of its own to a push refusal or a log (a fuzzing finding, docs/FUZZING.md).
+     */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(file);
+        StringBuilder sb = new StringBuilder(oneLine(file));
         if (line > 0) {
             sb.append(':').append(line);
         }
         sb.append(": [").append(rule.code()).append("] ");
         if (participant != null) {
-            sb.append("participant ").append(participant).append(": ");
+            sb.append("participant ").append(oneLine(participant)).append(": ");
         }
-        return sb.append(message).toString();
+        return sb.append(oneLine(message)).toString();
+    }
+
+    private static String oneLine(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 }

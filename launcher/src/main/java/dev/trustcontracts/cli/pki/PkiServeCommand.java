@@ -1,5 +1,6 @@
 package dev.trustcontracts.cli.pki;
 
+import dev.trustcontracts.cli.AuditLogOption;
 import dev.trustcontracts.cli.DurationConverter;
 import dev.trustcontracts.cli.ExitCodes;
 import dev.trustcontracts.cli.ListenAddress;
@@ -63,10 +64,15 @@ final class PkiServeCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policyOptions;
 
+    /** The audit trail: every issuance and refusal. */
+    @Mixin
+    AuditLogOption audit = new AuditLogOption();
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        audit.apply();
         CaLayout layout = new CaLayout(dir);
         ZoneCa ca = CaLoader.load(layout);
         CaLoader.keyModeWarning(layout).ifPresent(w -> err.println("trustctl pki serve: warning: " + w));

@@ -1,0 +1,21 @@
+package dev.trustcontracts.core.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/** Regenerates the committed fuzz seeds on request ({@code -Dfuzz.writeSeeds=true}, into the module's src/test/resources). */
+class FuzzSeedsTest {
+    @Test
+    @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = "true",
+            disabledReason = "writes fuzz seed files only when -Dfuzz.writeSeeds=true is given")
+    void writeSeeds() throws Exception {
+        Path resources = Path.of("src/test/resources"); // surefire runs in the module directory
+        FuzzSeeds.write(resources);
+        for (String name : FuzzSeeds.SIGNED) {
+            assertThat(resources.resolve(FuzzSeeds.DIR.substring(1) + name + ".yaml")).isNotEmptyFile();
+        }
+    }
+}
