@@ -241,9 +241,10 @@ public final class CertificateKeeper {
                 LOG.warn("{} does not belong to {}; a new certificate will be requested", KEY_FILE, CERT_FILE);
                 return null;
             }
-            // what is written back is re-encoded from what was parsed, never the text found on disk
+            // what is written back is re-encoded from what was parsed, never the text found on disk; the key in
+            // its one canonical PKCS#8 form, so that a key.pem already in that form is left alone
             ZoneMaterial.Leaf leaf = new ZoneMaterial.Leaf(Pem.encode(chain.subList(0, chain.size() - 1)),
-                    Pem.encode(key), key, chain);
+                    CanonicalKey.pem(key), key, chain);
             cached = new CachedLeaf(certPem, keyPem, rootHash, leaf);
             return leaf;
         } catch (PemException | GeneralSecurityException e) {
@@ -280,17 +281,11 @@ public final class CertificateKeeper {
                     + leaf.getNotAfter().toInstant());
         }
         String certPem = Pem.encode(chain.subList(0, chain.size() - 1));
-        String keyPem = Pem.encode(keys.getPrivate());
-        // the key as the next run reads it back from key.pem: a generated key's encoding depends on the JCE
-        // provider that made it (Apache MINA, for ssh:// remotes, registers BouncyCastle), and the keystore's
-        // input digest must not change across a restart
-        PrivateKey key;
-        try {
-            key = Pem.privateKey(keyPem);
-        } catch (PemException e) {
-            throw new SyncException(FailureKind.PKI, "cannot re-read the new private key: " + e.getMessage());
-        }
-        ZoneMaterial.Leaf issued = new ZoneMaterial.Leaf(certPem, keyPem, key, chain);
+        // a generated key's own encoding depends on the JCE provider that made it (Apache MINA, for ssh://
+        // remotes, registers Bouncy Castle): key.pem gets the canonical form, the same one a later run
+        // re-encodes from what it reads back, so the file is written once
+        String keyPem = CanonicalKey.pem(keys.getPrivate());
+        ZoneMaterial.Leaf issued = new ZoneMaterial.Leaf(certPem, keyPem, keys.getPrivate(), chain);
         cached = new CachedLeaf(certPem, keyPem, Fingerprint.of(root), issued);
         LOG.info("certificate: issued {} serial {} valid until {}", leaf.getSubjectX500Principal().getName(),
                 leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());

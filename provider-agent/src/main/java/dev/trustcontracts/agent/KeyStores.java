@@ -69,7 +69,8 @@ public final class KeyStores {
                 md.update((byte) 0);
             }
             if (key != null) {
-                md.update(key.getEncoded());
+                // the provider-independent form: the same key gives the same digest after a restart
+                md.update(CanonicalKey.der(key));
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {

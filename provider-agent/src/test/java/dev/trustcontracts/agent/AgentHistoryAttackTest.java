@@ -70,7 +70,7 @@ class AgentHistoryAttackTest {
     }
 
     private Agent agent(Path outDir) throws IOException {
-        return new Agent(AgentConfig.builder(daemon.url("remote.git"), alice.target(), outDir)
+        return new Agent(AgentConfig.builder(daemon.url("remote.git"), alice.target(), outDir).channels(alice.pin())
                 .interval(Duration.ofSeconds(1)).build());
     }
 

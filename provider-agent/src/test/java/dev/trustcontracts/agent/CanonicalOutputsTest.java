@@ -61,7 +61,7 @@ class CanonicalOutputsTest {
     }
 
     private Agent agent() throws Exception {
-        return new Agent(AgentConfig.builder(repo.url(), alice.target(), out).interval(Duration.ofSeconds(1)).build());
+        return new Agent(AgentConfig.builder(repo.url(), alice.target(), out).channels(alice.pin()).interval(Duration.ofSeconds(1)).build());
     }
 
     /** The body with bob's certificate field replaced by {@code text}. */

@@ -64,7 +64,7 @@ class EffectiveExpiryTest {
         repo.put(c);
         Instant expiry = shortSigner.getNotAfter().toInstant();
 
-        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).interval(Duration.ofMillis(200))
+        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).channels(alice.pin()).interval(Duration.ofMillis(200))
                 .listen(new InetSocketAddress("127.0.0.1", 0)).clock(clock).build();
         try (Agent a = new Agent(cfg)) {
             a.start();

@@ -119,6 +119,7 @@ class NotifyTest {
         Files.writeString(creds, USER + ":" + PASSWORD + "\n");
         Path out = tmp.resolve("out");
         AgentConfig cfg = AgentConfig.builder(server.gitUrl(), alice.target(), out)
+                .channels(ChannelOptions.builder().pkiFingerprint(alice.ca.fingerprint()).notifyPlaintext(true).build())
                 .interval(Duration.ofMinutes(10))
                 .notifyTarget("127.0.0.1:" + server.grpcPort())
                 .gitCredentialsFile(creds)

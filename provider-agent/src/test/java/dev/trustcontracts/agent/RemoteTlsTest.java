@@ -49,8 +49,12 @@ import org.junit.jupiter.api.io.TempDir;
  * server that needs the password or token from a file, and --notify over TLS with --notify-ca.
  */
 class RemoteTlsTest {
+    /** The agent's own fetch user: no zone, it only reads. */
     private static final String USER = "agent-alice";
     private static final String PASSWORD = "a long enough password for tests";
+    /** The operator who pushes the contracts: an admin, as zone-scoped users cannot add another zone's contracts. */
+    private static final String PUSHER = "admin";
+    private static final String PUSHER_PASSWORD = "another long enough password for tests";
 
     @TempDir
     Path tmp;
@@ -94,7 +98,9 @@ class RemoteTlsTest {
     private void startServer(boolean privateRead) throws Exception {
         RepoServerConfig config = RepoServerConfig.ephemeral(tmp.resolve("data")).withTls(certFile, keyFile)
                 .withPrivateRead(privateRead);
-        new UserStore(config.usersFile()).put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000));
+        UserStore users = new UserStore(config.usersFile());
+        users.put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000));
+        users.put(PUSHER, PUSHER_PASSWORD.toCharArray(), new PasswordHasher(2_000), java.util.Set.of(), true);
         server = RepoServer.start(config);
         assertThat(server.gitUrl()).startsWith("https://127.0.0.1:");
     }
@@ -111,7 +117,7 @@ class RemoteTlsTest {
                 }
             }
         };
-        UsernamePasswordCredentialsProvider creds = new UsernamePasswordCredentialsProvider(USER, PASSWORD);
+        UsernamePasswordCredentialsProvider creds = new UsernamePasswordCredentialsProvider(PUSHER, PUSHER_PASSWORD);
         if (!Files.exists(work)) {
             Git.cloneRepository().setURI(server.gitUrl()).setDirectory(work.toFile()).setTransportConfigCallback(trust)
                     .setCredentialsProvider(creds).call().close();
@@ -208,8 +214,15 @@ class RemoteTlsTest {
         assertThat(wrongPassword.failure()).isEqualTo(FailureKind.REMOTE);
         assertThat(wrongPassword.message()).doesNotContain("not the password");
 
-        CycleResult password = once(pinned().remoteCa(serverCa).remoteUsername(USER)
-                .remotePasswordFile(secret("password", PASSWORD)).build(), tmp.resolve("out-password"));
+        // after the wrong password the user is throttled for a moment (429 at once, never a wait on the
+        // server): the next cycle tries again, as the running agent would after its backoff
+        ChannelOptions right = pinned().remoteCa(serverCa).remoteUsername(USER)
+                .remotePasswordFile(secret("password", PASSWORD)).build();
+        CycleResult password = once(right, tmp.resolve("out-password"));
+        for (int i = 0; i < 60 && !password.ok() && password.message().contains("429 Too Many Requests"); i++) {
+            Thread.sleep(500);
+            password = once(right, tmp.resolve("out-password"));
+        }
         assertThat(password.ok()).as(password.message()).isTrue();
         assertThat(Outputs.chain(tmp.resolve("out-password"))).contains(Fingerprint.of(bob.root));
 

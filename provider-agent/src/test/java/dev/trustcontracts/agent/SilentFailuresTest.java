@@ -46,7 +46,7 @@ class SilentFailuresTest {
     }
 
     private AgentConfig config(Consumer<AgentConfig.Builder> custom) {
-        AgentConfig.Builder b = AgentConfig.builder(repo.url(), alice.target(), out).interval(Duration.ofSeconds(1));
+        AgentConfig.Builder b = AgentConfig.builder(repo.url(), alice.target(), out).channels(alice.pin()).interval(Duration.ofSeconds(1));
         custom.accept(b);
         return b.build();
     }
