@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** C git's {@code git daemon} serving a directory on 127.0.0.1, for tests against a Git no one here wrote. */
-final class GitDaemon implements AutoCloseable {
+public final class GitDaemon implements AutoCloseable {
     private final Path base;
     private int port;
     private Process process;
@@ -18,7 +18,7 @@ final class GitDaemon implements AutoCloseable {
         this.base = base;
     }
 
-    static boolean available() {
+    public static boolean available() {
         try {
             Process p = new ProcessBuilder("git", "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -32,7 +32,7 @@ final class GitDaemon implements AutoCloseable {
     }
 
     /** Serves every repository under {@code base} (read-only) on a free port. */
-    static GitDaemon start(Path base) throws IOException, InterruptedException {
+    public static GitDaemon start(Path base) throws IOException, InterruptedException {
         GitDaemon d = new GitDaemon(base);
         d.port = freePort();
         d.startOnPort();
@@ -40,12 +40,12 @@ final class GitDaemon implements AutoCloseable {
     }
 
     /** git://127.0.0.1:PORT/NAME */
-    String url(String name) {
+    public String url(String name) {
         return "git://127.0.0.1:" + port + "/" + name;
     }
 
     /** Stops the daemon; the port stays reserved for {@link #restart()}. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null) {
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
@@ -58,7 +58,7 @@ final class GitDaemon implements AutoCloseable {
     }
 
     /** Starts again on the same port. */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         startOnPort();
     }
 

@@ -8,10 +8,10 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The system clock plus an offset that tests move forward. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
     private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         offset.updateAndGet(o -> o.plus(d));
     }
 

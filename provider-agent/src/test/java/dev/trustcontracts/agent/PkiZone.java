@@ -28,10 +28,10 @@ import java.util.List;
  * A zone with a real PKI: its CA created by the pki module, a real PkiServer on 127.0.0.1 (port 0), and
  * an admin contract-signing certificate issued by it, so that tests can make contracts this zone signs.
  */
-final class PkiZone implements AutoCloseable {
-    final String name;
+public final class PkiZone implements AutoCloseable {
+    public final String name;
     final ZoneCa ca;
-    final Credential admin;
+    public final Credential admin;
     final Path dir;
     private final IssuancePolicy policy;
     private final IssuedLog log;
@@ -53,7 +53,7 @@ final class PkiZone implements AutoCloseable {
         this.clock = clock;
     }
 
-    static PkiZone start(Path dir, String zone) throws IOException {
+    public static PkiZone start(Path dir, String zone) throws IOException {
         return start(dir, zone, null, Duration.ofHours(24), Clock.systemUTC());
     }
 
@@ -85,7 +85,7 @@ final class PkiZone implements AutoCloseable {
     }
 
     /** HOST:PORT for --pki. */
-    String target() {
+    public String target() {
         return "127.0.0.1:" + port;
     }
 
@@ -111,16 +111,16 @@ final class PkiZone implements AutoCloseable {
         startServer(port);
     }
 
-    X509Certificate root() {
+    public X509Certificate root() {
         return ca.certificate();
     }
 
-    ContractDraft.Zone zone() {
+    public ContractDraft.Zone zone() {
         return new ContractDraft.Zone(name, ca.certificate(), "");
     }
 
     /** Adds this zone's signature, made by its admin certificate. */
-    Contract sign(Contract c) {
+    public Contract sign(Contract c) {
         try {
             return ContractSigner.sign(c, admin.privateKey(), List.of(admin.certificate(), ca.certificate()),
                     Instant.now().minusSeconds(60));
@@ -130,7 +130,7 @@ final class PkiZone implements AutoCloseable {
     }
 
     /** A contract between this zone and test zones, valid from yesterday for {@code validFor} more, signed by all. */
-    Contract contractWith(String contractName, Duration validFor, TestZone... others) {
+    public Contract contractWith(String contractName, Duration validFor, TestZone... others) {
         List<ContractDraft.Zone> zones = new ArrayList<>();
         zones.add(zone());
         for (TestZone t : others) {
@@ -145,12 +145,12 @@ final class PkiZone implements AutoCloseable {
         return c;
     }
 
-    Contract contractWith(String contractName, TestZone... others) {
+    public Contract contractWith(String contractName, TestZone... others) {
         return contractWith(contractName, Duration.ofDays(365), others);
     }
 
     /** A contract between two PKI zones, signed by both admins. */
-    static Contract between(String contractName, PkiZone a, PkiZone b) {
+    public static Contract between(String contractName, PkiZone a, PkiZone b) {
         Contract c = ContractDraft.create(contractName, List.of(a.zone(), b.zone()), Instant.now().minus(Duration.ofDays(1)),
                 Duration.ofDays(366));
         return b.sign(a.sign(c));

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the C {@code git} command line, a client no one here wrote. */
-final class CGit {
-    record Run(int exit, String out) {
+public final class CGit {
+    public record Run(int exit, String out) {
     }
 
-    static boolean available() {
+    public static boolean available() {
         try {
             return run(null, "--version").exit() == 0;
         } catch (IOException e) {
@@ -20,7 +20,7 @@ final class CGit {
         }
     }
 
-    static Run run(Path dir, String... args) throws IOException {
+    public static Run run(Path dir, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add("git");
         cmd.addAll(List.of(args));
