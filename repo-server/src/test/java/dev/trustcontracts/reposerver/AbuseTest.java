@@ -78,9 +78,12 @@ class AbuseTest {
                 for (String source : new String[] {"127.0.0.2", "127.0.0.3"}) {
                     holders.add(holdGitSlot(f.server.httpPort(), source));
                 }
-                for (int i = 0; i < 100 && !f.server.metrics().scrape().contains("trustcontracts_git_requests_active 2.0"); i++) {
+                // bounded but generous: on a loaded machine the two requests may take a while to be dispatched
+                for (int i = 0; i < 600 && !f.server.metrics().scrape().contains("trustcontracts_git_requests_active 2.0"); i++) {
                     Thread.sleep(50);
                 }
+                assertThat(f.server.metrics().scrape()).as("both Git slots held")
+                        .contains("trustcontracts_git_requests_active 2.0");
                 Http.Response busy = Http.get(base + "/git/contracts.git/info/refs?service=git-upload-pack");
                 assertThat(busy.status()).isEqualTo(503);
                 assertThat(busy.raw().headers().firstValue("Retry-After")).hasValue("2");
