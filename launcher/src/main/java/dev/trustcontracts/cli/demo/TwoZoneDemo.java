@@ -284,8 +284,9 @@ final class TwoZoneDemo implements AutoCloseable {
         say.say("still running (Ctrl-C to stop and clean up):");
         say.detail("web page + JSON API  %s/   (for example curl --cacert %s %s/api/contracts)", repo.httpUrl(),
                 tls.caFile(), repo.httpUrl());
-        say.detail("git                  %s   (push as %s / %s; git -c http.sslCAInfo=%s clone ...)", repo.gitUrl(),
-                user, new String(password), tls.caFile());
+        // GIT_SSL_CAINFO rather than -c http.sslCAInfo: the variable overrides the option when both are set
+        say.detail("git                  %s   (push as %s / %s; GIT_SSL_CAINFO=%s git clone %s)", repo.gitUrl(),
+                user, new String(password), tls.caFile(), repo.gitUrl());
         say.detail("gRPC mirror          127.0.0.1:%d (TLS, trust %s)", repo.grpcPort(), tls.caFile());
         for (DemoZone z : List.of(alice, bob)) {
             say.detail("%-6s PKI 127.0.0.1:%d (TLS, agent pins %s), agent health http://%s/healthz, files %s, mTLS service %s",
