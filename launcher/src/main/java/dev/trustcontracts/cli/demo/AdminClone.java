@@ -13,28 +13,35 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
-/** An admin's working copy of the contract repository: edit, commit, push over HTTP with JGit. */
+/** An admin's working copy of the contract repository: edit, commit, push over HTTPS with JGit. */
 final class AdminClone implements AutoCloseable {
     private final Git git;
     private final String admin;
     private final UsernamePasswordCredentialsProvider credentials;
+    private final TransportConfigCallback https;
     private String lastPushMessage;
 
-    private AdminClone(Git git, String admin, UsernamePasswordCredentialsProvider credentials) {
+    private AdminClone(Git git, String admin, UsernamePasswordCredentialsProvider credentials,
+            TransportConfigCallback https) {
         this.git = git;
         this.admin = admin;
         this.credentials = credentials;
+        this.https = https;
     }
 
-    static AdminClone clone(String gitUrl, Path dir, String admin, String user, char[] password) throws GitAPIException {
-        Git git = Git.cloneRepository().setURI(gitUrl).setDirectory(dir.toFile()).setBranch("main").call();
-        return new AdminClone(git, admin, new UsernamePasswordCredentialsProvider(user, password));
+    /** @param https how the clone, its fetches and pushes check the server's certificate */
+    static AdminClone clone(String gitUrl, Path dir, String admin, String user, char[] password,
+            TransportConfigCallback https) throws GitAPIException {
+        Git git = Git.cloneRepository().setURI(gitUrl).setDirectory(dir.toFile()).setBranch("main")
+                .setTransportConfigCallback(https).call();
+        return new AdminClone(git, admin, new UsernamePasswordCredentialsProvider(user, password), https);
     }
 
     Path file(String contract) {
@@ -44,7 +51,7 @@ final class AdminClone implements AutoCloseable {
 
     /** Checks out a branch as it is on the server (creating the local branch when needed). */
     void checkout(String branch) throws GitAPIException, IOException {
-        git.fetch().setCredentialsProvider(credentials).call();
+        git.fetch().setCredentialsProvider(credentials).setTransportConfigCallback(https).call();
         boolean local = git.getRepository().findRef("refs/heads/" + branch) != null;
         git.checkout().setName(branch).setCreateBranch(!local).setStartPoint("origin/" + branch).call();
         git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef("origin/" + branch).call();
@@ -87,7 +94,7 @@ final class AdminClone implements AutoCloseable {
         PersonIdent who = new PersonIdent(admin, admin + "@demo.invalid");
         git.commit().setMessage(message).setAuthor(who).setCommitter(who).setSign(false).call();
         String branch = git.getRepository().getBranch();
-        Iterable<PushResult> results = git.push().setCredentialsProvider(credentials)
+        Iterable<PushResult> results = git.push().setCredentialsProvider(credentials).setTransportConfigCallback(https)
                 .setRefSpecs(new org.eclipse.jgit.transport.RefSpec("refs/heads/" + branch + ":refs/heads/" + branch))
                 .call();
         for (PushResult r : results) {

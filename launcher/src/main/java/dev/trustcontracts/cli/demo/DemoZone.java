@@ -63,8 +63,12 @@ final class DemoZone implements AutoCloseable {
         return new DemoZone(name, dir, ca, admin, pki);
     }
 
-    /** Starts the agent (notified by the repo-server's watch stream, polling as a fallback) and waits for its files. */
-    void startAgent(String gitUrl, int grpcPort, Duration interval, String onChange) throws IOException {
+    /**
+     * Starts the agent (notified by the repo-server's watch stream, polling as a fallback) and waits for its files.
+     *
+     * @param repoCa the CA of the repo-server's certificate, for its https:// remote and its TLS watch stream
+     */
+    void startAgent(String gitUrl, int grpcPort, Path repoCa, Duration interval, String onChange) throws IOException {
         AgentConfig config = AgentConfig.builder(gitUrl, "127.0.0.1:" + pki.port(), out())
                 .pkiTokenFile(dir.resolve("pki.token"))
                 .interval(interval)
@@ -72,10 +76,10 @@ final class DemoZone implements AutoCloseable {
                 .name("svc." + name)
                 .listen(new InetSocketAddress("127.0.0.1", 0))
                 .onChange(onChange)
-                // the agent pins its zone's root from the CA's own ca.pem and reaches the PKI over TLS; the
-                // demo's repo-server is plaintext on loopback, so its doorbell is too, said explicitly
+                // TLS on every link: the agent pins its zone's root from the CA's own ca.pem for the PKI, and
+                // checks the repo-server (Git over HTTPS and the gRPC watch stream) against the demo's server CA
                 .channels(ChannelOptions.builder().pkiCa(caFile())
-                        .notifyPlaintext(true).build())
+                        .remoteCa(repoCa).notifyCa(repoCa).build())
                 .build();
         agent = new Agent(config);
         agent.start();

@@ -11,8 +11,9 @@ import dev.trustcontracts.reposerver.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.reposerver.UserStore;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +55,7 @@ final class TwoZoneDemo implements AutoCloseable {
     private final String bobOnChange;
     private AdminClone aliceAdmin;
     private AdminClone bobAdmin;
+    private DemoServerTls tls;
     private byte[] revokedFile;
     private final char[] password = randomPassword();
 
@@ -149,10 +152,17 @@ final class TwoZoneDemo implements AutoCloseable {
         return bob;
     }
 
+    /** The repo-server's web and API address (https://). */
+    String httpUrl() {
+        return repo.httpUrl();
+    }
+
     void start() throws Exception {
         say.say("starting on 127.0.0.1 under %s: a repo-server; for alice and bob a PKI, an agent, an mTLS service", dir);
         Path data = Files.createDirectories(dir.resolve("repo-server"));
-        RepoServerConfig config = RepoServerConfig.ephemeral(data);
+        // TLS on every link: the repo-server's HTTPS and gRPC share a certificate from a demo-only CA
+        tls = DemoServerTls.create(dir.resolve("repo-server-tls"));
+        RepoServerConfig config = RepoServerConfig.ephemeral(data).withTls(tls.certFile(), tls.keyFile());
         // the demo's operator is a repository admin (docs/repo-server.md: users, zones and authority)
         new UserStore(config.usersFile()).put(user, password, new PasswordHasher(), java.util.Set.of(), true);
         repo = RepoServer.start(config);
@@ -161,19 +171,20 @@ final class TwoZoneDemo implements AutoCloseable {
         open.add(alice);
         bob = DemoZone.create("bob", dir);
         open.add(bob);
-        alice.startAgent(repo.gitUrl(), repo.grpcPort(), pollInterval, null);
-        bob.startAgent(repo.gitUrl(), repo.grpcPort(), pollInterval, bobOnChange);
+        alice.startAgent(repo.gitUrl(), repo.grpcPort(), tls.caFile(), pollInterval, null);
+        bob.startAgent(repo.gitUrl(), repo.grpcPort(), tls.caFile(), pollInterval, bobOnChange);
         await("the agents' first sync", () -> alice.agentReady() && bob.agentReady());
         alice.startService();
         bob.startService();
-        say.detail("git %s   web/API %s   gRPC 127.0.0.1:%d", repo.gitUrl(), repo.httpUrl(), repo.grpcPort());
+        say.detail("git %s   web/API %s   gRPC 127.0.0.1:%d (TLS, demo CA %s)", repo.gitUrl(), repo.httpUrl(),
+                repo.grpcPort(), tls.caFile());
         say.detail("alice: PKI 127.0.0.1:%d, service %s   bob: PKI 127.0.0.1:%d, service %s",
                 alice.pkiPort(), alice.service().url(), bob.pkiPort(), bob.service().url());
     }
 
     private AdminClone adminClone(String zone) throws Exception {
         AdminClone c = AdminClone.clone(repo.gitUrl(), dir.resolve(zone).resolve("admin-clone"), "admin@" + zone,
-                user, password);
+                user, password, new DemoCaConnections(tls.trustManager()));
         open.add(c);
         return c;
     }
@@ -212,13 +223,13 @@ final class TwoZoneDemo implements AutoCloseable {
     }
 
     /** POST /api/proposals/{branch}/merge as the admin user; returns the server's answer. */
-    String merge() throws IOException, InterruptedException {
+    String merge() throws IOException, InterruptedException, GeneralSecurityException {
         String auth = Base64.getEncoder().encodeToString((user + ":" + new String(password))
                 .getBytes(StandardCharsets.UTF_8));
         HttpRequest req = HttpRequest.newBuilder(URI.create(repo.httpUrl() + "/api/proposals/" + BRANCH + "/merge"))
                 .header("Authorization", "Basic " + auth)
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<String> resp = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> resp = https().send(req, HttpResponse.BodyHandlers.ofString());
         return resp.statusCode() + " " + summarize(resp.body()).replace('\n', ' ');
     }
 
@@ -240,13 +251,14 @@ final class TwoZoneDemo implements AutoCloseable {
     }
 
     /** Alice's peers as the JSON API and the gRPC mirror report them. */
-    private void mirrors(DemoReport report) throws IOException, InterruptedException {
-        HttpResponse<String> resp = HttpClient.newHttpClient().send(
+    private void mirrors(DemoReport report) throws IOException, InterruptedException, GeneralSecurityException {
+        HttpResponse<String> resp = https().send(
                 HttpRequest.newBuilder(URI.create(repo.httpUrl() + "/api/certificates?name=alice")).build(),
                 HttpResponse.BodyHandlers.ofString());
         List<String> json = new ArrayList<>();
         new ObjectMapper().readTree(resp.body()).path("certificates").forEach(c -> json.add(c.path("hash").asText()));
-        ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", repo.grpcPort()).usePlaintext().build();
+        ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", repo.grpcPort(),
+                TlsChannelCredentials.newBuilder().trustManager(tls.trustManager()).build()).build();
         try {
             report.grpcPeers = ContractsServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .getCertificates(GetCertificatesRequest.newBuilder().setName("alice").build())
@@ -258,6 +270,11 @@ final class TwoZoneDemo implements AutoCloseable {
         say.detail("mirror: alice's peers by JSON %s, by gRPC %s", short12(json), short12(report.grpcPeers));
     }
 
+    /** An HTTPS client that trusts exactly the demo's repo-server CA. */
+    private HttpClient https() throws IOException, GeneralSecurityException {
+        return HttpClient.newBuilder().sslContext(tls.sslContext()).build();
+    }
+
     private static List<String> short12(List<String> hashes) {
         return hashes.stream().map(h -> h.length() > 12 ? h.substring(0, 12) : h).toList();
     }
@@ -265,9 +282,12 @@ final class TwoZoneDemo implements AutoCloseable {
     /** Leaves everything running and prints where it is. */
     void printEndpoints() {
         say.say("still running (Ctrl-C to stop and clean up):");
-        say.detail("web page + JSON API  %s/   (for example %s/api/contracts)", repo.httpUrl(), repo.httpUrl());
-        say.detail("git                  %s   (push as %s / %s)", repo.gitUrl(), user, new String(password));
-        say.detail("gRPC mirror          127.0.0.1:%d", repo.grpcPort());
+        say.detail("web page + JSON API  %s/   (for example curl --cacert %s %s/api/contracts)", repo.httpUrl(),
+                tls.caFile(), repo.httpUrl());
+        // GIT_SSL_CAINFO rather than -c http.sslCAInfo: the variable overrides the option when both are set
+        say.detail("git                  %s   (push as %s / %s; GIT_SSL_CAINFO=%s git clone %s)", repo.gitUrl(),
+                user, new String(password), tls.caFile(), repo.gitUrl());
+        say.detail("gRPC mirror          127.0.0.1:%d (TLS, trust %s)", repo.grpcPort(), tls.caFile());
         for (DemoZone z : List.of(alice, bob)) {
             say.detail("%-6s PKI 127.0.0.1:%d (TLS, agent pins %s), agent health http://%s/healthz, files %s, mTLS service %s",
                     z.name, z.pkiPort(), z.caFile(), hostPort(z.agent().httpAddress()), z.out(), z.service().url());
