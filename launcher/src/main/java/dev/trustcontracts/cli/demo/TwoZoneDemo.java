@@ -2,6 +2,7 @@ package dev.trustcontracts.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustcontracts.agent.CaBundleConnectionFactory;
 import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
@@ -184,7 +185,7 @@ final class TwoZoneDemo implements AutoCloseable {
 
     private AdminClone adminClone(String zone) throws Exception {
         AdminClone c = AdminClone.clone(repo.gitUrl(), dir.resolve(zone).resolve("admin-clone"), "admin@" + zone,
-                user, password, new DemoCaConnections(tls.trustManager()));
+                user, password, new CaBundleConnectionFactory(tls.trustManager()));
         open.add(c);
         return c;
     }
