@@ -109,6 +109,11 @@ public final class ContractIndex implements AutoCloseable {
      * Re-judges main at the current time (no tree walk when main has not moved) and publishes when the
      * valid set changed; a main moved behind the server's back is read from the diff.
      */
+    /** The removals of main's history that this index hides replays by (proposal views ask it too). */
+    MainHistory history() {
+        return history;
+    }
+
     public synchronized void refresh() throws IOException {
         ObjectId main = repository.main();
         TreeValidator.Scanned s = scanned == null ? validator.scan(main) : validator.rescan(scanned, main);

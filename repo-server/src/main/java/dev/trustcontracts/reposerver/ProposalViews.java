@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -97,6 +98,13 @@ final class ProposalViews {
             throw new ApiException(422, "proposal " + RefNamePolicy.printable(branch) + " is too large to show: "
                     + verdict.blocking().get(0).message(), verdict.blocking().stream().map(Object::toString).toList());
         }
-        return ProposalView.json(repository, branch, tip, verdict, validator.limits().maxFileBytes());
+        Map<String, Object> view = ProposalView.json(repository, branch, tip, verdict, validator.limits().maxFileBytes());
+        // a file carrying an id removed from main's history: the merge would be refused (409), so say so here
+        List<String> replays = index.history().proposalNotes(repository.git(), repository.main(), tip);
+        view.put("replays", replays);
+        if (!replays.isEmpty()) {
+            view.put("mergeable", false);
+        }
+        return view;
     }
 }

@@ -144,6 +144,9 @@ class HistoryPushTest {
             assertThat(proposal.exit()).as(proposal.out()).isZero();
             assertThat(proposal.out()).contains("remote: warning (main will refuse this proposal as it is): "
                     + "contracts/alice-bob.yaml: [replay] id " + id);
+            Http.Response view = Http.get(fx.server.httpUrl() + "/api/proposals/proposals/again");
+            assertThat(view.json().get("mergeable").asBoolean()).as("the view says what the merge will say").isFalse();
+            assertThat(view.json().get("replays").toString()).contains("[replay] id " + id);
             Http.Response merge = Http.send("POST", fx.server.httpUrl() + "/api/proposals/proposals/again/merge",
                     Fixture.USER, Fixture.PASSWORD);
             assertThat(merge.status()).isEqualTo(409);
