@@ -41,14 +41,8 @@ public final class WatchDoorbell implements AutoCloseable {
     private volatile boolean closed;
     private boolean warned;
 
-    /** A plaintext doorbell (the operator asked for --notify-plaintext). */
-    public WatchDoorbell(String target, String ownHash, Runnable ring, Supplier<String> appliedCommit,
-            AgentStatus status, Duration retry) {
-        this(target, ownHash, ring, appliedCommit, status, retry, null);
-    }
-
     /**
-     * A plaintext doorbell that logs in.
+     * A plaintext doorbell (the operator asked for --notify-plaintext).
      *
      * @param authorization an {@code authorization} metadata value ({@code Basic ...}) for a repo-server that
      *                      runs with {@code --private}, or null
@@ -58,13 +52,10 @@ public final class WatchDoorbell implements AutoCloseable {
         this(target, GrpcChannels.plaintext(target), ownHash, ring, appliedCommit, status, retry, authorization);
     }
 
-    /** A doorbell over TLS; {@code trust} null uses the JVM's default trust store. */
-    public WatchDoorbell(String target, TrustManager trust, String ownHash, Runnable ring,
-            Supplier<String> appliedCommit, AgentStatus status, Duration retry) {
-        this(target, trust, ownHash, ring, appliedCommit, status, retry, null);
-    }
-
-    /** A doorbell over TLS that logs in ({@code authorization} as above, or null). */
+    /**
+     * A doorbell over TLS; {@code trust} null uses the JVM's default trust store, {@code authorization} as
+     * above.
+     */
     public WatchDoorbell(String target, TrustManager trust, String ownHash, Runnable ring,
             Supplier<String> appliedCommit, AgentStatus status, Duration retry, String authorization) {
         this(target, GrpcChannels.tls(target, trust), ownHash, ring, appliedCommit, status, retry, authorization);

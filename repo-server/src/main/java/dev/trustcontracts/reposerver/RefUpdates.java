@@ -60,16 +60,9 @@ public final class RefUpdates {
 
     /**
      * Judges and applies the commands of one push, all or nothing. Results are set on the commands;
-     * {@code report} receives the lines to show the pushing client.
-     */
-    public void receive(Collection<ReceiveCommand> commands, String user, Report report) throws IOException {
-        receive(commands, user, report, null);
-    }
-
-    /**
-     * As {@link #receive(Collection, String, Report)} for a push whose objects wait in {@code quarantine}
-     * (null: they are in the repository already): they are judged there and published into the repository
-     * only once every ref of the push is accepted, just before the refs move.
+     * {@code report} receives the lines to show the pushing client. The push's objects wait in
+     * {@code quarantine} (null: they are in the repository already): they are judged there and published
+     * into the repository only once every ref of the push is accepted, just before the refs move.
      */
     void receive(Collection<ReceiveCommand> commands, String user, Report report, Quarantine quarantine)
             throws IOException {
