@@ -162,6 +162,35 @@ class HistoryPushTest {
     }
 
     @Test
+    void anUnsignedEditThenADeletionInOnePushStillRetiresTheId() throws Exception {
+        try (Fixture fx = start()) {
+            Contract ab = TestZone.signed("alice-bob", ALICE, BOB);
+            write("alice-bob", ab);
+            git("add", "-A");
+            git("commit", "-qm", "add alice-bob");
+            assertThat(push("HEAD:main").exit()).isZero();
+            String valid = git("rev-parse", "HEAD");
+            // one push of two commits: the file edited in place (same id, signatures now broken), then deleted
+            Contract edited = Contract.newBuilder(ab).setBody(ab.getBody().toBuilder().setName("alice-bob")
+                    .setNotAfter(com.google.protobuf.Timestamp.newBuilder()
+                            .setSeconds(ab.getBody().getNotAfter().getSeconds() - 60))).build();
+            write("alice-bob", edited);
+            git("commit", "-qam", "edit in place, unsigned");
+            git("rm", "-q", "contracts/alice-bob.yaml");
+            git("commit", "-qm", "delete");
+            CGit.Run revoke = push("HEAD:main");
+            assertThat(revoke.exit()).as(revoke.out()).isZero();
+            // the revocation sticks: the valid file back is a replay
+            git("checkout", "-q", valid, "--", "contracts/alice-bob.yaml");
+            git("commit", "-qm", "replay");
+            CGit.Run replay = push("HEAD:main");
+            assertThat(replay.exit()).isNotZero();
+            assertThat(replay.out()).contains("contracts/alice-bob.yaml: [replay] id " + ab.getBody().getId());
+            assertThat(fx.server.index().current().contract("alice-bob")).isEmpty();
+        }
+    }
+
+    @Test
     void junkCarryingAVictimsIdAddedAndDeletedRevokesNothing() throws Exception {
         try (Fixture fx = start()) {
             Contract ab = TestZone.signed("alice-bob", ALICE, BOB);

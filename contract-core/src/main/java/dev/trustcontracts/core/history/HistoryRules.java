@@ -36,8 +36,8 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  *     first parents, and each is compared with each of its parents. A commit removes id {@code I} when a
  *     parent has a file at a contract path that is <em>sound apart from time</em> (parses, every structural
  *     rule, hash, signature and signer chain holds) with id {@code I}, the commit changed or deleted that
- *     path, and the commit's tree carries {@code I} neither in the file at the same path (an edit in place or
- *     a re-signing keeps the id) nor in any other sound file.</li>
+ *     path, and no sound file of the commit's tree carries {@code I} (a re-signing or an edit in place that
+ *     stays sound keeps the id, so does a rename; an edit that leaves the file unsound drops it).</li>
  * </ol>
  *
  * <p>Time bounds are left out on purpose: the only time a commit offers is the one its author wrote, so
@@ -186,10 +186,14 @@ public final class HistoryRules {
                     if (!Boolean.TRUE.equals(before.sound()) || before.id().isEmpty()) {
                         continue; // it never carried trust: its removal revokes nothing
                     }
-                    if (isFile(tw.getFileMode(1))
-                            && before.id().equals(facts.parsed(reader, tw.getObjectId(1), path).id())) {
-                        continue; // edited or re-signed in place: the same contract
+                    if (isFile(tw.getFileMode(1))) {
+                        ContractFacts.Fact after = facts.verified(reader, tw.getObjectId(1), path);
+                        if (Boolean.TRUE.equals(after.sound()) && before.id().equals(after.id())) {
+                            continue; // re-signed or edited in place and still sound: the same contract
+                        }
                     }
+                    // an edit that leaves the file unsound drops the id as a deletion does: otherwise an
+                    // unsigned edit followed by a deletion would revoke without retiring the id
                     candidates.putIfAbsent(before.id(),
                             new Removal(before.id(), before.name(), path, c.name(), before.notAfter()));
                 }

@@ -106,10 +106,14 @@ class HistoryRulesTest {
         Contract resigned = carol.sign(bob.sign(Contract.newBuilder().setBody(bc.getBody()).build()));
         ObjectId c2 = commit(files("ab", ab, "bc", resigned), "re-sign", c1);
         assertThat(rules.removalsSince(repo, c1, c2)).isEmpty();
-        // an edit in progress (signatures now broken) keeps the id too
+        // an edit that breaks the signatures drops the id as a deletion would: otherwise an unsigned edit
+        // followed by a deletion (two commits in one push) would revoke bc without retiring its id
         Contract edited = Contract.newBuilder(resigned).setBody(bc.getBody().toBuilder().setNotAfter(com.google.protobuf.Timestamp.newBuilder().setSeconds(bc.getBody().getNotAfter().getSeconds() - 60))).build();
         ObjectId c3 = commit(files("ab", ab, "bc", edited), "edit", c2);
-        assertThat(rules.removalsSince(repo, c2, c3)).isEmpty();
+        assertThat(rules.removalsSince(repo, c2, c3)).containsOnlyKeys(id(bc));
+        ObjectId c3b = commit(files("ab", ab), "then delete it", c3);
+        assertThat(rules.removalsSince(repo, c2, c3b)).as("unsigned edit, then deletion").containsOnlyKeys(id(bc));
+        assertThat(rules.removalsFromRoot(repo, c3b)).as("and read from the root").containsOnlyKeys(id(bc));
         ObjectId c4 = commit(files("bc", edited), "revoke ab", c3);
         Map<String, Removal> removed = rules.removalsSince(repo, c3, c4);
         assertThat(removed).containsOnlyKeys(id(ab));
@@ -119,7 +123,7 @@ class HistoryRulesTest {
             assertThat(r.name()).isEqualTo("ab");
         });
         ObjectId back = commit(files("ab", ab, "bc", edited), "replay", c4);
-        assertThat(rules.removalsFromRoot(repo, back)).containsOnlyKeys(id(ab));
+        assertThat(rules.removalsFromRoot(repo, back)).containsOnlyKeys(id(ab), id(bc));
     }
 
     @Test
