@@ -95,7 +95,7 @@ public final class RepoServerCommand implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
-        boolean loopbackOnly = isLoopback(listen.host()) && isLoopback(grpcListen.host());
+        boolean loopbackOnly = listen.isLoopback() && grpcListen.isLoopback();
         if (tlsCert == null && !loopbackOnly && !plaintext) {
             throw new UserError("without --tls-cert/--tls-key the server listens on loopback only: passwords and "
                     + "pushes would cross the network in the clear; give --tls-cert and --tls-key, or --plaintext "
@@ -146,13 +146,5 @@ public final class RepoServerCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return ExitCodes.OK;
-    }
-
-    private static boolean isLoopback(String host) {
-        try {
-            return java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 }

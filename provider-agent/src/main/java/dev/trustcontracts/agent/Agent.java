@@ -162,6 +162,11 @@ public final class Agent implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("notify: without credentials: {}", e.getMessage());
             }
+            if (authorization != null && config.channels().notifyPlaintext()) {
+                // as for an http:// remote: the operator asked for plaintext, so say what crosses in the clear
+                LOG.warn("notify: the --git-credentials-file login is sent to {} without TLS (--notify-plaintext)",
+                        config.notifyTarget());
+            }
         }
         doorbell = config.channels().notifyPlaintext()
                 ? new WatchDoorbell(config.notifyTarget(), ownHash, wakeup::ring, status::appliedCommit, status,

@@ -107,7 +107,9 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        verify(chain, pkix -> pkix.checkServerTrusted(chain, authType));
+        // without an SSLEngine or socket the host name the caller dialled cannot be checked: refuse, never skip
+        throw new CertificateException("the PKI's certificate can only be checked with the host name dialled "
+                + "(SSLEngine or socket variant)");
     }
 
     @Override

@@ -29,10 +29,6 @@ public final class GitHttp {
     private GitHttp() {
     }
 
-    public static GitServlet servlet(ContractRepository repository, RefUpdates updates, Limits limits) {
-        return servlet(repository, updates, null, limits);
-    }
-
     /** The servlet, with pushes judged first by {@code authorizer} (null: every user may push anything). */
     static GitServlet servlet(ContractRepository repository, RefUpdates updates, PushAuthorizer authorizer,
                               Limits limits) {

@@ -88,7 +88,7 @@ final class PushAuthorizer {
                 return List.of(); // RefUpdates refuses an update from a commit main is not at
             }
             try {
-                return ZoneRule.check(source, cmd.getOldId(), cmd.getNewId(), who).stream()
+                return ZoneRule.check(source, cmd.getOldId(), cmd.getNewId(), who, true).stream()
                         .map(r -> r.path() + ": " + r.message() + " [rule " + r.rule() + "]").toList();
             } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
                 return List.of(); // not a commit: RefUpdates refuses it with its own reason

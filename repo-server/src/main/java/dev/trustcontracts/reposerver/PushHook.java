@@ -54,8 +54,8 @@ final class PushHook implements PreReceiveHook {
                 refuseAll(commands, refusal.get(), report);
                 return;
             }
-            if (authorizer != null && !authorizer.admit(commands, user, report,
-                    quarantine == null ? pack.getRepository() : quarantine.repository())) {
+            // the pack is received into the quarantine's repository, which also sees the repository's objects
+            if (authorizer != null && !authorizer.admit(commands, user, report, pack.getRepository())) {
                 return;
             }
             updates.receive(commands, user, report, quarantine);
@@ -66,12 +66,13 @@ final class PushHook implements PreReceiveHook {
             LOG.error("push by {} failed", user, e);
             for (ReceiveCommand c : commands) {
                 if (c.getResult() == ReceiveCommand.Result.NOT_ATTEMPTED) {
-                    c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "internal error: " + e);
+                    // the exception may name server paths: it goes to the log, not to the client
+                    c.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON, "internal error; see the server log");
                 }
             }
         } finally {
             report.finish();
-            Audit.push(user, address, commands);
+            Audit.push(user, address, pack.getAllCommands()); // those JGit refused itself too
         }
     }
 

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +49,8 @@ public final class UserStore {
 
     private final Path file;
     private volatile Map<String, User> users = Map.of();
-    private volatile FileTime loadedAt;
+    /** The users file as last read: a rename gives a new file key even within one mtime tick. */
+    private volatile Object loadedAt;
     private volatile boolean observedOnce;
 
     public UserStore(Path file) {
@@ -170,7 +171,9 @@ public final class UserStore {
 
     private Map<String, User> current() {
         try {
-            FileTime mtime = Files.exists(file) ? Files.getLastModifiedTime(file) : null;
+            BasicFileAttributes a = Files.exists(file) ? Files.readAttributes(file, BasicFileAttributes.class) : null;
+            Object mtime = a == null ? null : java.util.List.of(String.valueOf(a.fileKey()), a.size(),
+                    a.lastModifiedTime());
             if (mtime == null) {
                 synchronized (this) {
                     observed(Map.of());

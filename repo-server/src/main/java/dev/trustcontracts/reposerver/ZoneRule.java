@@ -39,12 +39,8 @@ final class ZoneRule {
     private ZoneRule() {
     }
 
-    /** The refusals for moving main from {@code before} to {@code after} as {@code who}; empty when allowed. */
-    static List<Refusal> check(Repository repo, ObjectId before, ObjectId after, Access who) throws IOException {
-        return check(repo, before, after, who, false);
-    }
-
     /**
+     * The refusals for moving main from {@code before} to {@code after} as {@code who}; empty when allowed.
      * With {@code needsOwnContract}, a non-admin is also refused when the change touches no contract file
      * at all (a merge must list one of the user's zones: a proposal of other files is for admins).
      */

@@ -101,6 +101,16 @@ class AuthorityTest {
             assertThat(carolChange.out()).contains("[rule zone-change]");
             assertThat(fx.server.repository().main()).isEqualTo(main);
 
+            // a push to main that touches no contract file is for admins, as such a merge through the API is
+            CGit.run(work, "reset", "-q", "--hard", "HEAD~1");
+            Files.writeString(work.resolve("README.md"), "notes\n");
+            CGit.run(work, "add", "README.md");
+            CGit.run(work, "commit", "-qm", "readme by alice");
+            CGit.Run aliceReadme = CGit.run(work, "push", authed(fx, "alice-ops"), "HEAD:main");
+            assertThat(aliceReadme.exit()).isNotZero();
+            assertThat(aliceReadme.out()).contains("[rule zone-merge]");
+            assertThat(fx.server.repository().main()).isEqualTo(main);
+
             // a method override never turns a GET (or a POST) into a revocation, not even an admin's
             for (String method : new String[] {"GET", "POST"}) {
                 HttpRequest override = HttpRequest.newBuilder(URI.create(del))
