@@ -9,7 +9,6 @@ import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
-import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,8 +100,8 @@ final class RemoteAccess implements TransportConfigCallback, AutoCloseable {
 
     @Override
     public void configure(Transport transport) {
-        if (https != null && transport instanceof TransportHttp http) {
-            http.setHttpConnectionFactory(https);
+        if (https != null) {
+            https.configure(transport);
         }
         if (transport instanceof SshTransport s) {
             if (ssh == null) {
