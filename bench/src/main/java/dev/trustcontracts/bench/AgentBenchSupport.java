@@ -1,29 +1,16 @@
 package dev.trustcontracts.bench;
 
 import dev.trustcontracts.core.contract.ContractCodec;
-import dev.trustcontracts.core.contract.ContractDraft;
-import dev.trustcontracts.core.contract.ContractSigner;
-import dev.trustcontracts.core.contract.SigningException;
-import dev.trustcontracts.core.crypto.KeyType;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.agent.ChannelOptions;
-import dev.trustcontracts.pki.CaInit;
-import dev.trustcontracts.pki.CaLayout;
-import dev.trustcontracts.pki.ContractSignerIssuer;
-import dev.trustcontracts.pki.Credential;
-import dev.trustcontracts.pki.IssuancePolicy;
-import dev.trustcontracts.pki.IssuedLog;
-import dev.trustcontracts.pki.PkiServer;
-import dev.trustcontracts.pki.ZoneCa;
 import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -44,57 +31,17 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
-/** What the agent benchmarks share: a real zone PKI, signed contracts, a bare repository written fast. */
+/**
+ * What the agent benchmarks share: the link settings for a real zone PKI ({@link PkiZone}), signed contracts, a bare
+ * repository written fast.
+ */
 final class AgentBenchSupport {
     private AgentBenchSupport() {
     }
 
-    /** A zone with a real PkiServer on 127.0.0.1 and an admin who signs contracts for it. */
-    static final class Pki implements AutoCloseable {
-        final ZoneCa ca;
-        final Credential admin;
-        final PkiServer server;
-
-        Pki(Path dir, String zone) throws IOException {
-            CaLayout layout = new CaLayout(dir);
-            ca = CaInit.create(layout, zone, KeyType.EC_P256, CaInit.DEFAULT_VALIDITY, Clock.systemUTC());
-            IssuedLog log = IssuedLog.open(layout.issuedLog());
-            admin = ContractSignerIssuer.issue(ca, log, "admin@" + zone, KeyType.EC_P256, Duration.ofDays(365),
-                    Clock.systemUTC());
-            server = new PkiServer(ca, IssuancePolicy.forZone(zone), log, null, Clock.systemUTC());
-            server.start("127.0.0.1", 0);
-        }
-
-        String target() {
-            return "127.0.0.1:" + server.port();
-        }
-
-        /** The agent's link settings: the PKI pinned by its root's fingerprint (it serves TLS). */
-        ChannelOptions pin() {
-            return ChannelOptions.builder().pkiFingerprint(ca.fingerprint()).build();
-        }
-
-        ContractDraft.Zone zone() {
-            return new ContractDraft.Zone(ca.zone(), ca.certificate(), "");
-        }
-
-        /** A contract between this zone and a test zone, signed by both. */
-        Contract contractWith(String name, TestZone other) {
-            Contract c = ContractDraft.create(name, List.of(zone(), other.zone()), Instant.now().minus(Duration.ofDays(1)),
-                    Duration.ofDays(366));
-            try {
-                c = ContractSigner.sign(c, admin.privateKey(), List.of(admin.certificate(), ca.certificate()),
-                        Instant.now().minusSeconds(60));
-            } catch (SigningException e) {
-                throw new IllegalStateException(e);
-            }
-            return other.sign(c);
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
+    /** The agent's link settings for a zone: its PKI pinned by the root's fingerprint (it serves TLS). */
+    static ChannelOptions pin(PkiZone pki) {
+        return ChannelOptions.builder().pkiFingerprint(pki.ca.fingerprint()).build();
     }
 
     static List<TestZone> zones(int n) {

@@ -3,10 +3,10 @@ package dev.trustcontracts.bench;
 import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.CycleResult;
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +32,7 @@ final class AgentCycleBench {
         String remoteKind = args.length > 2 ? args[2] : "file";
         Path tmp = Files.createTempDirectory("agent-cycle-bench");
         Process daemon = null;
-        try (AgentBenchSupport.Pki pki = new AgentBenchSupport.Pki(tmp.resolve("ca"), "alice")) {
+        try (PkiZone pki = PkiZone.start(tmp.resolve("ca"), "alice")) {
             long g0 = System.nanoTime();
             List<TestZone> zones = AgentBenchSupport.zones(20);
             Map<String, byte[]> files = new LinkedHashMap<>();
@@ -57,7 +57,7 @@ final class AgentCycleBench {
                 daemon = AgentBenchSupport.gitDaemon(tmp.resolve("repos"), port);
                 remote = "git://127.0.0.1:" + port + "/contracts.git";
             }
-            AgentConfig cfg = AgentConfig.builder(remote, pki.target(), tmp.resolve("out")).channels(pki.pin()).build();
+            AgentConfig cfg = AgentConfig.builder(remote, pki.target(), tmp.resolve("out")).channels(AgentBenchSupport.pin(pki)).build();
             try (Agent agent = new Agent(cfg)) {
                 long t0 = System.nanoTime();
                 CycleResult first = agent.runOnce();

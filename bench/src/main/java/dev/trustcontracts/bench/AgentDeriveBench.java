@@ -2,13 +2,13 @@ package dev.trustcontracts.bench;
 
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.contract.ContractFormat;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.core.tree.GitTree;
 import dev.trustcontracts.core.tree.ScanLimits;
 import dev.trustcontracts.core.tree.ScanResult;
 import dev.trustcontracts.core.tree.ScanState;
 import dev.trustcontracts.core.tree.TreeScanner;
 import dev.trustcontracts.core.tree.TrustBundle;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -4,7 +4,8 @@ import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ final class AgentPropagationBench {
         }
         Path tmp = Files.createTempDirectory("agent-propagation-bench");
         Process daemon = null;
-        try (AgentBenchSupport.Pki pki = new AgentBenchSupport.Pki(tmp.resolve("ca"), "alice")) {
+        try (PkiZone pki = PkiZone.start(tmp.resolve("ca"), "alice")) {
             List<TestZone> zones = AgentBenchSupport.zones(10);
             List<byte[]> contracts = new ArrayList<>();
             for (int i = 0; i < pushes; i++) {
@@ -87,7 +88,7 @@ final class AgentPropagationBench {
             System.out.printf("agent-propagation: %s, polling every %s (+/-10 %% jitter), remote %s, %d pushes%s%n",
                     notify ? "--notify (WatchCertificates)" : "polling only", interval, remoteKind, pushes,
                     notify ? "" : ", each at a random moment of the interval");
-            try (Agent agent = new Agent(AgentConfig.builder(remote, pki.target(), out).channels(notifyTarget == null ? pki.pin()
+            try (Agent agent = new Agent(AgentConfig.builder(remote, pki.target(), out).channels(notifyTarget == null ? AgentBenchSupport.pin(pki)
                     : ChannelOptions.builder().pkiFingerprint(pki.ca.fingerprint()).notifyPlaintext(true).build()).interval(interval)
                     .notifyTarget(notifyTarget).build());
                  WatchService watch = FileSystems.getDefault().newWatchService()) {

@@ -1,6 +1,7 @@
 package dev.trustcontracts.bench;
 
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ final class AgentRssBench {
             throw new IllegalStateException("run from the repository root: ./trustctl not found");
         }
         Path tmp = Files.createTempDirectory("agent-rss-bench");
-        try (AgentBenchSupport.Pki pki = new AgentBenchSupport.Pki(tmp.resolve("ca"), "alice")) {
+        try (PkiZone pki = PkiZone.start(tmp.resolve("ca"), "alice")) {
             List<TestZone> zones = AgentBenchSupport.zones(20);
             Map<String, byte[]> files = new LinkedHashMap<>();
             for (int i = 0; i < contracts; i++) {
@@ -55,7 +56,7 @@ final class AgentRssBench {
         }
     }
 
-    private static void measure(Path trustctl, String label, String javaOpts, Path bare, AgentBenchSupport.Pki pki,
+    private static void measure(Path trustctl, String label, String javaOpts, Path bare, PkiZone pki,
             Path out, int seconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(trustctl.toString(), "agent", "--remote", bare.toUri().toString(),
                 "--pki", pki.target(), "--pki-fingerprint", pki.ca.fingerprint(), "--out", out.toString(),

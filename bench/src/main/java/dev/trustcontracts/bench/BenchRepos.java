@@ -1,9 +1,9 @@
 package dev.trustcontracts.bench;
 
 import dev.trustcontracts.core.contract.ContractCodec;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.reposerver.ContractRepository;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

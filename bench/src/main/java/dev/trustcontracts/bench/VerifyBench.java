@@ -3,7 +3,7 @@ package dev.trustcontracts.bench;
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.crypto.KeyType;
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

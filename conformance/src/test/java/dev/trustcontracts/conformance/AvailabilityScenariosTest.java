@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.agent.CycleResult;
 import dev.trustcontracts.agent.FailureKind;
-import dev.trustcontracts.agent.MutableClock;
+import dev.trustcontracts.testing.MutableClock;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;

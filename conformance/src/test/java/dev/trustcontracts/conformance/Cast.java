@@ -1,10 +1,10 @@
 package dev.trustcontracts.conformance;
 
-import dev.trustcontracts.agent.PkiZone;
 import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.core.crypto.Fingerprint;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

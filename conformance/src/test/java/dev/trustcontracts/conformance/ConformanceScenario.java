@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trustcontracts.agent.CycleResult;
 import dev.trustcontracts.proto.v1.Contract;
-import dev.trustcontracts.reposerver.CGit;
+import dev.trustcontracts.testing.CGit;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -87,7 +88,7 @@ abstract class ConformanceScenario {
     }
 
     /** Nothing untrusted trusted: after a cycle, the stranger's root is in none of these agents' chain.pem. */
-    static void assertNotTrusted(dev.trustcontracts.core.testing.TestZone stranger, ZoneAgent... agents) {
+    static void assertNotTrusted(TestZone stranger, ZoneAgent... agents) {
         for (ZoneAgent a : agents) {
             a.sync();
             assertThat(a.chain()).as("%s's chain.pem (%s)", a.zone.name, a.out).isNotEmpty()

@@ -2,13 +2,13 @@ package dev.trustcontracts.conformance;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import dev.trustcontracts.agent.PkiZone;
 import dev.trustcontracts.core.contract.SigningPayloads;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.Signatures;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.Signature;
+import dev.trustcontracts.testing.PkiZone;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,10 +1,12 @@
 package dev.trustcontracts.conformance;
 
-import dev.trustcontracts.reposerver.CGit;
 import dev.trustcontracts.reposerver.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.reposerver.UserStore;
+import dev.trustcontracts.testing.CGit;
+import dev.trustcontracts.testing.MutableClock;
+import dev.trustcontracts.testing.PkiZone;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,13 +64,13 @@ final class Stage implements AutoCloseable {
     }
 
     /** An agent of {@code zone} reading {@code remote}, writing under this stage. */
-    ZoneAgent agent(dev.trustcontracts.agent.PkiZone zone, String remote, String name) throws IOException {
+    ZoneAgent agent(PkiZone zone, String remote, String name) throws IOException {
         return own(ZoneAgent.start(zone, remote, dir.resolve(name)));
     }
 
     /** An agent as {@link #agent} with its own movable clock. */
-    ZoneAgent agent(dev.trustcontracts.agent.PkiZone zone, String remote, String name,
-            dev.trustcontracts.agent.MutableClock clock) throws IOException {
+    ZoneAgent agent(PkiZone zone, String remote, String name,
+            MutableClock clock) throws IOException {
         return own(ZoneAgent.start(zone, remote, dir.resolve(name), clock));
     }
 

@@ -3,7 +3,7 @@ package dev.trustcontracts.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.core.crypto.Pem;
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;

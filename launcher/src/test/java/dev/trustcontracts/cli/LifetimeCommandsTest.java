@@ -6,7 +6,7 @@ import dev.trustcontracts.core.crypto.CertificateIssuer;
 import dev.trustcontracts.core.crypto.CertificateProfile;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;

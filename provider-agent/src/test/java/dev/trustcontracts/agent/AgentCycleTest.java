@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.testing.MutableClock;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -67,7 +69,7 @@ class AgentCycleTest {
     }
 
     private Agent agent(Consumer<AgentConfig.Builder> custom) throws Exception {
-        AgentConfig.Builder b = AgentConfig.builder(repo.url(), alice.target(), out).channels(alice.pin())
+        AgentConfig.Builder b = AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice))
                 .interval(Duration.ofSeconds(1)).clock(clock);
         custom.accept(b);
         return new Agent(b.build());
@@ -162,7 +164,7 @@ class AgentCycleTest {
         Path fresh = tmp.resolve("fresh-out");
         repo.delete("alice-bob");
         repo.put(ab);
-        try (Agent a = new Agent(AgentConfig.builder(repo.url(), alice.target(), fresh).channels(alice.pin()).build())) {
+        try (Agent a = new Agent(AgentConfig.builder(repo.url(), alice.target(), fresh).channels(PkiPins.pin(alice)).build())) {
             assertThat(a.runOnce().ok()).isTrue();
             assertThat(Outputs.chain(fresh)).containsExactly(own());
         }
@@ -330,7 +332,7 @@ class AgentCycleTest {
     void theCertificateIsRenewedAtTwoThirdsOfItsLifetime() throws Exception {
         alice.close();
         try (PkiZone short1 = PkiZone.start(tmp.resolve("short-ca"), "short", null, Duration.ofHours(3), clock)) {
-            AgentConfig cfg = AgentConfig.builder(repo.url(), short1.target(), out).channels(short1.pin()).clock(clock).build();
+            AgentConfig cfg = AgentConfig.builder(repo.url(), short1.target(), out).channels(PkiPins.pin(short1)).clock(clock).build();
             try (Agent a = new Agent(cfg)) {
                 assertThat(a.runOnce().ok()).isTrue();
                 X509Certificate first = Outputs.cert(out);
@@ -351,12 +353,12 @@ class AgentCycleTest {
         try (PkiZone guarded = PkiZone.start(tmp.resolve("guarded-ca"), "guarded", token, Duration.ofHours(24), clock)) {
             Path good = tmp.resolve("token");
             Files.writeString(good, token + "\n");
-            try (Agent a = new Agent(AgentConfig.builder(repo.url(), guarded.target(), out).channels(guarded.pin()).pkiTokenFile(good).build())) {
+            try (Agent a = new Agent(AgentConfig.builder(repo.url(), guarded.target(), out).channels(PkiPins.pin(guarded)).pkiTokenFile(good).build())) {
                 assertThat(a.runOnce().ok()).isTrue();
             }
             Path bad = tmp.resolve("bad-token");
             Files.writeString(bad, "0".repeat(40));
-            try (Agent a = new Agent(AgentConfig.builder(repo.url(), guarded.target(), tmp.resolve("out2")).channels(guarded.pin())
+            try (Agent a = new Agent(AgentConfig.builder(repo.url(), guarded.target(), tmp.resolve("out2")).channels(PkiPins.pin(guarded))
                     .pkiTokenFile(bad).build())) {
                 CycleResult r = a.runOnce();
                 assertThat(r.failure()).isEqualTo(FailureKind.PKI);

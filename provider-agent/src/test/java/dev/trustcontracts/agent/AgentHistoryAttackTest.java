@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.crypto.Fingerprint;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
+import dev.trustcontracts.testing.GitDaemon;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +72,7 @@ class AgentHistoryAttackTest {
     }
 
     private Agent agent(Path outDir) throws IOException {
-        return new Agent(AgentConfig.builder(daemon.url("remote.git"), alice.target(), outDir).channels(alice.pin())
+        return new Agent(AgentConfig.builder(daemon.url("remote.git"), alice.target(), outDir).channels(PkiPins.pin(alice))
                 .interval(Duration.ofSeconds(1)).build());
     }
 

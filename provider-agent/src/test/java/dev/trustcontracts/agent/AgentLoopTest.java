@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trustcontracts.core.crypto.Fingerprint;
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.GitDaemon;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -59,7 +61,7 @@ class AgentLoopTest {
     @Test
     void aRevokedPeerLeavesChainPemWithinOneInterval() throws Exception {
         repo.put(alice.contractWith("alice-bob", bob));
-        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).channels(alice.pin()).interval(Duration.ofSeconds(1)).build();
+        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice)).interval(Duration.ofSeconds(1)).build();
         try (Agent a = new Agent(cfg)) {
             a.start();
             Await.until("bob is in chain.pem", () -> a.status().isReady()
@@ -77,7 +79,7 @@ class AgentLoopTest {
         assumeTrue(GitDaemon.available(), "git is not installed: skipping the git daemon test");
         repo.put(alice.contractWith("alice-bob", bob));
         try (GitDaemon daemon = GitDaemon.start(repo.bare.getParent())) {
-            AgentConfig cfg = AgentConfig.builder(daemon.url("remote.git"), alice.target(), out).channels(alice.pin())
+            AgentConfig cfg = AgentConfig.builder(daemon.url("remote.git"), alice.target(), out).channels(PkiPins.pin(alice))
                     .interval(Duration.ofMillis(300)).staleAfter(Duration.ofSeconds(2))
                     .listen(new InetSocketAddress("127.0.0.1", 0)).build();
             try (Agent a = new Agent(cfg)) {
@@ -116,7 +118,7 @@ class AgentLoopTest {
     @Test
     void notReadyAndUnhealthyUntilAFirstBundleIsWritten() throws Exception {
         alice.stop();
-        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).channels(alice.pin()).interval(Duration.ofMillis(200))
+        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice)).interval(Duration.ofMillis(200))
                 .listen(new InetSocketAddress("127.0.0.1", 0)).build();
         try (Agent a = new Agent(cfg)) {
             a.start();

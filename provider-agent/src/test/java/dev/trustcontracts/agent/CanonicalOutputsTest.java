@@ -9,11 +9,12 @@ import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.Signatures;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.Participant;
 import dev.trustcontracts.proto.v1.Signature;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -61,7 +62,7 @@ class CanonicalOutputsTest {
     }
 
     private Agent agent() throws Exception {
-        return new Agent(AgentConfig.builder(repo.url(), alice.target(), out).channels(alice.pin()).interval(Duration.ofSeconds(1)).build());
+        return new Agent(AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice)).interval(Duration.ofSeconds(1)).build());
     }
 
     /** The body with bob's certificate field replaced by {@code text}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.trustcontracts.testing.PkiZone;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,8 +47,8 @@ class CrossZoneTest {
         bob = PkiZone.start(tmp.resolve("bob-ca"), "bob");
         repo = ContractRepo.create(tmp.resolve("repo"));
         repo.put(PkiZone.between("alice-bob", alice, bob));
-        aliceAgent = new Agent(AgentConfig.builder(repo.url(), alice.target(), tmp.resolve("alice")).channels(alice.pin()).build());
-        bobAgent = new Agent(AgentConfig.builder(repo.url(), bob.target(), tmp.resolve("bob")).channels(bob.pin()).build());
+        aliceAgent = new Agent(AgentConfig.builder(repo.url(), alice.target(), tmp.resolve("alice")).channels(PkiPins.pin(alice)).build());
+        bobAgent = new Agent(AgentConfig.builder(repo.url(), bob.target(), tmp.resolve("bob")).channels(PkiPins.pin(bob)).build());
         assertThat(aliceAgent.runOnce().ok()).isTrue();
         assertThat(bobAgent.runOnce().ok()).isTrue();
     }

@@ -8,8 +8,10 @@ import dev.trustcontracts.core.crypto.CertificateIssuer;
 import dev.trustcontracts.core.crypto.CertificateProfile;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.testing.MutableClock;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -64,7 +66,7 @@ class EffectiveExpiryTest {
         repo.put(c);
         Instant expiry = shortSigner.getNotAfter().toInstant();
 
-        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).channels(alice.pin()).interval(Duration.ofMillis(200))
+        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice)).interval(Duration.ofMillis(200))
                 .listen(new InetSocketAddress("127.0.0.1", 0)).clock(clock).build();
         try (Agent a = new Agent(cfg)) {
             a.start();

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.GitDaemon;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.crypto.Fingerprint;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.reposerver.HostPort;
 import dev.trustcontracts.reposerver.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.reposerver.UserStore;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

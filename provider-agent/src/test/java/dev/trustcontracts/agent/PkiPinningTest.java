@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -90,7 +91,7 @@ class PkiPinningTest {
         assertThat(byFile.failure()).isEqualTo(FailureKind.PKI);
         assertThat(byFile.message()).contains("TLS handshake refused");
 
-        CycleResult byFingerprint = once(mallory.target(), alice.pin(), out);
+        CycleResult byFingerprint = once(mallory.target(), PkiPins.pin(alice), out);
         assertThat(byFingerprint.ok()).isFalse();
         assertThat(byFingerprint.message()).contains("does not include the pinned zone root sha256:"
                 + alice.ca.fingerprint());
@@ -119,7 +120,7 @@ class PkiPinningTest {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Files.writeString(out.resolve("ca.pem"), Pem.encode(mallory.ca.certificate()));
 
-        CycleResult r = once(alice.target(), alice.pin(), out);
+        CycleResult r = once(alice.target(), PkiPins.pin(alice), out);
 
         assertThat(r.ok()).as(r.message()).isTrue();
         assertThat(Fingerprint.of(Pem.certificate(Files.readString(out.resolve("ca.pem")))))
@@ -139,7 +140,7 @@ class PkiPinningTest {
 
         try (PkiZone plain = PkiZone.startPlaintext(tmp.resolve("plain-ca"), "alice")) {
             // a pinned (TLS) agent does not talk to a plaintext PKI
-            CycleResult tls = once(plain.target(), plain.pin(), tmp.resolve("out-tls"));
+            CycleResult tls = once(plain.target(), PkiPins.pin(plain), tmp.resolve("out-tls"));
             assertThat(tls.ok()).isFalse();
             assertThat(tls.failure()).isEqualTo(FailureKind.PKI);
 

@@ -2,6 +2,8 @@ package dev.trustcontracts.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustcontracts.testing.MutableClock;
+import dev.trustcontracts.testing.PkiZone;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,7 +48,7 @@ class SilentFailuresTest {
     }
 
     private AgentConfig config(Consumer<AgentConfig.Builder> custom) {
-        AgentConfig.Builder b = AgentConfig.builder(repo.url(), alice.target(), out).channels(alice.pin()).interval(Duration.ofSeconds(1));
+        AgentConfig.Builder b = AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice)).interval(Duration.ofSeconds(1));
         custom.accept(b);
         return b.build();
     }

@@ -6,7 +6,7 @@ import static dev.trustcontracts.reposerver.Fixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

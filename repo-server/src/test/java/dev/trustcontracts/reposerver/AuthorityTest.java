@@ -6,8 +6,9 @@ import static dev.trustcontracts.reposerver.Fixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.testing.CGit;
+import dev.trustcontracts.testing.TestZone;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;

@@ -3,9 +3,10 @@ package dev.trustcontracts.reposerver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.core.tree.ScanLimits;
 import dev.trustcontracts.core.tree.TreeScanner;
+import dev.trustcontracts.testing.CGit;
+import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

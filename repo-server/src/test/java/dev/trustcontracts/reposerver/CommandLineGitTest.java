@@ -5,7 +5,8 @@ import static dev.trustcontracts.reposerver.Fixture.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.CGit;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

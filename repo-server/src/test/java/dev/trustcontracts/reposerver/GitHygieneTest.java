@@ -3,6 +3,7 @@ package dev.trustcontracts.reposerver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.trustcontracts.testing.CGit;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -9,13 +9,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustcontracts.core.crypto.Fingerprint;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
 import dev.trustcontracts.proto.v1.GetCertificatesRequest;
 import dev.trustcontracts.proto.v1.GetCertificatesResponse;
 import dev.trustcontracts.proto.v1.GetContractRequest;
 import dev.trustcontracts.proto.v1.ListContractsRequest;
 import dev.trustcontracts.proto.v1.PeerCertificate;
+import dev.trustcontracts.testing.TestZone;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

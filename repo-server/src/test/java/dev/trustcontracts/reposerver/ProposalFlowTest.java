@@ -5,8 +5,8 @@ import static dev.trustcontracts.reposerver.Fixture.BOB;
 import static dev.trustcontracts.reposerver.Fixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;

@@ -6,7 +6,8 @@ import static dev.trustcontracts.reposerver.Fixture.CAROL;
 import static dev.trustcontracts.reposerver.Fixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.CGit;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -17,8 +17,10 @@ import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 
 /**
- * A test zone: a real root CA and an admin's contract-signing certificate under it. Shared with the
- * other modules' tests through contract-core's test-jar.
+ * A test zone: a real root CA and an admin's contract-signing certificate under it. For contract-core's
+ * own tests, and pki's through contract-core's test-jar: the modules above pki use the same fixture from the
+ * {@code testing} module ({@code dev.trustcontracts.testing.TestZone}), which cannot serve these two since it
+ * depends on them.
  */
 public final class TestZone {
     public static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);

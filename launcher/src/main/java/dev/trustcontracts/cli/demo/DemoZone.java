@@ -3,15 +3,12 @@ package dev.trustcontracts.cli.demo;
 import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.ChannelOptions;
-import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.pki.BearerToken;
-import dev.trustcontracts.pki.CaInit;
 import dev.trustcontracts.pki.CaLayout;
-import dev.trustcontracts.pki.ContractSignerIssuer;
 import dev.trustcontracts.pki.Credential;
-import dev.trustcontracts.pki.IssuedLog;
 import dev.trustcontracts.pki.PkiServer;
+import dev.trustcontracts.pki.ZoneBootstrap;
 import dev.trustcontracts.pki.ZoneCa;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -50,9 +47,9 @@ final class DemoZone implements AutoCloseable {
     static DemoZone create(String name, Path base) throws IOException {
         Path dir = Files.createDirectories(base.resolve(name));
         CaLayout layout = new CaLayout(dir.resolve("pki"));
-        ZoneCa ca = CaInit.create(layout, name, KeyType.EC_P256, Duration.ofDays(30), Clock.systemUTC());
-        Credential admin = ContractSignerIssuer.issue(ca, IssuedLog.open(layout.issuedLog()), "admin@" + name,
-                KeyType.EC_P256, Duration.ofDays(7), Clock.systemUTC());
+        ZoneBootstrap zone = ZoneBootstrap.create(layout, name, Duration.ofDays(30), Duration.ofDays(7), Clock.systemUTC());
+        ZoneCa ca = zone.ca();
+        Credential admin = zone.admin();
         admin.writeTo(dir.resolve("admin-key.pem"), dir.resolve("admin.pem"));
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);

@@ -7,7 +7,7 @@ import dev.trustcontracts.core.crypto.CertificateProfile;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.files.AtomicFiles;
-import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.testing.TestZone;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.trustcontracts.agent;
+package dev.trustcontracts.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.trustcontracts.agent;
+package dev.trustcontracts.testing;
 
 import java.time.Clock;
 import java.time.Duration;

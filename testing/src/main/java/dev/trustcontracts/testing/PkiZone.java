@@ -1,18 +1,16 @@
-package dev.trustcontracts.agent;
+package dev.trustcontracts.testing;
 
 import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.core.contract.ContractSigner;
 import dev.trustcontracts.core.contract.SigningException;
-import dev.trustcontracts.core.crypto.KeyType;
-import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.pki.BearerToken;
 import dev.trustcontracts.pki.CaInit;
 import dev.trustcontracts.pki.CaLayout;
-import dev.trustcontracts.pki.ContractSignerIssuer;
 import dev.trustcontracts.pki.Credential;
 import dev.trustcontracts.pki.IssuancePolicy;
 import dev.trustcontracts.pki.IssuedLog;
 import dev.trustcontracts.pki.PkiServer;
+import dev.trustcontracts.pki.ZoneBootstrap;
 import dev.trustcontracts.pki.ZoneCa;
 import dev.trustcontracts.proto.v1.Contract;
 import java.io.IOException;
@@ -30,14 +28,14 @@ import java.util.List;
  */
 public final class PkiZone implements AutoCloseable {
     public final String name;
-    final ZoneCa ca;
+    public final ZoneCa ca;
     public final Credential admin;
-    final Path dir;
+    public final Path dir;
     private final IssuancePolicy policy;
     private final IssuedLog log;
     private final BearerToken token;
     private final Clock clock;
-    private PkiServer.Transport transport = PkiServer.Transport.tls(java.util.List.of());
+    private PkiServer.Transport transport = PkiServer.Transport.tls(List.of());
     private PkiServer server;
     private int port;
 
@@ -58,22 +56,20 @@ public final class PkiZone implements AutoCloseable {
     }
 
     /** A PKI that serves plaintext gRPC, as {@code pki serve --plaintext} does. */
-    static PkiZone startPlaintext(Path dir, String zone) throws IOException {
+    public static PkiZone startPlaintext(Path dir, String zone) throws IOException {
         return start(dir, zone, null, Duration.ofHours(24), Clock.systemUTC(), PkiServer.Transport.plaintext());
     }
 
-    static PkiZone start(Path dir, String zone, String token, Duration maxLifetime, Clock clock) throws IOException {
+    public static PkiZone start(Path dir, String zone, String token, Duration maxLifetime, Clock clock) throws IOException {
         return start(dir, zone, token, maxLifetime, clock, PkiServer.Transport.tls(List.of()));
     }
 
-    static PkiZone start(Path dir, String zone, String token, Duration maxLifetime, Clock clock,
+    public static PkiZone start(Path dir, String zone, String token, Duration maxLifetime, Clock clock,
             PkiServer.Transport transport) throws IOException {
-        CaLayout layout = new CaLayout(dir);
-        ZoneCa ca = CaInit.create(layout, zone, KeyType.EC_P256, CaInit.DEFAULT_VALIDITY, clock);
-        IssuedLog log = IssuedLog.open(layout.issuedLog());
-        Credential admin = ContractSignerIssuer.issue(ca, log, "admin@" + zone, KeyType.EC_P256, Duration.ofDays(365), clock);
-        PkiZone z = new PkiZone(zone, dir, ca, admin, IssuancePolicy.forZone(zone, List.of(), maxLifetime, ""), log,
-                token == null ? null : BearerToken.of(token), clock);
+        ZoneBootstrap made = ZoneBootstrap.create(new CaLayout(dir), zone, CaInit.DEFAULT_VALIDITY, Duration.ofDays(365),
+                clock);
+        PkiZone z = new PkiZone(zone, dir, made.ca(), made.admin(), IssuancePolicy.forZone(zone, List.of(), maxLifetime, ""),
+                made.log(), token == null ? null : BearerToken.of(token), clock);
         z.transport = transport;
         z.startServer(0);
         return z;
@@ -89,17 +85,12 @@ public final class PkiZone implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** The agent's link settings for this zone: its PKI pinned by the root's fingerprint. */
-    ChannelOptions pin() {
-        return ChannelOptions.builder().pkiFingerprint(ca.fingerprint()).build();
-    }
-
     /** The zone root as a PEM file, for --pki-ca. */
-    Path caFile() {
+    public Path caFile() {
         return dir.resolve("ca.pem");
     }
 
-    void stop() {
+    public void stop() {
         if (server != null) {
             server.close();
             server = null;
@@ -107,7 +98,7 @@ public final class PkiZone implements AutoCloseable {
     }
 
     /** Starts again on the same port. */
-    void restart() throws IOException {
+    public void restart() throws IOException {
         startServer(port);
     }
 

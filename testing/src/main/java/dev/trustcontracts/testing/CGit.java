@@ -1,4 +1,4 @@
-package dev.trustcontracts.reposerver;
+package dev.trustcontracts.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
