@@ -23,8 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A zone with a real PKI: its CA created by the pki module, a real PkiServer on 127.0.0.1 (port 0), and
- * an admin contract-signing certificate issued by it, so that tests can make contracts this zone signs.
+ * A zone with a real PKI: its CA and admin contract-signing certificate made by pki's {@link ZoneBootstrap}
+ * (as the demo makes its zones), and a real PkiServer on 127.0.0.1 (port 0), so that tests and benchmarks can
+ * make contracts this zone signs and agents that get their certificates from it. The agent's link settings for
+ * it are the agent tests' {@code PkiPins} (this module knows no agent types).
  */
 public final class PkiZone implements AutoCloseable {
     public final String name;
