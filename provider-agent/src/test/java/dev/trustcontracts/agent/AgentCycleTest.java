@@ -101,7 +101,7 @@ class AgentCycleTest {
             assertThat(Pem.certificate(Files.readString(out.resolve("ca.pem")))).isEqualTo(alice.root());
             X509Certificate leaf = Outputs.cert(out);
             leaf.verify(alice.root().getPublicKey());
-            assertThat(CertificateKeeper.commonName(leaf)).isEqualTo("alice");
+            assertThat(RenewalPolicy.commonName(leaf)).isEqualTo("alice");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("key.pem"))))
                     .isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("keystore.p12"))))

@@ -36,7 +36,7 @@ final class Outputs {
         try (Stream<Path> s = Files.list(out)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
                 String n = p.getFileName().toString();
-                if (!n.equals(AgentStateStore.FILE_NAME)) {
+                if (!n.equals(OutputLayout.STATE)) {
                     m.put(n, Fingerprint.sha256Hex(Files.readAllBytes(p)) + " " + Files.getLastModifiedTime(p).toMillis());
                 }
             }
