@@ -63,8 +63,8 @@ class CrossZoneTest {
 
     private void revoke() throws Exception {
         repo.delete("alice-bob");
-        assertThat(aliceAgent.runOnce().changed()).contains("chain.pem", "truststore.p12");
-        assertThat(bobAgent.runOnce().changed()).contains("chain.pem", "truststore.p12");
+        assertThat(aliceAgent.runOnce().changed()).contains(OutputLayout.CHAIN, OutputLayout.TRUSTSTORE);
+        assertThat(bobAgent.runOnce().changed()).contains(OutputLayout.CHAIN, OutputLayout.TRUSTSTORE);
     }
 
     @Test
