@@ -85,7 +85,8 @@ final class HistoryStep implements CycleStep<FetchStep.Fetched, HistoryStep.Judg
                 syncFailure = new SyncException(FailureKind.ROLLBACK, what);
                 LOG.warn("rollback refused: {}", what);
             }
-            use = accepted != null ? accepted : (mirror.has(applied) ? applied : null);
+            // a fresh agent whose first read was refused (a history over the limit) has no applied commit to keep
+            use = accepted != null ? accepted : (applied != null && mirror.has(applied) ? applied : null);
             if (accepted != null) {
                 status.rollbackRefused(null);
             }
