@@ -41,7 +41,7 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
     }
 
     /** The output files and the digests of the PKCS#12 files among them (null when absent). */
-    record OutputSet(List<Output> outputs, AgentState.StoreDigest keystore, AgentState.StoreDigest truststore) {
+    private record OutputSet(List<Output> outputs, AgentState.StoreDigest keystore, AgentState.StoreDigest truststore) {
     }
 
     /** A peer root parsed from a verified contract, and its canonical PEM re-encoded from the DER. */
@@ -120,7 +120,7 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
     }
 
     /** The output files for the zone material and the bundle (null when no commit is in use). */
-    OutputSet outputs(ZoneMaterial zone, TrustBundle bundle, AgentState current) throws SyncException {
+    private OutputSet outputs(ZoneMaterial zone, TrustBundle bundle, AgentState current) throws SyncException {
         List<Output> outs = new ArrayList<>();
         AgentState.StoreDigest ks = null;
         AgentState.StoreDigest ts = null;
