@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trustcontracts.agent.CycleResult;
 import dev.trustcontracts.agent.FailureKind;
 import dev.trustcontracts.testing.MutableClock;
+import dev.trustcontracts.agent.OutputLayout;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
@@ -53,8 +54,8 @@ class AvailabilityScenariosTest extends ConformanceScenario {
         HostileHost host = stage.hostile();
         ZoneAgent viaHost = stage.agent(cast.alice, host.url(), "alice-via-host");
         synced(viaHost);
-        String chain = Files.readString(viaHost.out.resolve("chain.pem"));
-        String serverChain = Files.readString(aliceAgent.out.resolve("chain.pem"));
+        String chain = Files.readString(viaHost.out.resolve(OutputLayout.CHAIN));
+        String serverChain = Files.readString(aliceAgent.out.resolve(OutputLayout.CHAIN));
 
         host.stop();
         stage.stopServer();
@@ -64,8 +65,8 @@ class AvailabilityScenariosTest extends ConformanceScenario {
             assertThat(r.failure()).isEqualTo(FailureKind.REMOTE);
             assertThat(r.changed()).isEmpty();
         }
-        assertThat(Files.readString(viaHost.out.resolve("chain.pem"))).isEqualTo(chain);
-        assertThat(Files.readString(aliceAgent.out.resolve("chain.pem"))).isEqualTo(serverChain);
+        assertThat(Files.readString(viaHost.out.resolve(OutputLayout.CHAIN))).isEqualTo(chain);
+        assertThat(Files.readString(aliceAgent.out.resolve(OutputLayout.CHAIN))).isEqualTo(serverChain);
         assertVictimTrustedBy(viaHost, aliceAgent);
 
         // the host comes back with news: the agent picks it up

@@ -4,8 +4,9 @@ import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.agent.CycleResult;
-import dev.trustcontracts.core.crypto.Fingerprint;
+import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.testing.PkiZone;
+import dev.trustcontracts.core.crypto.Fingerprint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +47,7 @@ final class ZoneAgent implements AutoCloseable {
 
     /** The roots in chain.pem as a TLS stack reads them. */
     Set<String> chain() {
-        return ChainFile.fingerprints(out.resolve("chain.pem"));
+        return ChainFile.fingerprints(new OutputLayout(out).chain());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.trustcontracts.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.pki.CaInit;
 import dev.trustcontracts.pki.CaLayout;
@@ -70,9 +71,11 @@ class AgentCommandTest {
         Cli r = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
                 "--pki-fingerprint", ca.fingerprint(), "--out", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("agent: synced ").contains("0 peer(s)", "chain.pem");
-        for (String f : new String[] {"ca.pem", "cert.pem", "key.pem", "chain.pem", "keystore.p12", "truststore.p12",
-            "agent-state.json", "keystore.pass"}) {
+        assertThat(r.out()).startsWith("agent: synced ").contains("0 peer(s)", OutputLayout.CHAIN);
+        // every file the operator guide lists (docs/provider-agent.md §3)
+        assertThat(OutputLayout.FILES).containsExactly("ca.pem", "cert.pem", "key.pem", "chain.pem", "keystore.p12",
+                "truststore.p12", "keystore.pass", "agent-state.json");
+        for (String f : OutputLayout.FILES) {
             assertThat(out.resolve(f)).exists();
         }
         Cli again = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),

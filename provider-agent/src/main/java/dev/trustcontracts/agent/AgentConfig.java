@@ -1,6 +1,8 @@
 package dev.trustcontracts.agent;
 
 import dev.trustcontracts.core.contract.ContractVerifier;
+import dev.trustcontracts.core.history.HistoryLimits;
+import dev.trustcontracts.core.tree.ScanLimits;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,11 +34,14 @@ import java.util.Objects;
  * @param maxContractWindow    the longest contract window ({@code not_after - not_before}) trusted
  * @param channels             how the links are secured: the PKI pin, TLS for --notify and remotes, remote
  *                             credentials
+ * @param scanLimits           bounds on what a scan of main reads (the repo-server takes the same from its config)
+ * @param historyLimits        bounds on the history read for rollback and replay checks
  */
 public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
         String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
-        Duration networkTimeout, Clock clock, Duration maxContractWindow, ChannelOptions channels) {
+        Duration networkTimeout, Clock clock, Duration maxContractWindow, ChannelOptions channels,
+        ScanLimits scanLimits, HistoryLimits historyLimits) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
 
@@ -50,6 +55,8 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         if (maxContractWindow.isNegative() || maxContractWindow.isZero()) {
             throw new IllegalArgumentException("--max-contract-window must be positive");
         }
+        Objects.requireNonNull(scanLimits, "scanLimits");
+        Objects.requireNonNull(historyLimits, "historyLimits");
         Objects.requireNonNull(channels, "channels: how the agent pins its PKI (--pki-ca or --pki-fingerprint)");
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("--interval must be positive");
@@ -64,7 +71,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
     }
 
     public Path mirrorDir() {
-        return workDir.resolve("mirror.git");
+        return workDir.resolve(OutputLayout.MIRROR);
     }
 
     /** Fluent construction with the documented defaults. */
@@ -89,6 +96,8 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private Clock clock = Clock.systemUTC();
         private Duration maxContractWindow = ContractVerifier.DEFAULT_MAX_WINDOW;
         private ChannelOptions channels;
+        private ScanLimits scanLimits = ScanLimits.DEFAULT;
+        private HistoryLimits historyLimits = HistoryLimits.DEFAULT;
 
         private Builder(String remote, String pki, Path out) {
             this.remote = remote;
@@ -181,13 +190,24 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
             return this;
         }
 
+        public Builder scanLimits(ScanLimits v) {
+            scanLimits = v;
+            return this;
+        }
+
+        public Builder historyLimits(HistoryLimits v) {
+            historyLimits = v;
+            return this;
+        }
+
         public AgentConfig build() {
-            Path wd = workDir != null ? workDir : out.resolve(".trustctl-agent");
+            Path wd = workDir != null ? workDir : new OutputLayout(out).workDir();
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
             return new AgentConfig(remote, pki, pkiTokenFile, out, interval, notifyTarget, onChange, name, listen,
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
                     networkTimeout, clock, maxContractWindow, channels != null ? channels
-                            : ChannelOptions.builder().build()); // refuses, naming the pin options
+                            : ChannelOptions.builder().build(), // refuses, naming the pin options
+                    scanLimits, historyLimits);
         }
     }
 }

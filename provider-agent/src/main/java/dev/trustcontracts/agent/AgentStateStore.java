@@ -18,12 +18,10 @@ import java.util.TreeMap;
  * error the operator must look at, never silently replaced: it holds the rollback and replay memory.
  */
 public final class AgentStateStore {
-    public static final String FILE_NAME = "agent-state.json";
-
     private final Path file;
 
     public AgentStateStore(Path outDir) {
-        this.file = outDir.resolve(FILE_NAME);
+        this.file = new OutputLayout(outDir).state();
     }
 
     public Path file() {

@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
 
 /** The small secret files the agent reads: the PKI token, Git credentials, the PKCS#12 password. */
 public final class Secrets {
-    /** Created in the output directory when no --keystore-password-file is given. */
-    public static final String KEYSTORE_PASSWORD_FILE = "keystore.pass";
     private static final Logger LOG = LoggerFactory.getLogger(Secrets.class);
 
     private Secrets() {
@@ -66,7 +64,7 @@ public final class Secrets {
         if (passwordFile != null) {
             return firstLine(passwordFile, "keystore password").toCharArray();
         }
-        Path f = out.resolve(KEYSTORE_PASSWORD_FILE);
+        Path f = new OutputLayout(out).keystorePassword();
         if (!Files.exists(f)) {
             byte[] b = new byte[18];
             new SecureRandom().nextBytes(b);
@@ -74,7 +72,8 @@ public final class Secrets {
             try {
                 Files.createDirectories(out);
                 AtomicFiles.createNew(f, (pw + "\n").getBytes(StandardCharsets.US_ASCII), AtomicFiles.PRIVATE);
-                LOG.info("created {} with a random password for keystore.p12 and truststore.p12", f);
+                LOG.info("created {} with a random password for {} and {}", f, OutputLayout.KEYSTORE,
+                        OutputLayout.TRUSTSTORE);
             } catch (FileAlreadyExistsException e) {
                 // created meanwhile: read it
             }

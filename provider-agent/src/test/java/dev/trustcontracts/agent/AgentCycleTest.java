@@ -22,27 +22,18 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One agent, cycle by cycle ({@link Agent#runOnce()}), against a real PKI on a real port and a real Git
  * repository over file://.
  */
-class AgentCycleTest {
+class AgentCycleTest extends AgentFixture {
     static TestZone bob;
     static TestZone carol;
     static TestZone dave;
 
-    @TempDir
-    Path tmp;
-    PkiZone alice;
-    ContractRepo repo;
-    Path out;
-    final MutableClock clock = new MutableClock();
 
     @BeforeAll
     static void zones() {
@@ -51,25 +42,12 @@ class AgentCycleTest {
         dave = TestZone.create("dave");
     }
 
-    @BeforeEach
-    void setUp() throws Exception {
-        alice = PkiZone.start(tmp.resolve("alice-ca"), "alice");
-        repo = ContractRepo.create(tmp.resolve("repo"));
-        out = tmp.resolve("out");
-    }
-
-    @AfterEach
-    void tearDown() {
-        repo.close();
-        alice.close();
-    }
-
     private Agent agent() throws Exception {
         return agent(b -> { });
     }
 
     private Agent agent(Consumer<AgentConfig.Builder> custom) throws Exception {
-        AgentConfig.Builder b = AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice))
+        AgentConfig.Builder b = config()
                 .interval(Duration.ofSeconds(1)).clock(clock);
         custom.accept(b);
         return new Agent(b.build());
@@ -100,22 +78,22 @@ class AgentCycleTest {
             assertThat(a.status().isReady()).isTrue();
 
             // ca.pem is the PKI's root, cert.pem a leaf under it for the zone name, key.pem private
-            assertThat(Pem.certificate(Files.readString(out.resolve("ca.pem")))).isEqualTo(alice.root());
+            assertThat(Pem.certificate(Files.readString(files().ca()))).isEqualTo(alice.root());
             X509Certificate leaf = Outputs.cert(out);
             leaf.verify(alice.root().getPublicKey());
-            assertThat(CertificateKeeper.commonName(leaf)).isEqualTo("alice");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("key.pem"))))
+            assertThat(RenewalPolicy.commonName(leaf)).isEqualTo("alice");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files().key())))
                     .isEqualTo("rw-------");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("keystore.p12"))))
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files().keystore())))
                     .isEqualTo("rw-------");
 
             // the PKCS#12 files open with the password the agent created
-            char[] pw = Files.readString(out.resolve("keystore.pass")).strip().toCharArray();
-            KeyStore ks = load(out.resolve("keystore.p12"), pw);
+            char[] pw = Files.readString(files().keystorePassword()).strip().toCharArray();
+            KeyStore ks = load(files().keystore(), pw);
             assertThat(Collections.list(ks.aliases())).containsExactly(KeyStores.KEY_ALIAS);
             assertThat(ks.getCertificate(KeyStores.KEY_ALIAS)).isEqualTo(leaf);
             assertThat(ks.getCertificateChain(KeyStores.KEY_ALIAS)).hasSize(2);
-            KeyStore ts = load(out.resolve("truststore.p12"), pw);
+            KeyStore ts = load(files().truststore(), pw);
             assertThat(Collections.list(ts.aliases())).containsExactlyInAnyOrder(
                     KeyStores.alias(alice.root()), KeyStores.alias(bob.root));
 
@@ -142,7 +120,7 @@ class AgentCycleTest {
 
             repo.delete("alice-bob");
             CycleResult r = a.runOnce();
-            assertThat(r.changed()).contains("chain.pem", "truststore.p12");
+            assertThat(r.changed()).contains(OutputLayout.CHAIN, OutputLayout.TRUSTSTORE);
             assertThat(Outputs.chain(out)).containsExactly(own());
 
             repo.put(ab); // the very same file again: a replay
@@ -216,7 +194,7 @@ class AgentCycleTest {
             CycleResult r = a.runOnce();
             assertThat(r.ok()).isFalse();
             assertThat(r.failure()).isEqualTo(FailureKind.REMOTE);
-            assertThat(r.changed()).contains("chain.pem");
+            assertThat(r.changed()).contains(OutputLayout.CHAIN);
             assertThat(Outputs.chain(out)).containsExactlyInAnyOrder(own(), hash(carol));
         }
     }
@@ -227,7 +205,7 @@ class AgentCycleTest {
         try (Agent a = agent(b -> b.onChange("echo \"$TRUSTCTL_CHANGED\" >> '" + log + "'"))) {
             assertThat(a.runOnce().ok()).isTrue();                 // first outputs
             assertThat(Files.readAllLines(log)).hasSize(1);
-            assertThat(Files.readAllLines(log).get(0)).contains("chain.pem", "cert.pem", "key.pem");
+            assertThat(Files.readAllLines(log).get(0)).contains(OutputLayout.CHAIN, OutputLayout.CERT, OutputLayout.KEY);
             a.runOnce();
             a.runOnce();                                           // nothing changed: no run
             assertThat(Files.readAllLines(log)).hasSize(1);
@@ -323,7 +301,7 @@ class AgentCycleTest {
         try (Agent a = agent()) {
             CycleResult r = a.runOnce();
             assertThat(r.failure()).isEqualTo(FailureKind.PKI);
-            assertThat(Files.exists(out.resolve("chain.pem"))).isFalse();
+            assertThat(Files.exists(files().chain())).isFalse();
             assertThat(a.status().isReady()).isFalse();
         }
     }
@@ -340,7 +318,7 @@ class AgentCycleTest {
                 assertThat(a.runOnce().changed()).isEmpty();
                 clock.advance(Duration.ofMinutes(25));             // 125 > 120: renew
                 CycleResult r = a.runOnce();
-                assertThat(r.changed()).contains("cert.pem", "key.pem", "keystore.p12");
+                assertThat(r.changed()).contains(OutputLayout.CERT, OutputLayout.KEY, OutputLayout.KEYSTORE);
                 assertThat(Outputs.cert(out).getSerialNumber()).isNotEqualTo(first.getSerialNumber());
             }
         }

@@ -14,44 +14,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The agent running on its own (its loop, its HTTP endpoints), against real servers on real ports. */
-class AgentLoopTest {
+class AgentLoopTest extends AgentFixture {
     static TestZone bob;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    Path tmp;
-    PkiZone alice;
-    ContractRepo repo;
-    Path out;
 
     @BeforeAll
     static void zones() {
         bob = TestZone.create("bob");
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        alice = PkiZone.start(tmp.resolve("alice-ca"), "alice");
-        repo = ContractRepo.create(tmp.resolve("repo"));
-        out = tmp.resolve("out");
-    }
-
-    @AfterEach
-    void tearDown() {
-        repo.close();
-        alice.close();
     }
 
     private static long finished(Agent a) {
@@ -61,7 +39,7 @@ class AgentLoopTest {
     @Test
     void aRevokedPeerLeavesChainPemWithinOneInterval() throws Exception {
         repo.put(alice.contractWith("alice-bob", bob));
-        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice)).interval(Duration.ofSeconds(1)).build();
+        AgentConfig cfg = config().interval(Duration.ofSeconds(1)).build();
         try (Agent a = new Agent(cfg)) {
             a.start();
             Await.until("bob is in chain.pem", () -> a.status().isReady()
@@ -103,9 +81,11 @@ class AgentLoopTest {
                 assertThat(metric(metrics, "trustctl_agent_peers")).isEqualTo(1);
 
                 daemon.restart();
-                repo.delete("alice-bob");
+                String pushed = repo.delete("alice-bob").name();
+                // chain.pem is replaced before the cycle records its commit as applied: wait for both
                 Await.until("the agent recovered and applied the push", () ->
                         Outputs.chain(out).equals(java.util.List.of(Fingerprint.of(alice.root())))
+                                && pushed.equals(a.status().appliedCommit())
                                 && get(base + "/healthz").statusCode() == 200);
                 metrics = get(base + "/metrics").body();
                 assertThat(metric(metrics, "trustctl_agent_peers")).isEqualTo(0);
@@ -118,7 +98,7 @@ class AgentLoopTest {
     @Test
     void notReadyAndUnhealthyUntilAFirstBundleIsWritten() throws Exception {
         alice.stop();
-        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice)).interval(Duration.ofMillis(200))
+        AgentConfig cfg = config().interval(Duration.ofMillis(200))
                 .listen(new InetSocketAddress("127.0.0.1", 0)).build();
         try (Agent a = new Agent(cfg)) {
             a.start();

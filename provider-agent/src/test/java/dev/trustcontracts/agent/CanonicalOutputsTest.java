@@ -16,31 +16,22 @@ import dev.trustcontracts.proto.v1.Signature;
 import dev.trustcontracts.testing.PkiZone;
 import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every certificate file the agent writes is re-encoded from the parsed DER, never copied from a
  * contract, a PKI answer or the disk: certificate text with junk in it can never reach chain.pem, and
  * each output equals the canonical encoding of what was verified.
  */
-class CanonicalOutputsTest {
+class CanonicalOutputsTest extends AgentFixture {
     static TestZone bob;
     static TestZone carol;
 
-    @TempDir
-    Path tmp;
-    PkiZone alice;
-    ContractRepo repo;
-    Path out;
 
     @BeforeAll
     static void zones() {
@@ -48,21 +39,8 @@ class CanonicalOutputsTest {
         carol = TestZone.create("carol");
     }
 
-    @BeforeEach
-    void setUp() throws Exception {
-        alice = PkiZone.start(tmp.resolve("alice-ca"), "alice");
-        repo = ContractRepo.create(tmp.resolve("repo"));
-        out = tmp.resolve("out");
-    }
-
-    @AfterEach
-    void tearDown() {
-        repo.close();
-        alice.close();
-    }
-
     private Agent agent() throws Exception {
-        return new Agent(AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice)).interval(Duration.ofSeconds(1)).build());
+        return new Agent(config().interval(Duration.ofSeconds(1)).build());
     }
 
     /** The body with bob's certificate field replaced by {@code text}. */
@@ -108,7 +86,7 @@ class CanonicalOutputsTest {
             assertThat(r.ok()).as(r.toString()).isTrue();
             assertThat(a.status().invalidFiles()).isEqualTo(1);
             assertThat(a.status().peers()).isZero();
-            String chain = Files.readString(out.resolve("chain.pem"));
+            String chain = Files.readString(files().chain());
             assertThat(chain).isEqualTo(Pem.encode(alice.root()));
             assertThat(chain).doesNotContain("BEGIN X").doesNotContain(Pem.encode(carol.root).substring(30, 90));
         }
@@ -126,25 +104,25 @@ class CanonicalOutputsTest {
             CycleResult r = a.runOnce();
             assertThat(r.ok()).as(r.toString()).isTrue();
             assertThat(a.status().invalidFiles()).isZero();
-            assertThat(Files.readString(out.resolve("chain.pem")))
+            assertThat(Files.readString(files().chain()))
                     .isEqualTo(Pem.encode(alice.root()) + Pem.encode(bob.root))
                     .doesNotContain(wrapped.strip());
-            assertThat(Files.readString(out.resolve("ca.pem"))).isEqualTo(Pem.encode(alice.root()));
-            String certPem = Files.readString(out.resolve("cert.pem"));
+            assertThat(Files.readString(files().ca())).isEqualTo(Pem.encode(alice.root()));
+            String certPem = Files.readString(files().cert());
             List<X509Certificate> leafChain = Pem.certificateChain(certPem);
             assertThat(certPem).isEqualTo(Pem.encode(leafChain));
             assertThat(Fingerprint.of(leafChain.get(0))).isNotEqualTo(Fingerprint.of(alice.root()));
 
             // cert.pem and key.pem edited on disk (junk outside the blocks): the next cycle writes them
             // back from what it parsed, not the text it found
-            String keyPem = Files.readString(out.resolve("key.pem"));
-            Files.writeString(out.resolve("cert.pem"), "Bag Attributes: junk\n" + certPem + "trailing junk\n");
-            Files.writeString(out.resolve("key.pem"), "comment\n" + keyPem);
+            String keyPem = Files.readString(files().key());
+            Files.writeString(files().cert(), "Bag Attributes: junk\n" + certPem + "trailing junk\n");
+            Files.writeString(files().key(), "comment\n" + keyPem);
             CycleResult again = a.runOnce();
             assertThat(again.ok()).as(again.toString()).isTrue();
-            assertThat(again.changed()).contains("cert.pem", "key.pem");
-            assertThat(Files.readString(out.resolve("cert.pem"))).isEqualTo(certPem);
-            assertThat(Files.readString(out.resolve("key.pem"))).isEqualTo(keyPem);
+            assertThat(again.changed()).contains(OutputLayout.CERT, OutputLayout.KEY);
+            assertThat(Files.readString(files().cert())).isEqualTo(certPem);
+            assertThat(Files.readString(files().key())).isEqualTo(keyPem);
         }
     }
 }

@@ -64,8 +64,8 @@ class CrossZoneTest {
 
     private void revoke() throws Exception {
         repo.delete("alice-bob");
-        assertThat(aliceAgent.runOnce().changed()).contains("chain.pem", "truststore.p12");
-        assertThat(bobAgent.runOnce().changed()).contains("chain.pem", "truststore.p12");
+        assertThat(aliceAgent.runOnce().changed()).contains(OutputLayout.CHAIN, OutputLayout.TRUSTSTORE);
+        assertThat(bobAgent.runOnce().changed()).contains(OutputLayout.CHAIN, OutputLayout.TRUSTSTORE);
     }
 
     @Test
@@ -95,11 +95,11 @@ class CrossZoneTest {
     }
 
     static SSLContext context(Path out) throws Exception {
-        char[] pw = Files.readString(out.resolve(Secrets.KEYSTORE_PASSWORD_FILE)).strip().toCharArray();
+        char[] pw = Files.readString(out.resolve(OutputLayout.KEYSTORE_PASSWORD)).strip().toCharArray();
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-        kmf.init(AgentCycleTest.load(out.resolve(SyncCycle.KEYSTORE_FILE), pw), pw);
+        kmf.init(AgentCycleTest.load(out.resolve(OutputLayout.KEYSTORE), pw), pw);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        KeyStore trust = AgentCycleTest.load(out.resolve(SyncCycle.TRUSTSTORE_FILE), pw);
+        KeyStore trust = AgentCycleTest.load(out.resolve(OutputLayout.TRUSTSTORE), pw);
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
         ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);

@@ -13,43 +13,20 @@ import dev.trustcontracts.testing.MutableClock;
 import dev.trustcontracts.testing.PkiZone;
 import dev.trustcontracts.testing.TestZone;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A contract holds until its effective expiry, the earliest of not_after and its roots' and signers'
  * notAfter: the agent reports it in /metrics and drops the peer at that instant on its own clock, even
  * though not_after is months away.
  */
-class EffectiveExpiryTest {
-    @TempDir
-    Path tmp;
-    PkiZone alice;
-    ContractRepo repo;
-    Path out;
-    final MutableClock clock = new MutableClock();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        alice = PkiZone.start(tmp.resolve("alice-ca"), "alice");
-        repo = ContractRepo.create(tmp.resolve("repo"));
-        out = tmp.resolve("out");
-    }
-
-    @AfterEach
-    void tearDown() {
-        repo.close();
-        alice.close();
-    }
+class EffectiveExpiryTest extends AgentFixture {
 
     @Test
     void theAgentReportsAndAppliesTheEffectiveExpiry() throws Exception {
@@ -66,7 +43,7 @@ class EffectiveExpiryTest {
         repo.put(c);
         Instant expiry = shortSigner.getNotAfter().toInstant();
 
-        AgentConfig cfg = AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice)).interval(Duration.ofMillis(200))
+        AgentConfig cfg = config().interval(Duration.ofMillis(200))
                 .listen(new InetSocketAddress("127.0.0.1", 0)).clock(clock).build();
         try (Agent a = new Agent(cfg)) {
             a.start();

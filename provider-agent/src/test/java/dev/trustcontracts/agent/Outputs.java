@@ -20,14 +20,14 @@ final class Outputs {
     /** The fingerprints of chain.pem's certificates, in file order. */
     static List<String> chain(Path out) {
         try {
-            return Pem.certificates(Files.readString(out.resolve("chain.pem"))).stream().map(Fingerprint::of).toList();
+            return Pem.certificates(Files.readString(out.resolve(OutputLayout.CHAIN))).stream().map(Fingerprint::of).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     static X509Certificate cert(Path out) throws IOException {
-        return Pem.certificates(Files.readString(out.resolve("cert.pem"))).get(0);
+        return Pem.certificates(Files.readString(out.resolve(OutputLayout.CERT))).get(0);
     }
 
     /** Every regular file at the top of the directory but the state file, with its bytes. */
@@ -36,7 +36,7 @@ final class Outputs {
         try (Stream<Path> s = Files.list(out)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
                 String n = p.getFileName().toString();
-                if (!n.equals(AgentStateStore.FILE_NAME)) {
+                if (!n.equals(OutputLayout.STATE)) {
                     m.put(n, Fingerprint.sha256Hex(Files.readAllBytes(p)) + " " + Files.getLastModifiedTime(p).toMillis());
                 }
             }

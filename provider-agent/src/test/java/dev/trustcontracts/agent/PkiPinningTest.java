@@ -79,8 +79,8 @@ class PkiPinningTest {
         assertThat(r.message()).contains("TLS handshake refused")
                 .contains("does not include the pinned zone root sha256:" + mallory.ca.fingerprint())
                 .doesNotContain("\n");
-        assertThat(out.resolve("ca.pem")).doesNotExist();
-        assertThat(out.resolve("cert.pem")).doesNotExist();
+        assertThat(out.resolve(OutputLayout.CA)).doesNotExist();
+        assertThat(out.resolve(OutputLayout.CERT)).doesNotExist();
     }
 
     @Test
@@ -95,7 +95,7 @@ class PkiPinningTest {
         assertThat(byFingerprint.ok()).isFalse();
         assertThat(byFingerprint.message()).contains("does not include the pinned zone root sha256:"
                 + alice.ca.fingerprint());
-        assertThat(out.resolve("ca.pem")).doesNotExist();
+        assertThat(out.resolve(OutputLayout.CA)).doesNotExist();
     }
 
     @Test
@@ -107,7 +107,7 @@ class PkiPinningTest {
             assertThat(r.ok()).isFalse();
             assertThat(r.message()).contains("GetCA answer is the root sha256:" + plain.ca.fingerprint())
                     .contains("not the pinned sha256:" + alice.ca.fingerprint());
-            assertThat(out.resolve("ca.pem")).doesNotExist();
+            assertThat(out.resolve(OutputLayout.CA)).doesNotExist();
 
             CycleResult right = once(plain.target(), ChannelOptions.builder().pkiFingerprint(plain.ca.fingerprint())
                     .pkiPlaintext(true).build(), tmp.resolve("out-right"));
@@ -118,12 +118,12 @@ class PkiPinningTest {
     @Test
     void aStoredRootThatDiffersFromThePinIsReplacedByThePinnedOne() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("out"));
-        Files.writeString(out.resolve("ca.pem"), Pem.encode(mallory.ca.certificate()));
+        Files.writeString(out.resolve(OutputLayout.CA), Pem.encode(mallory.ca.certificate()));
 
         CycleResult r = once(alice.target(), PkiPins.pin(alice), out);
 
         assertThat(r.ok()).as(r.message()).isTrue();
-        assertThat(Fingerprint.of(Pem.certificate(Files.readString(out.resolve("ca.pem")))))
+        assertThat(Fingerprint.of(Pem.certificate(Files.readString(out.resolve(OutputLayout.CA)))))
                 .isEqualTo(alice.ca.fingerprint());
     }
 

@@ -14,41 +14,19 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failures that must not stay silent: a failing --on-change command and a PKI that does not renew a certificate
  * due for renewal each fail the cycle (so --once exits non-zero), are retried, and make /healthz say why over
  * real HTTP, until they are fixed.
  */
-class SilentFailuresTest {
+class SilentFailuresTest extends AgentFixture {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    Path tmp;
-    PkiZone alice;
-    ContractRepo repo;
-    Path out;
-    final MutableClock clock = new MutableClock();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        alice = PkiZone.start(tmp.resolve("alice-ca"), "alice");
-        repo = ContractRepo.create(tmp.resolve("repo"));
-        out = tmp.resolve("out");
-    }
-
-    @AfterEach
-    void tearDown() {
-        repo.close();
-        alice.close();
-    }
 
     private AgentConfig config(Consumer<AgentConfig.Builder> custom) {
-        AgentConfig.Builder b = AgentConfig.builder(repo.url(), alice.target(), out).channels(PkiPins.pin(alice)).interval(Duration.ofSeconds(1));
+        AgentConfig.Builder b = config().interval(Duration.ofSeconds(1));
         custom.accept(b);
         return b.build();
     }
@@ -69,7 +47,7 @@ class SilentFailuresTest {
             CycleResult first = a.runOnce();
             assertThat(first.failure()).isEqualTo(FailureKind.HOOK);
             assertThat(first.message()).contains("exited with 1").contains("run again with backoff");
-            assertThat(new AgentStateStore(out).load().pendingHook()).as("still owed").contains("chain.pem");
+            assertThat(new AgentStateStore(out).load().pendingHook()).as("still owed").contains(OutputLayout.CHAIN);
             HttpResponse<String> degraded = get(health);
             assertThat(degraded.statusCode()).isEqualTo(503);
             assertThat(degraded.body()).contains("\"status\" : \"degraded\"", "on-change: the --on-change command exited with 1");

@@ -3,6 +3,8 @@ package dev.trustcontracts.cli.demo;
 import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.ChannelOptions;
+import dev.trustcontracts.agent.OutputLayout;
+import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.pki.BearerToken;
 import dev.trustcontracts.pki.CaLayout;
@@ -88,8 +90,8 @@ final class DemoZone implements AutoCloseable {
     }
 
     boolean agentReady() {
-        return Files.isRegularFile(out().resolve("chain.pem")) && Files.isRegularFile(out().resolve("cert.pem"))
-                && Files.isRegularFile(out().resolve("key.pem"));
+        OutputLayout files = new OutputLayout(out());
+        return Files.isRegularFile(files.chain()) && Files.isRegularFile(files.cert()) && Files.isRegularFile(files.key());
     }
 
     Agent agent() {

@@ -1,5 +1,6 @@
 package dev.trustcontracts.cli.demo;
 
+import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.core.tls.PemTls;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,9 +43,9 @@ public final class MtlsProbe {
         SSLContext ctx;
         try {
             ctx = SSLContext.getInstance("TLSv1.3");
-            ctx.init(new KeyManager[] {PemTls.keyManager(clientAgentOut.resolve("cert.pem"),
-                            clientAgentOut.resolve("key.pem"))},
-                    new TrustManager[] {PemTls.trustManager(clientAgentOut.resolve("chain.pem"))},
+            OutputLayout files = new OutputLayout(clientAgentOut);
+            ctx.init(new KeyManager[] {PemTls.keyManager(files.cert(), files.key())},
+                    new TrustManager[] {PemTls.trustManager(files.chain())},
                     new SecureRandom());
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             return new Result(false, null, null, "cannot load the client's files: " + e.getMessage());

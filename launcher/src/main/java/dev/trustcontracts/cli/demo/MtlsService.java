@@ -1,5 +1,6 @@
 package dev.trustcontracts.cli.demo;
 
+import dev.trustcontracts.agent.OutputLayout;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
@@ -37,8 +38,9 @@ public final class MtlsService implements AutoCloseable {
     /** Starts on 127.0.0.1 and an ephemeral port, serving files from an agent's output directory. */
     public static MtlsService start(String zone, Path agentOut) throws IOException, GeneralSecurityException {
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(new KeyManager[] {new ReloadingKeyManager(agentOut.resolve("cert.pem"), agentOut.resolve("key.pem"))},
-                new TrustManager[] {new ReloadingTrustManager(agentOut.resolve("chain.pem"))}, new SecureRandom());
+        OutputLayout files = new OutputLayout(agentOut);
+        ctx.init(new KeyManager[] {new ReloadingKeyManager(files.cert(), files.key())},
+                new TrustManager[] {new ReloadingTrustManager(files.chain())}, new SecureRandom());
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.setHttpsConfigurator(new HttpsConfigurator(ctx) {
             @Override

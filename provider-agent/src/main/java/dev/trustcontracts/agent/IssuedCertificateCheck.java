@@ -1,0 +1,87 @@
+package dev.trustcontracts.agent;
+
+import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.crypto.PemException;
+import dev.trustcontracts.proto.v1.SignCSRResponse;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the agent demands of a certificate before it serves it: a chain that verifies up to the zone root,
+ * and, for one the PKI just issued, the key that was asked for and a validity not already over. A PKI that
+ * answers with anything else is refused; the current certificate is kept.
+ */
+final class IssuedCertificateCheck {
+    private IssuedCertificateCheck() {
+    }
+
+    /**
+     * The chain (leaf first, the root last) of the PKI's SignCSR answer for {@code requested}, checked at
+     * {@code now}.
+     */
+    static List<X509Certificate> check(SignCSRResponse r, PublicKey requested, X509Certificate root, Instant now)
+            throws SyncException {
+        List<X509Certificate> certs;
+        try {
+            certs = r.getChain().isBlank() ? List.of(Pem.certificate(r.getCertificate()))
+                    : Pem.certificateChain(r.getChain());
+        } catch (PemException e) {
+            throw new SyncException(FailureKind.PKI, "the PKI answered SignCSR with unreadable PEM: " + e.getMessage());
+        }
+        List<X509Certificate> chain;
+        try {
+            chain = chainTo(certs, root);
+        } catch (GeneralSecurityException e) {
+            throw new SyncException(FailureKind.PKI, "the certificate the PKI issued does not chain to the zone root: "
+                    + e.getMessage());
+        }
+        X509Certificate leaf = chain.get(0);
+        if (!KeyMatch.samePublicKey(leaf.getPublicKey(), requested)) {
+            throw new SyncException(FailureKind.PKI, "the PKI issued a certificate for another key");
+        }
+        if (now.isAfter(leaf.getNotAfter().toInstant())) {
+            throw new SyncException(FailureKind.PKI, "the PKI issued a certificate that already expired at "
+                    + leaf.getNotAfter().toInstant());
+        }
+        return chain;
+    }
+
+    /** The given certificates (leaf first) ordered into a verified chain ending at the root. */
+    static List<X509Certificate> chainTo(List<X509Certificate> certs, X509Certificate root) throws GeneralSecurityException {
+        List<X509Certificate> chain = new ArrayList<>();
+        for (X509Certificate c : certs) {
+            if (sameCertificate(c, root)) {
+                break;
+            }
+            chain.add(c);
+        }
+        if (chain.isEmpty()) {
+            throw new GeneralSecurityException("no certificate below the root");
+        }
+        chain.add(root);
+        for (int i = 0; i < chain.size() - 1; i++) {
+            X509Certificate child = chain.get(i);
+            X509Certificate parent = chain.get(i + 1);
+            if (!child.getIssuerX500Principal().equals(parent.getSubjectX500Principal())) {
+                throw new GeneralSecurityException(child.getSubjectX500Principal() + " is issued by "
+                        + child.getIssuerX500Principal() + ", not " + parent.getSubjectX500Principal());
+            }
+            child.verify(parent.getPublicKey());
+        }
+        return chain;
+    }
+
+    /** Byte-for-byte the same certificate. */
+    static boolean sameCertificate(X509Certificate a, X509Certificate b) {
+        try {
+            return Arrays.equals(a.getEncoded(), b.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            return false;
+        }
+    }
+}
