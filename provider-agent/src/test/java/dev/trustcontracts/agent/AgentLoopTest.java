@@ -102,8 +102,11 @@ class AgentLoopTest {
 
                 daemon.restart();
                 repo.delete("alice-bob");
+                // chain.pem is written before the cycle records the commit: wait for a whole cycle after the push
+                long startedBeforePush = a.status().cyclesStarted();
                 Await.until("the agent recovered and applied the push", () ->
                         Outputs.chain(out).equals(java.util.List.of(Fingerprint.of(alice.root())))
+                                && finished(a) >= startedBeforePush + 1
                                 && get(base + "/healthz").statusCode() == 200);
                 metrics = get(base + "/metrics").body();
                 assertThat(metric(metrics, "trustctl_agent_peers")).isEqualTo(0);
