@@ -1,5 +1,12 @@
 package dev.trustcontracts.agent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +25,13 @@ import java.util.TreeMap;
  * error the operator must look at, never silently replaced: it holds the rollback and replay memory.
  */
 public final class AgentStateStore {
+    /** Strict: a duplicate key or content after the object is an error, not a guess; whole numbers are longs. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_LONG_FOR_INTS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
     private final Path file;
 
     public AgentStateStore(Path outDir) {
@@ -47,7 +61,7 @@ public final class AgentStateStore {
     }
 
     static AgentState parse(byte[] bytes) throws IOException {
-        if (!(Json.read(bytes) instanceof Map<?, ?> root)) {
+        if (!(read(bytes) instanceof Map<?, ?> root)) {
             throw new IOException("not a JSON object");
         }
         Object version = root.get("version");
@@ -96,7 +110,22 @@ public final class AgentStateStore {
         putDigest(root, "keystore", s.keystore());
         putDigest(root, "truststore", s.truststore());
         root.put("pending_hook", s.pendingHook());
-        return Json.write(root).getBytes(StandardCharsets.UTF_8);
+        try {
+            return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the state as JSON", e);
+        }
+    }
+
+    /** One JSON value; Jackson's problem in one line, with where it is. */
+    private static Object read(byte[] bytes) throws IOException {
+        try {
+            return JSON.readValue(bytes, Object.class);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new IOException(e.getOriginalMessage().replace('\n', ' ')
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()), e);
+        }
     }
 
     private static void put(Map<String, Object> n, String field, Object v) {

@@ -38,4 +38,21 @@ class AgentStateStoreTest {
         Files.writeString(store.file(), "{\"version\": 7}");
         assertThatThrownBy(store::load).hasMessageContaining("unsupported state version");
     }
+
+    /** The state file is read strictly: no guessing which of two values counts, nothing after the object. */
+    @Test
+    void aDuplicateKeyOrContentAfterTheObjectMakesTheFileUnreadableInOneLine() throws Exception {
+        AgentStateStore store = new AgentStateStore(dir);
+        Files.writeString(store.file(), "{\"version\": 1,\n \"applied_commit\": \"a\", \"applied_commit\": \"b\"}");
+        assertThatThrownBy(store::load).isInstanceOf(SyncException.class)
+                .hasMessageContaining("unreadable (Duplicate field 'applied_commit' at line 2, column")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        Files.writeString(store.file(), "{\"version\": 1} {}");
+        assertThatThrownBy(store::load).isInstanceOf(SyncException.class).hasMessageContaining("unreadable")
+                .hasMessageContaining("Trailing token");
+        Files.writeString(store.file(), "");
+        assertThatThrownBy(store::load).isInstanceOf(SyncException.class).hasMessageContaining("unreadable");
+        Files.writeString(store.file(), "[1]");
+        assertThatThrownBy(store::load).hasMessageContaining("not a JSON object");
+    }
 }

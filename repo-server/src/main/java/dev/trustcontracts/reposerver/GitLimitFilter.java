@@ -57,7 +57,7 @@ final class GitLimitFilter implements Filter, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        metrics.gauge("trustcontracts.git.requests.active", "Git requests in progress",
+        metrics.gauge("trustctl.server.git.requests.active", "Git requests in progress",
                 () -> limits.gitRequests() - slots.availablePermits());
         if (limits.minDataRate() > 0) {
             watchdog.scheduleWithFixedDelay(this::judge, 250, 250, TimeUnit.MILLISECONDS);

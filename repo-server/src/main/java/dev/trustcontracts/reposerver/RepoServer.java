@@ -51,12 +51,12 @@ public final class RepoServer implements AutoCloseable {
             index.addListener(watchers::publish);
             index.load();
             ContractIndex idx = index;
-            metrics.gauge("trustcontracts.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
-            metrics.gauge("trustcontracts.watch.subscribers", "Open WatchCertificates streams", watchers::size);
+            metrics.gauge("trustctl.server.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
+            metrics.gauge("trustctl.server.watch.subscribers", "Open WatchCertificates streams", watchers::size);
             RefUpdates updates = new RefUpdates(repository, validator, index, metrics, config.clock(), history);
             UserStore users = new UserStore(config.usersFile());
             LoginThrottle throttle = LoginThrottle.standard(config.clock());
-            metrics.gauge("trustcontracts.logins.throttle.entries", "Users and addresses the login throttle tracks",
+            metrics.gauge("trustctl.server.logins.throttle.entries", "Users and addresses the login throttle tracks",
                     throttle::size);
             Authenticator auth = new Authenticator(users, throttle, config.limits().passwordChecks());
             PushAuthorizer authorizer = new PushAuthorizer(users, new BranchOwners(config.dataDir()),

@@ -7,12 +7,34 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
-/** The server's Prometheus metrics: pushes by outcome and rule, validation time, contracts, watchers. */
+/**
+ * The server's Prometheus metrics: pushes by outcome and rule, validation time, contracts, watchers, Git and
+ * login limits. Every name starts {@code trustctl.server.} (exposed as {@code trustctl_server_...}, counters with
+ * {@code _total}, timers in {@code _seconds}); docs/repo-server.md lists them.
+ */
 public final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    /**
+     * Every series whose labels are known in advance exists from the start at 0, so that the first event is
+     * seen by {@code rate()} and an alert on it (Prometheus' advice: avoid missing series).
+     */
+    public ServerMetrics() {
+        for (String target : List.of("main", "proposal")) {
+            counter("accepted", target, "none");
+            validationTimer(target);
+        }
+        List.of("merged", "refused").forEach(this::mergeCounter);
+        List.of("revoked", "refused").forEach(this::revocationCounter);
+        List.of("server", "client").forEach(this::gitBusyCounter);
+        List.of("throttled", "busy", "malformed").forEach(this::loginRefusedCounter);
+        loginFailedCounter();
+        gitTooSlowCounter();
+    }
 
     public void pushAccepted(String target) {
         counter("accepted", target, "none").increment();
@@ -26,46 +48,74 @@ public final class ServerMetrics {
     }
 
     public void validation(String target, Duration took) {
-        Timer.builder("trustcontracts.validation")
-                .description("Time to validate the tree a push or an API commit would produce")
-                .tag("target", target)
-                .publishPercentiles(0.5, 0.99)
-                .register(registry)
-                .record(took);
+        validationTimer(target).record(took);
     }
 
     public void merge(String outcome) {
-        Counter.builder("trustcontracts.merges").description("Proposal merges through the API")
-                .tag("outcome", outcome).register(registry).increment();
+        mergeCounter(outcome).increment();
     }
 
     public void revocation(String outcome) {
-        Counter.builder("trustcontracts.revocations").description("Contract deletions through the API")
-                .tag("outcome", outcome).register(registry).increment();
+        revocationCounter(outcome).increment();
     }
 
     public void loginFailed() {
-        Counter.builder("trustcontracts.logins.failed").description("HTTP Basic logins refused")
-                .register(registry).increment();
+        loginFailedCounter().increment();
     }
 
     /** A Git request answered 503 because all Git slots (scope server) or the client's share (client) were taken. */
     public void gitBusy(String scope) {
-        Counter.builder("trustcontracts.git.busy").description("Git requests refused with 503: too many at once")
-                .tag("scope", scope).register(registry).increment();
+        gitBusyCounter(scope).increment();
     }
 
     /** A Git request cut off because its client sent or read too slowly. */
     public void gitTooSlow() {
-        Counter.builder("trustcontracts.git.too_slow").description("Git requests cut off below the minimum data rate")
-                .register(registry).increment();
+        gitTooSlowCounter().increment();
     }
 
     /** A login answered before any password check: throttled (429), busy (429) or malformed (400). */
     public void loginRefused(String reason) {
-        Counter.builder("trustcontracts.logins.refused")
+        loginRefusedCounter(reason).increment();
+    }
+
+    private Timer validationTimer(String target) {
+        return Timer.builder("trustctl.server.validation")
+                .description("Time to validate the tree a push or an API commit would produce")
+                .tag("target", target)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    private Counter mergeCounter(String outcome) {
+        return Counter.builder("trustctl.server.merges").description("Proposal merges through the API")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private Counter revocationCounter(String outcome) {
+        return Counter.builder("trustctl.server.revocations").description("Contract deletions through the API")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private Counter loginFailedCounter() {
+        return Counter.builder("trustctl.server.logins.failed").description("HTTP Basic logins refused")
+                .register(registry);
+    }
+
+    private Counter gitBusyCounter(String scope) {
+        return Counter.builder("trustctl.server.git.busy").description("Git requests refused with 503: too many at once")
+                .tag("scope", scope).register(registry);
+    }
+
+    private Counter gitTooSlowCounter() {
+        return Counter.builder("trustctl.server.git.too_slow")
+                .description("Git requests cut off below the minimum data rate")
+                .register(registry);
+    }
+
+    private Counter loginRefusedCounter(String reason) {
+        return Counter.builder("trustctl.server.logins.refused")
                 .description("Logins answered without a password check, by reason")
-                .tag("reason", reason).register(registry).increment();
+                .tag("reason", reason).register(registry);
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {
@@ -81,7 +131,7 @@ public final class ServerMetrics {
     }
 
     private Counter counter(String result, String target, String rule) {
-        return Counter.builder("trustcontracts.pushes")
+        return Counter.builder("trustctl.server.pushes")
                 .description("Ref updates received, by result and by the rule that rejected them")
                 .tag("result", result)
                 .tag("target", target)

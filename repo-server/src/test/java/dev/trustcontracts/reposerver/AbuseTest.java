@@ -61,8 +61,8 @@ class AbuseTest {
                         .isGreaterThanOrEqualTo(2);
             }
             String metrics = Http.get(base + "/metrics").body();
-            assertThat(counter(metrics, "trustcontracts_git_too_slow_total")).isGreaterThanOrEqualTo(2);
-            assertThat(counter(metrics, "trustcontracts_git_busy_total{scope=\"client\"")).isGreaterThanOrEqualTo(50);
+            assertThat(counter(metrics, "trustctl_server_git_too_slow_total")).isGreaterThanOrEqualTo(2);
+            assertThat(counter(metrics, "trustctl_server_git_busy_total{scope=\"client\"")).isGreaterThanOrEqualTo(50);
         }
     }
 
@@ -79,11 +79,11 @@ class AbuseTest {
                     holders.add(holdGitSlot(f.server.httpPort(), source));
                 }
                 // bounded but generous: on a loaded machine the two requests may take a while to be dispatched
-                for (int i = 0; i < 600 && !f.server.metrics().scrape().contains("trustcontracts_git_requests_active 2.0"); i++) {
+                for (int i = 0; i < 600 && !f.server.metrics().scrape().contains("trustctl_server_git_requests_active 2.0"); i++) {
                     Thread.sleep(50);
                 }
                 assertThat(f.server.metrics().scrape()).as("both Git slots held")
-                        .contains("trustcontracts_git_requests_active 2.0");
+                        .contains("trustctl_server_git_requests_active 2.0");
                 Http.Response busy = Http.get(base + "/git/contracts.git/info/refs?service=git-upload-pack");
                 assertThat(busy.status()).isEqualTo(503);
                 assertThat(busy.raw().headers().firstValue("Retry-After")).hasValue("2");
@@ -168,7 +168,7 @@ class AbuseTest {
             String url = f.server.httpUrl() + "/api/whoami";
             assertThat(Http.send("GET", url, Fixture.USER, "first guess").status()).isEqualTo(401);
             assertThat(Http.send("GET", url, Fixture.USER, "second guess").status()).isEqualTo(429);
-            double entries = counter(f.server.metrics().scrape(), "trustcontracts_logins_throttle_entries");
+            double entries = counter(f.server.metrics().scrape(), "trustctl_server_logins_throttle_entries");
 
             String[] malformed = {"Basic !!!not-base64", "Basic " + b64("no colon at all"), "Basic " + b64("Upper Case:pw"),
                 "Basic " + b64(":empty-name"), "Basic " + b64("x".repeat(300) + ":pw")};
@@ -188,8 +188,8 @@ class AbuseTest {
                 pool.shutdownNow();
             }
             String metrics = f.server.metrics().scrape();
-            assertThat(counter(metrics, "trustcontracts_logins_refused_total{reason=\"malformed\"")).isEqualTo(n);
-            assertThat(counter(metrics, "trustcontracts_logins_throttle_entries")).as("no entry added")
+            assertThat(counter(metrics, "trustctl_server_logins_refused_total{reason=\"malformed\"")).isEqualTo(n);
+            assertThat(counter(metrics, "trustctl_server_logins_throttle_entries")).as("no entry added")
                     .isEqualTo(entries);
             assertThat(Http.send("GET", url, Fixture.USER, "third guess").status()).as("still blocked").isEqualTo(429);
         }

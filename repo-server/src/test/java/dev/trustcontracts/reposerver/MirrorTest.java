@@ -136,7 +136,7 @@ class MirrorTest {
         GetCertificatesResponse first = got.poll(10, TimeUnit.SECONDS);
         assertThat(first).isNotNull();
         assertThat(first.getCertificatesList()).isEmpty();
-        waitFor(() -> fx.server.metrics().scrape().contains("trustcontracts_watch_subscribers 1.0"));
+        waitFor(() -> fx.server.metrics().scrape().contains("trustctl_server_watch_subscribers 1.0"));
 
         ObjectId main = Fixture.fetchMain(git);
         ObjectId c = Fixture.commit(git, main.name(), change()
@@ -210,8 +210,8 @@ class MirrorTest {
     @Test
     void metricsChangeAfterPushes() throws Exception {
         String before = Http.get(base + "/metrics").body();
-        double accepted = value(before, "trustcontracts_pushes_total{result=\"accepted\",rule=\"none\",target=\"main\"}");
-        double rejected = value(before, "trustcontracts_pushes_total{result=\"rejected\",rule=\"signature-missing\",target=\"main\"}");
+        double accepted = value(before, "trustctl_server_pushes_total{result=\"accepted\",rule=\"none\",target=\"main\"}");
+        double rejected = value(before, "trustctl_server_pushes_total{result=\"rejected\",rule=\"signature-missing\",target=\"main\"}");
 
         ObjectId main = Fixture.fetchMain(git);
         ObjectId bad = Fixture.commit(git, main.name(), change().contract("contracts/m1.yaml", TestZone.draft("m1", ALICE, CAROL)));
@@ -220,12 +220,12 @@ class MirrorTest {
         assertThat(Fixture.pushMain(git, good).ok()).isTrue();
 
         String after = Http.get(base + "/metrics").body();
-        assertThat(value(after, "trustcontracts_pushes_total{result=\"accepted\",rule=\"none\",target=\"main\"}"))
+        assertThat(value(after, "trustctl_server_pushes_total{result=\"accepted\",rule=\"none\",target=\"main\"}"))
                 .isEqualTo(accepted + 1);
-        assertThat(value(after, "trustcontracts_pushes_total{result=\"rejected\",rule=\"signature-missing\",target=\"main\"}"))
+        assertThat(value(after, "trustctl_server_pushes_total{result=\"rejected\",rule=\"signature-missing\",target=\"main\"}"))
                 .isEqualTo(rejected + 1);
-        assertThat(after).contains("trustcontracts_validation_seconds_count{target=\"main\"}")
-                .contains("trustcontracts_contracts " + (double) fx.server.index().current().contracts().size());
+        assertThat(after).contains("trustctl_server_validation_seconds_count{target=\"main\"}")
+                .contains("trustctl_server_contracts " + (double) fx.server.index().current().contracts().size());
     }
 
     private static double value(String scrape, String series) {

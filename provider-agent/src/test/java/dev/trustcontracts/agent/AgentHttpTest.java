@@ -1,0 +1,188 @@
+package dev.trustcontracts.agent;
+
+import dev.trustcontracts.testing.MutableClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trustcontracts.testing.PrometheusText;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's HTTP port over a real socket on 127.0.0.1 with the JDK's HTTP client: paths, status codes, content
+ * types, methods, and a /metrics scrape read strictly as Prometheus text and held to docs/provider-agent.md.
+ */
+class AgentHttpTest {
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private final MutableClock clock = new MutableClock();
+    private AgentStatus status;
+    private AgentHttp http;
+    private String base;
+
+    @BeforeEach
+    void start() throws Exception {
+        status = new AgentStatus(clock.instant());
+        http = new AgentHttp(new InetSocketAddress("127.0.0.1", 0), status, Duration.ofMinutes(10), clock);
+        base = "http://127.0.0.1:" + http.address().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+    }
+
+    private HttpResponse<String> send(String method, String path) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String contentType(HttpResponse<?> r) {
+        return r.headers().firstValue("Content-Type").orElse(null);
+    }
+
+    @Test
+    void bindsTheAskedLoopbackAddressOnAPortOfItsOwn() {
+        assertThat(http.address().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(http.address().getPort()).isPositive();
+    }
+
+    @Test
+    void aTakenPortIsAnErrorNamingTheAddress() {
+        int port = http.address().getPort();
+        assertThatThrownBy(() -> new AgentHttp(new InetSocketAddress("127.0.0.1", port), status, Duration.ofMinutes(1),
+                clock)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot serve health and metrics on 127.0.0.1:" + port + ": ");
+    }
+
+    @Test
+    void beforeTheFirstCycleNotReadyAndDegraded() throws Exception {
+        HttpResponse<String> ready = send("GET", "/readyz");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(contentType(ready)).isEqualTo("text/plain");
+        assertThat(ready.body()).isEqualTo("not ready: no bundle and certificate written yet\n");
+        assertThat(ready.headers().firstValue("Cache-Control")).hasValue("no-store");
+
+        HttpResponse<String> health = send("GET", "/healthz");
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(contentType(health)).isEqualTo("application/json");
+        assertThat(health.body()).contains("\"status\" : \"degraded\"", "certificate: none yet",
+                "\"last_success\" : null", "\"peers\" : -1", "\"ready\" : false").endsWith("}\n");
+    }
+
+    @Test
+    void aHealthyAgentAnswers200WithItsState() throws Exception {
+        String commit = "c".repeat(40);
+        status.cycleStarted(clock.instant());
+        status.synced(clock.instant(), commit);
+        status.bundle(2, 0, 0, 0);
+        status.certificate(clock.instant().plus(Duration.ofHours(24)), null);
+        status.ready();
+        status.cycleFinished(true, 0.25, 0.125, null);
+
+        HttpResponse<String> ready = send("GET", "/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("ready\n");
+        HttpResponse<String> health = send("GET", "/healthz");
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\" : \"ok\"", "\"problems\" : [ ]",
+                "\"applied_commit\" : \"" + commit + "\"", "\"peers\" : 2", "\"staleness_seconds\" : 0");
+
+        clock.advance(Duration.ofMinutes(11));
+        HttpResponse<String> stale = send("GET", "/healthz");
+        assertThat(stale.statusCode()).isEqualTo(503);
+        assertThat(stale.body()).containsPattern("stale: last successful sync 66[0-9] s ago");
+    }
+
+    @Test
+    void getAndHeadOnlyAndNothingElseIsServed() throws Exception {
+        for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+            for (String path : new String[] {"/healthz", "/metrics", "/nothing"}) {
+                HttpResponse<String> r = send(method, path);
+                assertThat(r.statusCode()).as(method + " " + path).isEqualTo(405);
+                assertThat(r.body()).as(method + " " + path).isEqualTo("GET only\n");
+                assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD");
+            }
+        }
+        HttpResponse<String> head = send("HEAD", "/readyz");
+        assertThat(head.statusCode()).isEqualTo(503);
+        assertThat(head.body()).isEmpty();
+        assertThat(send("HEAD", "/metrics").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> missing = send("GET", "/nothing");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(contentType(missing)).isEqualTo("text/plain");
+        assertThat(missing.body()).isEqualTo("not found\n");
+        assertThat(send("GET", "/").statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/metrics/extra").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theScrapeIsValidPrometheusTextWithEveryDocumentedMetricAndNoOther() throws Exception {
+        String commit = "a".repeat(40);
+        Instant expiry = Instant.parse("2030-01-02T03:04:05Z");
+        status.cycleStarted(clock.instant());
+        status.failed(FailureKind.REMOTE);
+        status.failed(FailureKind.REMOTE);
+        status.synced(clock.instant(), commit);
+        status.bundle(1, 3, 1, 2);
+        status.contractExpiries(Map.of("alice-bob", expiry, "alice-carol", expiry.plusSeconds(60)));
+        status.changed(clock.instant(), 4);
+        status.certificate(expiry, null);
+        status.cycleFinished(true, 1.5, 0.5, null);
+
+        HttpResponse<String> r = send("GET", "/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(contentType(r)).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+        PrometheusText.Scrape scrape = PrometheusText.parse(r.body());
+        PrometheusText.assertDocumented(scrape,
+                PrometheusText.documented(PrometheusText.doc("provider-agent.md"), "Health and metrics"), Set.of());
+
+        assertThat(scrape.value("trustctl_agent_failures_total", Map.of("kind", "remote"))).isEqualTo(2);
+        assertThat(scrape.value("trustctl_agent_failures_total", Map.of("kind", "hook"))).isZero();
+        assertThat(scrape.value("trustctl_agent_cycles_total", Map.of("result", "ok"))).isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_applied_commit_info", Map.of("commit", commit))).isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_peers", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_invalid_files", Map.of())).isEqualTo(3);
+        assertThat(scrape.value("trustctl_agent_replays_ignored", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_revoked_ids", Map.of())).isEqualTo(2);
+        assertThat(scrape.value("trustctl_agent_output_files_changed_total", Map.of())).isEqualTo(4);
+        assertThat(scrape.value("trustctl_agent_last_success_timestamp_seconds", Map.of()))
+                .isEqualTo(status.lastSuccess().toEpochMilli() / 1000.0);
+        assertThat(scrape.value("trustctl_agent_contract_effective_expiry_timestamp_seconds",
+                Map.of("contract", "alice-carol"))).isEqualTo(expiry.getEpochSecond() + 60);
+        assertThat(scrape.value("trustctl_agent_earliest_contract_expiry_timestamp_seconds", Map.of()))
+                .isEqualTo(expiry.getEpochSecond());
+        assertThat(scrape.value("trustctl_agent_last_cycle_duration_seconds", Map.of())).isEqualTo(1.5);
+
+        // series that follow the status: a new commit replaces the old one, dropped contracts leave
+        status.applied("b".repeat(40));
+        status.contractExpiries(Map.of());
+        PrometheusText.Scrape after = PrometheusText.parse(send("GET", "/metrics").body());
+        assertThat(after.samples()).filteredOn(s -> s.name().equals("trustctl_agent_applied_commit_info"))
+                .extracting(s -> s.labels().get("commit")).containsExactly("b".repeat(40));
+        assertThat(after.types()).doesNotContainKey("trustctl_agent_contract_effective_expiry_timestamp_seconds");
+        assertThat(after.value("trustctl_agent_earliest_contract_expiry_timestamp_seconds", Map.of())).isZero();
+    }
+
+    @Test
+    void theFirstScrapeBeforeAnyCycleIsValidToo() throws Exception {
+        PrometheusText.Scrape scrape = PrometheusText.parse(send("GET", "/metrics").body());
+        // before a sync: no commit yet (an empty label), no contracts (no series), -1 peers
+        assertThat(scrape.value("trustctl_agent_applied_commit_info", Map.of("commit", ""))).isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_peers", Map.of())).isEqualTo(-1);
+        PrometheusText.assertDocumented(scrape,
+                PrometheusText.documented(PrometheusText.doc("provider-agent.md"), "Health and metrics"),
+                Set.of("trustctl_agent_contract_effective_expiry_timestamp_seconds"));
+    }
+}
