@@ -33,4 +33,14 @@ class FormatCompatibilityTest {
         assertThat(v.problemsAt(FuzzSeeds.at())).isEmpty();
         assertThat(v.validAt(FuzzSeeds.at())).isTrue();
     }
+
+    /** The committed seed with a next root (alice signs with each of her roots) verifies in both forms. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"rotation.yaml", "rotation.pb"})
+    void aCommittedFileWithANextRootVerifies(String file) throws Exception {
+        byte[] bytes = FuzzSeeds.resource(file);
+        Contract c = ContractCodec.parse(bytes, ContractFormat.forFileName(file).orElseThrow());
+        assertThat(c.getBody().getParticipants(0).hasNext()).isTrue();
+        assertThat(new ContractVerifier().verify("contracts/" + file, bytes).problemsAt(FuzzSeeds.at())).isEmpty();
+    }
 }
