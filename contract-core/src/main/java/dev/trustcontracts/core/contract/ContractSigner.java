@@ -23,7 +23,8 @@ import java.util.Set;
 /**
  * Adds one participant's signature to a contract. The participant is found from the signer's chain
  * (which root it leads to), never named by the caller, so an admin cannot sign for another zone by
- * mistake. Re-signing replaces only that participant's signature.
+ * mistake. Re-signing replaces only that participant's signature; a participant that lists a next root
+ * signs once with each root, and re-signing replaces only the signature made with the same root.
  */
 public final class ContractSigner {
     private ContractSigner() {
