@@ -70,4 +70,31 @@ class SignatureScenariosTest extends ConformanceScenario {
         Contract mixed = cast.carol.sign(draftAliceCarol()).toBuilder().addSignatures(alices).build();
         assertRefusedEverywhere(mixed, "signature-invalid");
     }
+
+    /** A root carol holds beside her own (a zone's second root), to list as someone's current or next root. */
+    private static final dev.trustcontracts.core.testing.TestZone CAROLS_SECOND = dev.trustcontracts.core.testing.TestZone
+            .create("carol2");
+
+    private static Contract signedAsAlice(Contract draft) throws Exception {
+        return cast.carol.sign(dev.trustcontracts.core.contract.ContractSigner.sign(draft,
+                CAROLS_SECOND.signerKeys.getPrivate(), CAROLS_SECOND.chain(), Instant.now()));
+    }
+
+    @Test
+    @DisplayName("Forged next root: alice's root with carol's as its next root, signed with carol's alone")
+    void nextRootClaimsTheCurrentRoot() throws Exception {
+        Contract draft = ContractDraft.create("alice-carol", List.of(
+                new ContractDraft.Zone("alice", cast.alice.root(), "", CAROLS_SECOND.root), cast.carol.zone()),
+                Instant.now().minus(Duration.ofHours(1)), Duration.ofDays(30));
+        assertRefusedEverywhere(signedAsAlice(draft), "signature-missing");
+    }
+
+    @Test
+    @DisplayName("Forged next root: alice's root as the next root of a zone carol holds, signed with carol's alone")
+    void currentRootClaimsTheNextRoot() throws Exception {
+        Contract draft = ContractDraft.create("alice-carol", List.of(
+                new ContractDraft.Zone("alice", CAROLS_SECOND.root, "", cast.alice.root()), cast.carol.zone()),
+                Instant.now().minus(Duration.ofHours(1)), Duration.ofDays(30));
+        assertRefusedEverywhere(signedAsAlice(draft), "signature-missing");
+    }
 }

@@ -56,9 +56,10 @@ final class ContractCommand implements Runnable {
         @Option(names = "--name", required = true, description = "Contract name (a DNS label); the file must be named after it.")
         String name;
 
-        @Option(names = "--participant", required = true, paramLabel = "NAME=CA.pem",
-                description = "A zone and its root CA certificate; repeat for every zone (at least two).")
-        Map<String, Path> participants = new LinkedHashMap<>();
+        @Option(names = "--participant", required = true, paramLabel = "NAME=CA.pem[,NEXT.pem]",
+                description = "A zone and its root CA certificate; repeat for every zone (at least two). During a "
+                        + "rotation of the zone's root, its next root after a comma: that zone then signs with each root.")
+        Map<String, String> participants = new LinkedHashMap<>();
 
         @Option(names = "--trust-domain", paramLabel = "NAME=DOMAIN",
                 description = "Optional trust domain declared for a participant.")
@@ -99,8 +100,15 @@ final class ContractCommand implements Runnable {
                 throw new UserError(output + " already exists (use --force to overwrite)");
             }
             List<ContractDraft.Zone> zones = new ArrayList<>();
-            participants.forEach((zone, file) -> zones.add(
-                    new ContractDraft.Zone(zone, ContractFiles.certificate(file), trustDomains.get(zone))));
+            participants.forEach((zone, files) -> {
+                String[] roots = files.split(",", -1);
+                if (roots.length > 2 || roots[0].isEmpty() || (roots.length == 2 && roots[1].isEmpty())) {
+                    throw new UserError("--participant " + zone + "=" + files + ": give CA.pem, or CA.pem,NEXT.pem "
+                            + "(the current root and the next one)", ExitCodes.USAGE);
+                }
+                zones.add(new ContractDraft.Zone(zone, ContractFiles.certificate(Path.of(roots[0])),
+                        trustDomains.get(zone), roots.length == 2 ? ContractFiles.certificate(Path.of(roots[1])) : null));
+            });
             Contract c;
             try {
                 c = ContractDraft.create(name, zones, clock.instant().truncatedTo(ChronoUnit.SECONDS), validFor);
@@ -155,7 +163,8 @@ final class ContractCommand implements Runnable {
                         + "the contract stops holding then (its effective expiry)%n", signerEnds, notAfter);
             }
             spec.commandLine().getOut().printf("signed %s as participant %s (%d of %d participants have signed)%n",
-                    file, mine.getParticipant(), signed.getSignaturesCount(), signed.getBody().getParticipantsCount());
+                    file, mine.getParticipant(), signed.getSignaturesList().stream().map(Signature::getParticipant)
+                            .distinct().count(), signed.getBody().getParticipantsCount());
             return ExitCodes.OK;
         }
     }
@@ -232,17 +241,20 @@ final class ContractCommand implements Runnable {
                     Instant.ofEpochSecond(b.getNotBefore().getSeconds()), Instant.ofEpochSecond(b.getNotAfter().getSeconds()));
             out.println("participants");
             for (Participant p : b.getParticipantsList()) {
-                String subject;
-                try {
-                    subject = readable(Pem.certificate(p.getCertificate()).getSubjectX500Principal());
-                } catch (RuntimeException e) {
-                    subject = "(unreadable certificate)";
+                out.printf("  %-16s sha256:%s%n  %-16s %s%n", p.getName(), p.getHash(), "", subject(p.getCertificate()));
+                if (p.hasNext()) {
+                    out.printf("  %-16s sha256:%s%n  %-16s %s%n", "  next root", p.getNext().getHash(), "",
+                            subject(p.getNext().getCertificate()));
                 }
-                Signature s = c.getSignaturesList().stream()
-                        .filter(x -> x.getParticipant().equals(p.getName())).findFirst().orElse(null);
-                out.printf("  %-16s sha256:%s%n  %-16s %s%n  %-16s %s%n", p.getName(), p.getHash(), "", subject, "",
-                        s == null ? "NOT SIGNED" : "signed " + Instant.ofEpochSecond(s.getSignedAt().getSeconds())
-                                + " by " + signer(s));
+                List<Signature> sigs = c.getSignaturesList().stream()
+                        .filter(x -> x.getParticipant().equals(p.getName())).toList();
+                if (sigs.isEmpty()) {
+                    out.printf("  %-16s %s%n", "", "NOT SIGNED");
+                }
+                for (Signature s : sigs) {
+                    out.printf("  %-16s %s%n", "", "signed " + Instant.ofEpochSecond(s.getSignedAt().getSeconds())
+                            + " by " + signer(s));
+                }
             }
             Verification v = window.verifier().verify(file.toString(), Files.readAllBytes(file));
             List<Problem> problems = v.problemsAt(clock.instant());
@@ -252,6 +264,14 @@ final class ContractCommand implements Runnable {
             out.println(problems.isEmpty() ? "status     valid now" : "status     NOT valid now (" + problems.size()
                     + " problem" + (problems.size() == 1 ? "" : "s") + "; run 'trustctl contract verify')");
             return ExitCodes.OK;
+        }
+
+        private static String subject(String pem) {
+            try {
+                return readable(Pem.certificate(pem).getSubjectX500Principal());
+            } catch (RuntimeException e) {
+                return "(unreadable certificate)";
+            }
         }
 
         /** RFC 2253 with the serial-number attribute by name: zone roots carry one (pki init). */

@@ -80,6 +80,48 @@ class ContractCommandTest {
                 .endsWith("0 valid contracts, 3 problems\n");
     }
 
+    /** A participant with a next root: new takes CA.pem,NEXT.pem; it signs with each root; show lists both. */
+    @Test
+    void aParticipantWithANextRootSignsWithEachRoot() throws Exception {
+        Path a = zoneFiles(alice);
+        Path b = zoneFiles(bob);
+        TestZone next = TestZone.create("alice");
+        Files.writeString(a.resolve("next-ca.pem"), Pem.encode(next.root));
+        Files.writeString(a.resolve("next-ca-key.pem"), Pem.encode(next.rootKeys.getPrivate()));
+        Path file = dir.resolve("contracts/alice-bob.yaml");
+        Files.createDirectories(file.getParent());
+
+        Cli created = Cli.run("contract", "new", "--name", "alice-bob", "--participant",
+                "alice=" + a.resolve("ca.pem") + "," + a.resolve("next-ca.pem"),
+                "--participant", "bob=" + b.resolve("ca.pem"), "--valid-for", "30d", "-o", file.toString());
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(Files.readString(file)).contains("    next:\n      certificate: |");
+
+        assertThat(Cli.run("contract", "sign", file.toString(), "--key", a.resolve("admin-key.pem").toString(),
+                "--cert", a.resolve("admin.pem").toString()).exit()).isZero();
+        assertThat(Cli.run("contract", "sign", file.toString(), "--key", b.resolve("admin-key.pem").toString(),
+                "--cert", b.resolve("admin.pem").toString()).exit()).isZero();
+        Cli half = Cli.run("contract", "verify", file.toString());
+        assertThat(half.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(half.out()).contains("[signature-missing] participant alice: has not signed with its next root (sha256:"
+                + dev.trustcontracts.core.crypto.Fingerprint.of(next.root) + ")");
+
+        // the next root's key itself signs (or a contract signer issued from it)
+        Cli signNext = Cli.run("contract", "sign", file.toString(), "--key", a.resolve("next-ca-key.pem").toString(),
+                "--cert", a.resolve("next-ca.pem").toString());
+        assertThat(signNext.exit()).as(signNext.err()).isZero();
+        assertThat(Cli.run("contract", "verify", file.toString()).exit()).isZero();
+
+        Cli show = Cli.run("contract", "show", file.toString());
+        assertThat(show.out()).contains("    next root      sha256:" + dev.trustcontracts.core.crypto.Fingerprint.of(next.root))
+                .contains("by CN=admin@alice").contains("by O=alice,CN=alice test root").contains("status     valid now");
+
+        Cli three = Cli.run("contract", "new", "--name", "x", "--participant", "alice=a.pem,b.pem,c.pem",
+                "--participant", "bob=" + b.resolve("ca.pem"), "-o", dir.resolve("x.yaml").toString());
+        assertThat(three.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(three.err()).contains("--participant alice=a.pem,b.pem,c.pem: give CA.pem, or CA.pem,NEXT.pem");
+    }
+
     @Test
     void signingForAZoneNotInTheContractIsOneLine() throws Exception {
         Path a = zoneFiles(alice);

@@ -6,6 +6,7 @@ import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.Participant;
+import dev.trustcontracts.proto.v1.Root;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -17,8 +18,16 @@ import java.util.List;
 public final class ContractDraft {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** One zone to put in the contract. */
-    public record Zone(String name, X509Certificate root, String trustDomain) {
+    /**
+     * One zone to put in the contract.
+     *
+     * @param next the zone's next root during a rotation of its root, or null
+     */
+    public record Zone(String name, X509Certificate root, String trustDomain, X509Certificate next) {
+        /** A zone with one root, as outside a rotation. */
+        public Zone(String name, X509Certificate root, String trustDomain) {
+            this(name, root, trustDomain, null);
+        }
     }
 
     private ContractDraft() {
@@ -45,6 +54,9 @@ public final class ContractDraft {
                     .setName(z.name())
                     .setCertificate(Pem.encode(z.root()))
                     .setHash(Fingerprint.of(z.root()));
+            if (z.next() != null) {
+                p.setNext(Root.newBuilder().setCertificate(Pem.encode(z.next())).setHash(Fingerprint.of(z.next())));
+            }
             if (z.trustDomain() != null && !z.trustDomain().isEmpty()) {
                 p.setTrustDomain(z.trustDomain());
             }

@@ -16,12 +16,15 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Adds one participant's signature to a contract. The participant is found from the signer's chain
  * (which root it leads to), never named by the caller, so an admin cannot sign for another zone by
- * mistake. Re-signing replaces only that participant's signature.
+ * mistake. Re-signing replaces only that participant's signature; a participant that lists a next root
+ * signs once with each root, and re-signing replaces only the signature made with the same root.
  */
 public final class ContractSigner {
     private ContractSigner() {
@@ -44,11 +47,12 @@ public final class ContractSigner {
             throw new SigningException("signer key: " + e.getMessage());
         }
         String participant = participantFor(contract, chain);
-        // The participant's root is already in the contract: carry it only when it is the signer itself.
-        String rootHash = rootHashOf(contract, participant);
+        Participant listed = participant(contract, participant);
+        // The participant's roots are already in the contract: carry one only when it is the signer itself.
+        Set<String> rootHashes = hashes(listed);
         List<String> pems = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
-            if (i == 0 || !Fingerprint.of(chain.get(i)).equals(rootHash)) {
+            if (i == 0 || !rootHashes.contains(Fingerprint.of(chain.get(i)))) {
                 pems.add(Pem.encode(chain.get(i)));
             }
         }
@@ -72,10 +76,15 @@ public final class ContractSigner {
                 .setValue(ByteString.copyFrom(value))
                 .setSignedAt(at)
                 .build();
+        // A participant with one root signs once; one with a next root signs once with each root, so
+        // re-signing replaces the signature made with the same root and keeps the other root's.
+        Set<String> mine = rootsReached(listed, chain);
         Contract.Builder out = contract.toBuilder().clearSignatures();
         boolean replaced = false;
         for (Signature existing : contract.getSignaturesList()) {
-            if (existing.getParticipant().equals(participant)) {
+            boolean same = existing.getParticipant().equals(participant)
+                    && (!listed.hasNext() || replaces(listed, existing, mine));
+            if (same) {
                 if (!replaced) {
                     out.addSignatures(sig);
                     replaced = true;
@@ -90,18 +99,58 @@ public final class ContractSigner {
         return out.build();
     }
 
-    /** The one participant whose root the chain leads to. */
-    static String participantFor(Contract contract, List<X509Certificate> chain) throws SigningException {
+    /** Whether an existing signature of the participant is made with one of the same roots (or none readable). */
+    private static boolean replaces(Participant listed, Signature existing, Set<String> mine) {
+        List<X509Certificate> chain = new ArrayList<>();
+        try {
+            for (String pem : existing.getCertificateChainList()) {
+                chain.add(Pem.certificate(pem));
+            }
+        } catch (PemException e) {
+            return true;
+        }
+        Set<String> theirs = chain.isEmpty() ? Set.of() : rootsReached(listed, chain);
+        return theirs.isEmpty() || theirs.stream().anyMatch(mine::contains);
+    }
+
+    /** The fingerprints of the participant's roots that the chain's last certificate is, or was issued by. */
+    private static Set<String> rootsReached(Participant p, List<X509Certificate> chain) {
         X509Certificate top = chain.get(chain.size() - 1);
+        Set<String> out = new HashSet<>();
+        for (X509Certificate root : roots(p)) {
+            if (Fingerprint.of(root).equals(Fingerprint.of(top)) || issuedBy(top, root)) {
+                out.add(Fingerprint.of(root));
+            }
+        }
+        return out;
+    }
+
+    /** The participant's listed roots that parse: the current one, then the next one. */
+    private static List<X509Certificate> roots(Participant p) {
+        List<X509Certificate> out = new ArrayList<>();
+        List<String> pems = p.hasNext() ? List.of(p.getCertificate(), p.getNext().getCertificate())
+                : List.of(p.getCertificate());
+        for (String pem : pems) {
+            try {
+                out.add(Pem.certificate(pem));
+            } catch (PemException e) {
+                // not a root anyone can chain to; the verifier reports it
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> hashes(Participant p) {
+        Set<String> out = new HashSet<>();
+        roots(p).forEach(r -> out.add(Fingerprint.of(r)));
+        return out;
+    }
+
+    /** The one participant whose root (current or next) the chain leads to. */
+    static String participantFor(Contract contract, List<X509Certificate> chain) throws SigningException {
         List<String> matches = new ArrayList<>();
         for (Participant p : contract.getBody().getParticipantsList()) {
-            X509Certificate root;
-            try {
-                root = Pem.certificate(p.getCertificate());
-            } catch (PemException e) {
-                continue;
-            }
-            if (Fingerprint.of(root).equals(Fingerprint.of(top)) || issuedBy(top, root)) {
+            if (!rootsReached(p, chain).isEmpty()) {
                 matches.add(p.getName());
             }
         }
@@ -115,11 +164,10 @@ public final class ContractSigner {
         return matches.get(0);
     }
 
-    private static String rootHashOf(Contract contract, String participant) {
+    private static Participant participant(Contract contract, String name) {
         return contract.getBody().getParticipantsList().stream()
-                .filter(p -> p.getName().equals(participant))
-                .map(Participant::getHash)
-                .findFirst().orElse("");
+                .filter(p -> p.getName().equals(name))
+                .findFirst().orElseThrow();
     }
 
     private static boolean issuedBy(X509Certificate cert, X509Certificate issuer) {

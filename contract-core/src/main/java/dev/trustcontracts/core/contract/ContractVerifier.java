@@ -83,8 +83,10 @@ public final class ContractVerifier {
         private final ContractBody body;
         private final List<Problem> problems;
         private final List<TimeBound> bounds;
-        /** Participants whose root parsed and passed, by name. */
-        private final Map<String, X509Certificate> roots = new HashMap<>();
+        /** Each participant's listed roots that parsed and passed (current first), by name. */
+        private final Map<String, List<ListedRoot>> roots = new HashMap<>();
+        /** Participants with a listed root that did not parse or pass: reported once, as that root's problem. */
+        private final Set<String> brokenRoots = new HashSet<>();
 
         Checks(String path, Contract contract, List<Problem> problems, List<TimeBound> bounds) {
             this.path = path;
@@ -155,47 +157,76 @@ public final class ContractVerifier {
                 } else if (!names.add(p.getName())) {
                     problem(Rule.PARTICIPANT_NAME, who, "the name appears more than once");
                 }
-                X509Certificate cert;
-                try {
-                    cert = Pem.certificate(p.getCertificate());
-                } catch (PemException e) {
-                    problem(Rule.CERTIFICATE, who, "certificate: " + e.getMessage());
-                    continue;
+                List<ListedRoot> listed = new ArrayList<>();
+                boolean sound = checkListedRoot(who, false, p.getCertificate(), p.getHash(), hashes, listed);
+                if (p.hasNext()) {
+                    sound &= checkListedRoot(who, true, p.getNext().getCertificate(), p.getNext().getHash(), hashes,
+                            listed);
                 }
-                String actual = Fingerprint.of(cert);
-                String other = hashes.putIfAbsent(actual, who);
-                if (other != null) {
-                    problem(Rule.DUPLICATE_ROOT, who, "the same root certificate as participant " + other);
-                }
-                if (!actual.equals(p.getHash())) {
-                    problem(Rule.HASH_MISMATCH, who, "declared hash " + (p.getHash().isEmpty() ? "(missing)" : p.getHash())
-                            + " does not match the certificate's SHA-256 " + actual);
-                }
-                boolean sound = checkRoot(who, cert);
-                bounds.add(new TimeBound(Rule.CERTIFICATE_VALIDITY, who, "the root certificate",
-                        cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()));
-                if (sound && Names.isLabel(p.getName())) {
-                    roots.putIfAbsent(p.getName(), cert);
+                if (Names.isLabel(p.getName()) && !roots.containsKey(p.getName())) {
+                    roots.put(p.getName(), List.copyOf(listed));
+                    if (!sound) {
+                        brokenRoots.add(p.getName());
+                    }
                 }
             }
         }
 
-        private boolean checkRoot(String who, X509Certificate cert) {
+        /**
+         * Checks one listed root of a participant (its current root, or its next root) and adds it to
+         * {@code listed} when it is sound. The current root's messages are those of the format before next
+         * roots existed; the next root's name it.
+         */
+        private boolean checkListedRoot(String who, boolean next, String pem, String declared,
+                Map<String, String> hashes, List<ListedRoot> listed) {
+            X509Certificate cert;
+            try {
+                cert = Pem.certificate(pem);
+            } catch (PemException e) {
+                problem(Rule.CERTIFICATE, who, (next ? "next.certificate: " : "certificate: ") + e.getMessage());
+                return false;
+            }
+            String actual = Fingerprint.of(cert);
+            String label = next ? who + "'s next root" : who;
+            String other = hashes.putIfAbsent(actual, label);
+            if (other != null) {
+                if (next && other.equals(who)) {
+                    problem(Rule.DUPLICATE_ROOT, who, "the next root is the same certificate as the current root");
+                } else {
+                    problem(Rule.DUPLICATE_ROOT, who, (next ? "the next root is " : "")
+                            + "the same root certificate as participant " + other);
+                }
+            }
+            if (!actual.equals(declared)) {
+                problem(Rule.HASH_MISMATCH, who, (next ? "next.hash: declared hash " : "declared hash ")
+                        + (declared.isEmpty() ? "(missing)" : declared)
+                        + " does not match the " + (next ? "next root" : "certificate") + "'s SHA-256 " + actual);
+            }
+            boolean sound = checkRoot(who, next ? "next root " : "", cert);
+            bounds.add(new TimeBound(Rule.CERTIFICATE_VALIDITY, who, next ? "the next root certificate"
+                    : "the root certificate", cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()));
+            if (sound) {
+                listed.add(new ListedRoot(next, cert, actual));
+            }
+            return sound;
+        }
+
+        private boolean checkRoot(String who, String role, X509Certificate cert) {
             boolean sound = true;
             boolean[] ku = cert.getKeyUsage();
             if (cert.getBasicConstraints() < 0) {
-                problem(Rule.NOT_CA, who, "certificate " + cert.getSubjectX500Principal().getName()
+                problem(Rule.NOT_CA, who, role + "certificate " + cert.getSubjectX500Principal().getName()
                         + " is not a CA (basicConstraints cA is false or missing)");
                 sound = false;
             } else if (ku == null || !ku[5]) {
-                problem(Rule.NOT_CA, who, "certificate " + cert.getSubjectX500Principal().getName()
+                problem(Rule.NOT_CA, who, role + "certificate " + cert.getSubjectX500Principal().getName()
                         + " lacks the keyCertSign key usage");
                 sound = false;
             }
             try {
                 KeyType.of(cert.getPublicKey());
             } catch (WeakKeyException e) {
-                problem(Rule.WEAK_KEY, who, "root key: " + e.getMessage());
+                problem(Rule.WEAK_KEY, who, (role.isEmpty() ? "root " : role) + "key: " + e.getMessage());
                 sound = false;
             }
             return sound;
@@ -204,7 +235,9 @@ public final class ContractVerifier {
         private void checkSignatures() {
             Map<String, Participant> byName = new HashMap<>();
             body.getParticipantsList().forEach(p -> byName.putIfAbsent(p.getName(), p));
-            Set<String> signed = new HashSet<>();
+            Map<String, Integer> counts = new HashMap<>();
+            Map<String, Set<String>> covered = new HashMap<>();
+            Set<String> failed = new HashSet<>();
             for (int i = 0; i < contract.getSignaturesCount(); i++) {
                 dev.trustcontracts.proto.v1.Signature s = contract.getSignatures(i);
                 String who = s.getParticipant();
@@ -213,32 +246,67 @@ public final class ContractVerifier {
                             + "', who is not a participant");
                     continue;
                 }
-                if (!signed.add(who)) {
-                    problem(Rule.SIGNATURE_UNEXPECTED, who, "more than one signature");
+                boolean twoRoots = byName.get(who).hasNext();
+                if (counts.merge(who, 1, Integer::sum) > (twoRoots ? 2 : 1)) {
+                    problem(Rule.SIGNATURE_UNEXPECTED, who, twoRoots
+                            ? "more than two signatures (one with each of its roots)" : "more than one signature");
                     continue;
                 }
-                checkSignature(who, s);
+                Set<String> hit = checkSignature(who, s);
+                if (hit.isEmpty()) {
+                    failed.add(who);
+                    continue;
+                }
+                Set<String> mine = covered.computeIfAbsent(who, k -> new HashSet<>());
+                if (mine.containsAll(hit)) {
+                    problem(Rule.SIGNATURE_UNEXPECTED, who, "a second signature with its " + role(who, hit)
+                            + "; a participant with a next root signs once with each root");
+                    continue;
+                }
+                mine.addAll(hit);
             }
             for (Participant p : body.getParticipantsList()) {
-                if (!p.getName().isEmpty() && !signed.contains(p.getName())) {
-                    problem(Rule.SIGNATURE_MISSING, p.getName(), "has not signed");
+                String who = p.getName();
+                if (who.isEmpty()) {
+                    continue;
+                }
+                if (!counts.containsKey(who)) {
+                    problem(Rule.SIGNATURE_MISSING, who, "has not signed");
+                } else if (p.hasNext() && !failed.contains(who) && !brokenRoots.contains(who)) {
+                    // every root listed for a zone must have agreed to the contract: one signature chaining
+                    // to the next root alone would let its holder claim the current root (another zone's)
+                    Set<String> mine = covered.getOrDefault(who, Set.of());
+                    for (ListedRoot r : roots.getOrDefault(who, List.of())) {
+                        if (!mine.contains(r.hash())) {
+                            problem(Rule.SIGNATURE_MISSING, who, "has not signed with its " + r.role() + " (sha256:"
+                                    + r.hash() + "); a participant with a next root signs once with each root");
+                        }
+                    }
                 }
             }
         }
 
-        private void checkSignature(String who, dev.trustcontracts.proto.v1.Signature s) {
+        /** "current root", "next root" or "current and next root": which of the participant's roots these are. */
+        private String role(String who, Set<String> hashes) {
+            List<String> roles = roots.getOrDefault(who, List.of()).stream()
+                    .filter(r -> hashes.contains(r.hash())).map(r -> r.next() ? "next" : "current").toList();
+            return String.join(" and ", roles) + " root";
+        }
+
+        /** Checks one signature; returns the fingerprints of the participant's roots its chain leads to. */
+        private Set<String> checkSignature(String who, dev.trustcontracts.proto.v1.Signature s) {
             List<X509Certificate> chain = new ArrayList<>();
             for (int j = 0; j < s.getCertificateChainCount(); j++) {
                 try {
                     chain.add(Pem.certificate(s.getCertificateChain(j)));
                 } catch (PemException e) {
                     problem(Rule.SIGNER_CHAIN, who, "certificate_chain[" + j + "]: " + e.getMessage());
-                    return;
+                    return Set.of();
                 }
             }
             if (chain.isEmpty()) {
                 problem(Rule.SIGNER_CHAIN, who, "the signature carries no signer certificate");
-                return;
+                return Set.of();
             }
             X509Certificate signer = chain.get(0);
             KeyType type;
@@ -246,34 +314,46 @@ public final class ContractVerifier {
                 type = KeyType.of(signer.getPublicKey());
             } catch (WeakKeyException e) {
                 problem(Rule.WEAK_KEY, who, "signer key: " + e.getMessage());
-                return;
+                return Set.of();
             }
             if (!type.signatureAlgorithm().equals(s.getAlgorithm())) {
                 problem(Rule.SIGNATURE_INVALID, who, "algorithm '" + s.getAlgorithm()
                         + "' does not match the signer's " + type.id() + " key (" + type.signatureAlgorithm() + ")");
-                return;
+                return Set.of();
             }
             if (!s.hasSignedAt()) {
                 problem(Rule.SIGNATURE_INVALID, who, "signed_at is missing");
-                return;
+                return Set.of();
             }
             checkSignedAt(who, instant(s.getSignedAt()));
             if (!verifies(s, signer)) {
                 problem(Rule.SIGNATURE_INVALID, who, "the signature does not verify: the contract changed after "
                         + "signing, or the value is not this signer's");
-                return;
+                return Set.of();
             }
-            X509Certificate root = roots.get(who);
-            if (root == null) {
-                return; // the participant's root is already reported as broken
+            List<ListedRoot> listed = roots.getOrDefault(who, List.of());
+            Set<String> hit = new HashSet<>();
+            Set<String> errors = new java.util.LinkedHashSet<>();
+            SignerChains.Window window = null;
+            for (ListedRoot r : listed) {
+                SignerChains.Result res = chains.validate(chain, r.certificate(), r.hash());
+                if (res.error() == null) {
+                    hit.add(r.hash());
+                    window = window == null ? res.window() : window;
+                } else {
+                    errors.add(listed.size() > 1 ? r.role() + ": " + res.error() : res.error());
+                }
             }
-            SignerChains.Result r = chains.validate(chain, root, Fingerprint.of(root));
-            if (r.error() != null) {
-                problem(Rule.SIGNER_CHAIN, who, r.error());
-                return;
+            if (hit.isEmpty()) {
+                // a broken root is already reported, and the chain may lead to it
+                if (!listed.isEmpty() && !brokenRoots.contains(who)) {
+                    problem(Rule.SIGNER_CHAIN, who, String.join("; ", errors));
+                }
+                return Set.of();
             }
             bounds.add(new TimeBound(Rule.SIGNER_VALIDITY, who, "the signer certificate "
-                    + signer.getSubjectX500Principal().getName(), r.window().notBefore(), r.window().notAfter()));
+                    + signer.getSubjectX500Principal().getName(), window.notBefore(), window.notAfter()));
+            return hit;
         }
 
         /** A signature is made inside the window it signs, and never later than now (give or take the skew). */
@@ -296,6 +376,13 @@ public final class ContractVerifier {
                     SigningPayloads.bytes(body, s.getParticipant(), s.getAlgorithm(), s.getSignedAt(),
                             s.getCertificateChainList()),
                     s.getValue().toByteArray());
+        }
+    }
+
+    /** One of a participant's roots that parsed and passed the root rules. */
+    private record ListedRoot(boolean next, X509Certificate certificate, String hash) {
+        String role() {
+            return next ? "next root" : "current root";
         }
     }
 

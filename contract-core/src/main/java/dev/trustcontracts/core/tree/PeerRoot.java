@@ -3,7 +3,7 @@ package dev.trustcontracts.core.tree;
 import java.util.List;
 
 /**
- * A peer zone's root in a bundle.
+ * A peer zone's root in a bundle. A peer that lists a next root during a rotation has two, one entry each.
  *
  * @param name        the peer's participant name (from the first contract, by name, that names it)
  * @param hash        SHA-256 fingerprint of the root

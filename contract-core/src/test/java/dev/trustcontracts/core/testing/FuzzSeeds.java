@@ -1,6 +1,7 @@
 package dev.trustcontracts.core.testing;
 
 import dev.trustcontracts.core.contract.ContractCodec;
+import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.core.contract.ContractFormat;
 import dev.trustcontracts.core.contract.ContractFormatException;
 import dev.trustcontracts.core.crypto.KeyType;
@@ -27,18 +28,25 @@ import java.util.List;
 public final class FuzzSeeds {
     /** Resource directory of the seed files. */
     public static final String DIR = "/dev/trustcontracts/core/testing/fuzz/";
-    /** The signed seed contracts, each in both forms: {@code <name>.yaml} and {@code <name>.pb}. */
+    /**
+     * The signed seed contracts, each in both forms: {@code <name>.yaml} and {@code <name>.pb}. They predate
+     * next roots (the format's first change) and are pinned by FormatCompatibilityTest. (Fuzz inputs pick
+     * from this list by index, so it keeps its length: a new seed goes into {@link #SIGNED_SINCE}.)
+     */
     public static final List<String> SIGNED = List.of("alice-bob", "carol-dave");
+    /** Signed seeds added later, in both forms: rotation's alice lists a next root and signs with each root. */
+    public static final List<String> SIGNED_SINCE = List.of("rotation");
 
     private FuzzSeeds() {
     }
 
     /** Read on first use, so that {@link #write} works before the files exist. */
     private static final class Known {
-        static final List<Contract> CONTRACTS = SIGNED.stream()
+        static final List<Contract> CONTRACTS = java.util.stream.Stream.concat(SIGNED.stream(), SIGNED_SINCE.stream())
                 .map(n -> parse(resource(n + ".yaml"), ContractFormat.YAML)).toList();
-        static final Instant AT = Instant.ofEpochSecond(CONTRACTS.get(0).getBody().getNotBefore().getSeconds())
-                .plus(Duration.ofDays(1));
+        static final Instant AT = CONTRACTS.stream()
+                .map(c -> Instant.ofEpochSecond(c.getBody().getNotBefore().getSeconds()))
+                .max(Instant::compareTo).orElseThrow().plus(Duration.ofDays(1));
     }
 
     /** The signed seed contracts: the only contracts a fuzzed input may ever turn into a valid one. */
@@ -81,9 +89,21 @@ public final class FuzzSeeds {
         TestZone dave = TestZone.create("dave", KeyType.RSA);
         writeContract(dir, TestZone.signed("alice-bob", alice, bob));
         writeContract(dir, TestZone.signed("carol-dave", carol, dave));
+        writeRotation(dir);
         Files.writeString(dir.resolve("draft.yaml"), ContractCodec.toYaml(TestZone.draft("draft", alice, carol)));
         Files.writeString(dir.resolve("root.pem"), Pem.encode(alice.root));
         Files.writeString(dir.resolve("chain.pem"), Pem.encode(dave.chain()));
+    }
+
+    /** The rotation seed alone: alice with a current and a next root, each of which signs, and bob. */
+    static void writeRotation(Path dir) throws IOException {
+        TestZone alice = TestZone.create("alice");
+        TestZone aliceNext = TestZone.create("alice");
+        TestZone bob = TestZone.create("bob", KeyType.ED25519);
+        Contract draft = ContractDraft.create("rotation", List.of(
+                new ContractDraft.Zone("alice", alice.root, "alice.example", aliceNext.root), bob.zone()),
+                TestZone.NOW.minus(Duration.ofDays(1)), Duration.ofDays(365));
+        writeContract(dir, bob.sign(aliceNext.sign(alice.sign(draft))));
     }
 
     private static void writeContract(Path dir, Contract c) throws IOException {

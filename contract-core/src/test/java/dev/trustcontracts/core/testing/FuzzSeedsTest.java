@@ -18,4 +18,14 @@ class FuzzSeedsTest {
             assertThat(resources.resolve(FuzzSeeds.DIR.substring(1) + name + ".yaml")).isNotEmptyFile();
         }
     }
+
+    /** Writes only the rotation seed ({@code -Dfuzz.writeRotationSeed=true}), leaving the pinned older seeds as they are. */
+    @Test
+    @EnabledIfSystemProperty(named = "fuzz.writeRotationSeed", matches = "true",
+            disabledReason = "writes the rotation seed only when -Dfuzz.writeRotationSeed=true is given")
+    void writeRotationSeed() throws Exception {
+        Path dir = Path.of("src/test/resources").resolve(FuzzSeeds.DIR.substring(1));
+        FuzzSeeds.writeRotation(dir);
+        assertThat(dir.resolve("rotation.yaml")).isNotEmptyFile();
+    }
 }
