@@ -1,6 +1,5 @@
 package dev.trustcontracts.pki;
 
-import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.WeakKeyException;
@@ -131,7 +130,13 @@ public final class CaRotation {
             }
             case SWITCHED -> {
                 checkModes(layout);
-                CaLoader.loadRoots(layout); // every file present and fitting before anything changes
+                ZoneRoots roots = CaLoader.loadRoots(layout); // every file present and fitting before anything changes
+                try {
+                    keepRetiredCertificate(layout, roots.current());
+                } catch (IOException e) {
+                    throw new PkiException("cannot write " + layout.retiredCertificate(roots.current().fingerprint())
+                            + ": " + CaInit.describe(e), e);
+                }
                 state = state.to(Step.FINISHING, now(clock));
                 RotationStateFile.write(layout, state);
             }
@@ -161,14 +166,6 @@ public final class CaRotation {
                         + ", but " + layout.rotationState() + " records sha256 " + state.next()
                         + ": the file was replaced; restore it from the backup");
             }
-            // only the certificate: after a crash ca-key.pem may already hold the next key
-            byte[] oldPem = Files.readAllBytes(layout.certificate());
-            String oldHash = Fingerprint.of(Pem.certificate(new String(oldPem, StandardCharsets.ISO_8859_1)));
-            if (oldHash.equals(state.current())) {
-                Path retired = layout.retiredCertificate(oldHash);
-                createPrivateDirectory(retired.getParent());
-                AtomicFiles.writeIfChanged(retired, oldPem, AtomicFiles.PUBLIC);
-            }
             // the key first, then the certificate: until next-ca-key.pem goes, readers use the next-* pair
             AtomicFiles.write(layout.privateKey(), Files.readAllBytes(layout.nextPrivateKey()), AtomicFiles.PRIVATE);
             AtomicFiles.write(layout.certificate(), Files.readAllBytes(layout.nextCertificate()), AtomicFiles.PUBLIC);
@@ -181,6 +178,14 @@ public final class CaRotation {
                     + layout.nextPrivateKey() + " is gone, but " + layout.rotationState() + " records the next root "
                     + state.next() + ": restore the next root from the backup");
         }
+    }
+
+    /** The old root's certificate as {@code retired/<sha256>.pem}, for the record; written before FINISHING. */
+    private static void keepRetiredCertificate(CaLayout layout, ZoneCa old) throws IOException {
+        Path retired = layout.retiredCertificate(old.fingerprint());
+        createPrivateDirectory(retired.getParent());
+        AtomicFiles.writeIfChanged(retired, Pem.encode(old.certificate()).getBytes(StandardCharsets.US_ASCII),
+                AtomicFiles.PUBLIC);
     }
 
     /**
