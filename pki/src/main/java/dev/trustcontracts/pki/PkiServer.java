@@ -138,6 +138,9 @@ public final class PkiServer implements AutoCloseable {
             ZoneCa ca = roots.get().current();
             Credential identity = PkiServerIdentity.issue(ca, log, names, clock);
             keys = new SwappableKeyManager(identity, ca.certificate());
+            if (roots.watching()) {
+                keys.beforeChoosing(roots::get); // one stat per handshake; reloads only after a rotation step
+            }
             serverCertificate = identity.certificate();
             audit.serverCertificate(identity.certificate());
             credentials = TlsServerCredentials.newBuilder().keyManager(keys).build();
