@@ -153,7 +153,7 @@ public final class CaRotation {
         return new Outcome(finished, false, CaLoader.loadRoots(layout));
     }
 
-    /** The recorded state and, when the files allow, the roots served. */
+    /** The recorded state ({@link CaLoader#loadRoots} says whether the files fit it). */
     public static RotationState status(CaLayout layout) {
         return RotationStateFile.read(layout);
     }

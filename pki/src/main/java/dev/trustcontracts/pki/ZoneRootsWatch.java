@@ -25,7 +25,7 @@ public final class ZoneRootsWatch implements Supplier<ZoneRoots> {
 
     private final CaLayout layout;
     private volatile ZoneRoots roots;
-    private Object seen;
+    private volatile Object seen;
     private String lastProblem;
     private BiConsumer<ZoneRoots, ZoneRoots> onChange = (a, b) -> { };
 
@@ -90,11 +90,16 @@ public final class ZoneRootsWatch implements Supplier<ZoneRoots> {
                 lastProblem = e.getMessage();
             }
         }
-        seen = now;
         roots = after;
-        if (!after.equals(before)) {
-            LOG.info("pki: {} changed: now serving {}", layout.rotationState(), after);
-            onChange.accept(before, after);
+        try {
+            if (!after.equals(before)) {
+                LOG.info("pki: {} changed: now serving {}", layout.rotationState(), after);
+                onChange.accept(before, after);
+            }
+        } finally {
+            // last: a caller on the unlocked path sees the change only once the listener (the PKI's new TLS
+            // certificate after a finish) is done; until then it waits for this lock
+            seen = now;
         }
         return after;
     }
