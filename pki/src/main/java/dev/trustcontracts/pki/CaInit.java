@@ -40,22 +40,32 @@ public final class CaInit {
         refuseExisting(layout.privateKey());
         createDirectory(layout.dir());
         try {
-            KeyPair keys = keyType.generate();
-            X500Name subject = ZoneNames.rootSubject(zone);
-            Instant now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
-            IssuedLog log = IssuedLog.open(layout.issuedLog());
-            X509Certificate root = log.issue(CertificateProfile.ROOT_CA.name(), serial ->
-                    CertificateIssuer.selfSignedRoot(subject, keys, now.minus(CsrSigner.BACKDATE), now.plus(validFor),
-                            serial));
-            // the key first: a CA whose key is missing is never half-usable, and a racing init loses here
-            AtomicFiles.createNew(layout.privateKey(), bytes(Pem.encode(keys.getPrivate())), AtomicFiles.PRIVATE);
-            AtomicFiles.createNew(layout.certificate(), bytes(Pem.encode(root)), AtomicFiles.PUBLIC);
-            return new ZoneCa(zone, root, keys.getPrivate());
+            return writeNewRoot(layout.privateKey(), layout.certificate(), zone, keyType, validFor,
+                    IssuedLog.open(layout.issuedLog()), clock);
         } catch (FileAlreadyExistsException e) {
             throw alreadyThere(Path.of(e.getFile()));
         } catch (IOException e) {
             throw new PkiException("cannot create the CA in " + layout.dir() + ": " + describe(e), e);
         }
+    }
+
+    /**
+     * Generates a key, self-signs a root for {@code zone} (a fresh random SERIALNUMBER in the subject) and
+     * writes the key (mode 0600 from creation) and then the certificate, refusing to overwrite either. Used
+     * by {@code init} and by a rotation's {@code start}.
+     */
+    static ZoneCa writeNewRoot(Path keyFile, Path certificateFile, String zone, KeyType keyType, Duration validFor,
+            IssuedLog log, Clock clock) throws IOException {
+        KeyPair keys = keyType.generate();
+        X500Name subject = ZoneNames.rootSubject(zone);
+        Instant now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
+        X509Certificate root = log.issue(CertificateProfile.ROOT_CA.name(), serial ->
+                CertificateIssuer.selfSignedRoot(subject, keys, now.minus(CsrSigner.BACKDATE), now.plus(validFor),
+                        serial));
+        // the key first: a CA whose key is missing is never half-usable, and a racing writer loses here
+        AtomicFiles.createNew(keyFile, bytes(Pem.encode(keys.getPrivate())), AtomicFiles.PRIVATE);
+        AtomicFiles.createNew(certificateFile, bytes(Pem.encode(root)), AtomicFiles.PUBLIC);
+        return new ZoneCa(zone, root, keys.getPrivate());
     }
 
     private static void refuseExisting(Path file) {

@@ -24,42 +24,97 @@ public final class CaLoader {
     private CaLoader() {
     }
 
+    /** The root in {@code ca.pem} and its key {@code ca-key.pem}, whatever a rotation says. */
     public static ZoneCa load(CaLayout layout) {
+        requireDirectory(layout);
+        return loadPair(layout.certificate(), layout.privateKey(), layout.dir());
+    }
+
+    /**
+     * The roots the zone serves as {@code rotation.state} says: one root outside a rotation; the current
+     * and the next one while it runs, each checked against the fingerprint the state recorded (a file
+     * replaced behind the state's back is refused, naming it); during an interrupted finish, the next root.
+     */
+    public static ZoneRoots loadRoots(CaLayout layout) {
+        requireDirectory(layout);
+        RotationState state = RotationStateFile.read(layout);
+        switch (state.step()) {
+            case NONE -> {
+                return ZoneRoots.single(load(layout));
+            }
+            case FINISHED -> {
+                return ZoneRoots.single(expect(load(layout), state.next(), layout.certificate(), layout));
+            }
+            case FINISHING -> {
+                // finish writes ca-key.pem and ca.pem before it deletes next-ca-key.pem: while that exists, it wins
+                boolean nextStill = Files.exists(layout.nextPrivateKey());
+                ZoneCa ca = nextStill ? loadPair(layout.nextCertificate(), layout.nextPrivateKey(), layout.dir())
+                        : load(layout);
+                return ZoneRoots.single(expect(ca, state.next(),
+                        nextStill ? layout.nextCertificate() : layout.certificate(), layout));
+            }
+            default -> {
+                ZoneCa current = expect(load(layout), state.current(), layout.certificate(), layout);
+                ZoneCa next = expect(loadPair(layout.nextCertificate(), layout.nextPrivateKey(), layout.dir()),
+                        state.next(), layout.nextCertificate(), layout);
+                if (!next.zone().equals(current.zone())) {
+                    throw new PkiException(layout.nextCertificate() + " names zone " + next.zone() + ", not "
+                            + current.zone());
+                }
+                return new ZoneRoots(current, next, state.step());
+            }
+        }
+    }
+
+    private static ZoneCa expect(ZoneCa ca, String fingerprint, Path file, CaLayout layout) {
+        if (!ca.fingerprint().equals(fingerprint)) {
+            throw new PkiException(file + " holds the root sha256 " + ca.fingerprint() + ", but "
+                    + layout.rotationState() + " records sha256 " + fingerprint + ": the file was replaced; "
+                    + "restore it from the backup");
+        }
+        return ca;
+    }
+
+    private static void requireDirectory(CaLayout layout) {
         Path dir = layout.dir();
         if (!Files.isDirectory(dir)) {
             throw new PkiException("no CA directory at " + dir + " (create one with: trustctl pki init --dir "
                     + dir + " --name ZONE)");
         }
+    }
+
+    /** A root certificate and its key from two files, checked to belong together. */
+    static ZoneCa loadPair(Path certificateFile, Path keyFile, Path dir) {
         X509Certificate cert;
         try {
-            cert = Pem.certificate(read(layout.certificate(), dir));
+            cert = Pem.certificate(read(certificateFile, dir));
         } catch (PemException e) {
-            throw new PkiException(layout.certificate() + ": " + e.getMessage());
+            throw new PkiException(certificateFile + ": " + e.getMessage());
         }
         PrivateKey key;
         try {
-            key = Pem.privateKey(read(layout.privateKey(), dir));
+            key = Pem.privateKey(read(keyFile, dir));
         } catch (PemException e) {
-            throw new PkiException(layout.privateKey() + ": " + e.getMessage());
+            throw new PkiException(keyFile + ": " + e.getMessage());
         }
         boolean[] ku = cert.getKeyUsage();
         if (cert.getBasicConstraints() < 0 || ku == null || !ku[5]) {
-            throw new PkiException(layout.certificate() + " is not a CA certificate (basicConstraints cA and "
+            throw new PkiException(certificateFile + " is not a CA certificate (basicConstraints cA and "
                     + "keyCertSign are required)");
         }
         KeyType type;
         try {
             type = KeyType.of(cert.getPublicKey());
         } catch (WeakKeyException e) {
-            throw new PkiException(layout.certificate() + ": root key refused: " + e.getMessage());
+            throw new PkiException(certificateFile + ": root key refused: " + e.getMessage());
         }
         if (!matches(type, key, cert)) {
-            throw new PkiException(layout.privateKey() + " is not the key of " + layout.certificate()
+            throw new PkiException(keyFile + " is not the key of " + certificateFile
                     + " (" + cert.getSubjectX500Principal().getName() + ")");
         }
         String zone = ZoneNames.zoneOf(X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()));
         if (zone.isEmpty()) {
-            throw new PkiException(layout.certificate() + ": the subject names no zone (no O or CN)");
+            throw new PkiException(certificateFile + ": the subject names no zone (no O or CN)");
         }
         return new ZoneCa(zone, cert, key);
     }

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -33,13 +34,18 @@ public final class CsrSigner {
     /** Certificates start a little in the past, so that a peer whose clock lags accepts them at once. */
     static final Duration BACKDATE = Duration.ofMinutes(1);
 
-    private final ZoneCa ca;
+    private final Supplier<ZoneCa> issuer;
     private final IssuancePolicy policy;
     private final IssuedLog log;
     private final Clock clock;
 
     public CsrSigner(ZoneCa ca, IssuancePolicy policy, IssuedLog log, Clock clock) {
-        this.ca = ca;
+        this(() -> ca, policy, log, clock);
+    }
+
+    /** @param issuer the root to sign with, asked once per request (it changes when a rotation switches) */
+    public CsrSigner(Supplier<ZoneCa> issuer, IssuancePolicy policy, IssuedLog log, Clock clock) {
+        this.issuer = issuer;
         this.policy = policy;
         this.log = log;
         this.clock = clock;
@@ -62,6 +68,7 @@ public final class CsrSigner {
         }
         List<GeneralName> sans = grantedNames(request);
         String cn = firstHostOrIp(sans); // the CN's own SAN comes first when the CSR has a CN
+        ZoneCa ca = issuer.get();
         Instant now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS);
         Instant caEnd = ca.certificate().getNotAfter().toInstant();
         if (!caEnd.isAfter(now)) {

@@ -1,45 +1,83 @@
 package dev.trustcontracts.pki;
 
 import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.proto.v1.CaRoot;
 import dev.trustcontracts.proto.v1.GetCARequest;
 import dev.trustcontracts.proto.v1.GetCAResponse;
 import dev.trustcontracts.proto.v1.PkiServiceGrpc;
+import dev.trustcontracts.proto.v1.RotationStep;
 import dev.trustcontracts.proto.v1.SignCSRRequest;
 import dev.trustcontracts.proto.v1.SignCSRResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code PkiService} over a zone CA: GetCA hands out the root, SignCSR signs under the policy. */
+/** {@code PkiService} over a zone CA: GetCA hands out the roots, SignCSR signs under the policy from the issuing root. */
 public final class PkiGrpcService extends PkiServiceGrpc.PkiServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(PkiGrpcService.class);
 
-    private final ZoneCa ca;
+    private final Supplier<ZoneRoots> roots;
     private final CsrSigner signer;
-    private final GetCAResponse caResponse;
     private final PkiAudit audit;
+    /** The answer for the roots it was built from: rebuilt only when a rotation step changes them. */
+    private volatile Answer answer;
+
+    private record Answer(ZoneRoots roots, GetCAResponse response) {
+    }
 
     public PkiGrpcService(ZoneCa ca, CsrSigner signer) {
         this(ca, signer, new PkiAudit(ca.zone()));
     }
 
     public PkiGrpcService(ZoneCa ca, CsrSigner signer, PkiAudit audit) {
-        this.ca = ca;
+        this(ZoneRootsWatch.fixed(ca), signer, audit);
+    }
+
+    /** @param roots the zone's roots, asked on every call (they change during a rotation) */
+    public PkiGrpcService(Supplier<ZoneRoots> roots, CsrSigner signer, PkiAudit audit) {
+        this.roots = roots;
         this.signer = signer;
         this.audit = audit;
-        this.caResponse = GetCAResponse.newBuilder()
-                .setCertificate(Pem.encode(ca.certificate()))
-                .setHash(ca.fingerprint())
-                .setZone(ca.zone())
-                .build();
     }
 
     @Override
     public void getCA(GetCARequest request, StreamObserver<GetCAResponse> response) {
-        response.onNext(caResponse);
+        ZoneRoots now = roots.get();
+        Answer a = answer;
+        if (a == null || !a.roots().equals(now)) {
+            a = new Answer(now, caResponse(now));
+            answer = a;
+        }
+        response.onNext(a.response());
         response.onCompleted();
+    }
+
+    /**
+     * {@code certificate}/{@code hash} stay the established root (what clients that predate rotation read
+     * and pin); {@code roots} lists every published root with the one that issues marked.
+     */
+    static GetCAResponse caResponse(ZoneRoots roots) {
+        GetCAResponse.Builder b = GetCAResponse.newBuilder()
+                .setCertificate(Pem.encode(roots.current().certificate()))
+                .setHash(roots.current().fingerprint())
+                .setZone(roots.zone())
+                .setRotation(switch (roots.step()) {
+                    case STARTED -> RotationStep.ROTATION_STARTED;
+                    case SWITCHED -> RotationStep.ROTATION_SWITCHED;
+                    default -> RotationStep.ROTATION_NONE;
+                });
+        ZoneCa issuing = roots.issuing();
+        for (ZoneCa r : roots.published()) {
+            b.addRoots(CaRoot.newBuilder()
+                    .setCertificate(Pem.encode(r.certificate()))
+                    .setHash(r.fingerprint())
+                    .setIssuing(r == issuing)
+                    .setNext(r == roots.next()));
+        }
+        return b.build();
     }
 
     @Override
@@ -62,7 +100,7 @@ public final class PkiGrpcService extends PkiServiceGrpc.PkiServiceImplBase {
             audit.refused("SignCSR", status(e.reason()).getCode().name(), e.getMessage(), caller);
             response.onError(status(e.reason()).withDescription(e.getMessage()).asRuntimeException());
         } catch (RuntimeException e) {
-            LOG.error("zone {}: cannot sign a CSR", ca.zone(), e);
+            LOG.error("zone {}: cannot sign a CSR", roots.get().zone(), e);
             audit.refused("SignCSR", Status.Code.INTERNAL.name(), "the CA failed to sign: " + e, caller);
             response.onError(Status.INTERNAL.withDescription("the CA failed to sign; its log says why")
                     .asRuntimeException());

@@ -55,7 +55,10 @@ public final class PkiServer implements AutoCloseable {
         }
     }
 
-    private final ZoneCa ca;
+    /** How often a PKI serving a directory looks at rotation.state between calls (calls look too). */
+    static final Duration ROTATION_POLL = Duration.ofSeconds(2);
+
+    private final ZoneRootsWatch roots;
     private final IssuancePolicy policy;
     private final IssuedLog log;
     private final Clock clock;
@@ -64,9 +67,11 @@ public final class PkiServer implements AutoCloseable {
     private final ServerServiceDefinition service;
     private final HealthStatusManager health = new HealthStatusManager();
     private Server server;
-    private SwappableKeyManager keys;
+    private volatile SwappableKeyManager keys;
     private volatile X509Certificate serverCertificate;
     private ScheduledExecutorService renewer;
+    private volatile List<String> names = List.of();
+    private final Object identityLock = new Object();
 
     /** Over TLS, the certificate named after the listen address. @param token null serves without one */
     public PkiServer(ZoneCa ca, IssuancePolicy policy, IssuedLog log, BearerToken token, Clock clock) {
@@ -76,14 +81,31 @@ public final class PkiServer implements AutoCloseable {
     /** @param token the bearer token every PkiService call must carry; null serves without one */
     public PkiServer(ZoneCa ca, IssuancePolicy policy, IssuedLog log, BearerToken token, Clock clock,
             Transport transport) {
-        this.ca = ca;
+        this(ZoneRootsWatch.fixed(ca), policy, log, token, clock, transport);
+    }
+
+    /**
+     * Serves the CA directory {@code layout} and follows its root rotation ({@code pki rotate}) while
+     * running: which roots GetCA publishes, which root SignCSR issues from and, once a rotation finishes,
+     * the root of the PKI's own TLS certificate.
+     */
+    public PkiServer(CaLayout layout, IssuancePolicy policy, IssuedLog log, BearerToken token, Clock clock,
+            Transport transport) {
+        this(ZoneRootsWatch.of(layout), policy, log, token, clock, transport);
+    }
+
+    private PkiServer(ZoneRootsWatch roots, IssuancePolicy policy, IssuedLog log, BearerToken token, Clock clock,
+            Transport transport) {
+        this.roots = roots;
         this.policy = policy;
         this.log = log;
         this.clock = clock;
         this.transport = transport;
-        this.audit = new PkiAudit(ca.zone());
-        ServerServiceDefinition pki = new PkiGrpcService(ca, new CsrSigner(ca, policy, log, clock), audit).bindService();
+        this.audit = new PkiAudit(roots.get().zone());
+        CsrSigner signer = new CsrSigner(() -> roots.get().issuing(), policy, log, clock);
+        ServerServiceDefinition pki = new PkiGrpcService(roots, signer, audit).bindService();
         this.service = ServerInterceptors.intercept(pki, new CallerInterceptor(token, audit));
+        roots.onChange(this::rootsChanged);
     }
 
     /** Loads the CA in {@code caDir} and opens its serial record; {@code policy} null means the zone's default. */
@@ -94,9 +116,9 @@ public final class PkiServer implements AutoCloseable {
     public static PkiServer forDirectory(Path caDir, IssuancePolicy policy, BearerToken token, Transport transport)
             throws IOException {
         CaLayout layout = new CaLayout(caDir);
-        ZoneCa ca = CaLoader.load(layout);
+        String zone = CaLoader.loadRoots(layout).zone();
         IssuedLog log = IssuedLog.open(layout.issuedLog());
-        return new PkiServer(ca, policy == null ? IssuancePolicy.forZone(ca.zone()) : policy, log, token,
+        return new PkiServer(layout, policy == null ? IssuancePolicy.forZone(zone) : policy, log, token,
                 Clock.systemUTC(), transport);
     }
 
@@ -113,11 +135,16 @@ public final class PkiServer implements AutoCloseable {
         List<String> names = List.of();
         if (transport.tls()) {
             names = PkiServerIdentity.names(host, transport.serverNames());
+            ZoneCa ca = roots.get().current();
             Credential identity = PkiServerIdentity.issue(ca, log, names, clock);
             keys = new SwappableKeyManager(identity, ca.certificate());
+            if (roots.watching()) {
+                keys.beforeChoosing(roots::get); // one stat per handshake; reloads only after a rotation step
+            }
             serverCertificate = identity.certificate();
             audit.serverCertificate(identity.certificate());
             credentials = TlsServerCredentials.newBuilder().keyManager(keys).build();
+            this.names = names;
         }
         Server s = NettyServerBuilder.forAddress(address, credentials)
                 .addService(service)
@@ -129,7 +156,7 @@ public final class PkiServer implements AutoCloseable {
         server = s;
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(PkiServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-        if (transport.tls()) {
+        if (transport.tls() || roots.watching()) {
             scheduleRenewal(names);
         }
         return port();
@@ -142,7 +169,38 @@ public final class PkiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        renewer.schedule(() -> renew(names), delayUntilRenewal(), TimeUnit.MILLISECONDS);
+        if (transport.tls()) {
+            renewer.schedule(() -> renew(names), delayUntilRenewal(), TimeUnit.MILLISECONDS);
+        }
+        if (roots.watching()) {
+            // calls look at rotation.state too; this also notices a step while no call comes in
+            long every = ROTATION_POLL.toMillis();
+            renewer.scheduleWithFixedDelay(this::pollRoots, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void pollRoots() {
+        try {
+            roots.get();
+        } catch (RuntimeException e) {
+            LOG.error("pki: cannot check {}: {}", CaLayout.ROTATION_STATE, e.getMessage());
+        }
+    }
+
+    /**
+     * A rotation step changed the roots. The PKI's own certificate chains to the established root, which
+     * changes only when a rotation finishes: then it is renewed from the new root at once, so that the
+     * retired key signs nothing more.
+     */
+    private void rootsChanged(ZoneRoots before, ZoneRoots after) {
+        if (keys == null || before.current().fingerprint().equals(after.current().fingerprint())) {
+            return;
+        }
+        try {
+            renewIdentity(names);
+        } catch (RuntimeException e) {
+            LOG.error("pki: cannot renew the PKI's own server certificate from the new root: {}", e.getMessage());
+        }
     }
 
     private long delayUntilRenewal() {
@@ -168,10 +226,19 @@ public final class PkiServer implements AutoCloseable {
 
     /** A new key and certificate for new handshakes; running connections keep theirs. */
     void renewServerCertificate(List<String> names) {
-        Credential identity = PkiServerIdentity.issue(ca, log, names, clock);
-        keys.use(identity, ca.certificate());
-        serverCertificate = identity.certificate();
-        audit.serverCertificate(identity.certificate());
+        roots.get(); // outside identityLock: it may reload, and a reload may renew
+        renewIdentity(names);
+    }
+
+    private void renewIdentity(List<String> names) {
+        synchronized (identityLock) {
+            // the roots as last loaded, read under the lock: a renewal racing a finish never uses the retired key
+            ZoneCa ca = roots.last().current();
+            Credential identity = PkiServerIdentity.issue(ca, log, names, clock);
+            keys.use(identity, ca.certificate());
+            serverCertificate = identity.certificate();
+            audit.serverCertificate(identity.certificate());
+        }
     }
 
     /** The certificate the PKI presents now; null when serving plaintext or not started. */
@@ -201,8 +268,14 @@ public final class PkiServer implements AutoCloseable {
         return address().getPort();
     }
 
+    /** The established root (the PKI's own TLS identity); during a rotation see {@link #roots()}. */
     public ZoneCa ca() {
-        return ca;
+        return roots.get().current();
+    }
+
+    /** The roots served now: published, and the one that issues. */
+    public ZoneRoots roots() {
+        return roots.get();
     }
 
     public IssuancePolicy policy() {

@@ -24,9 +24,27 @@ final class SwappableKeyManager extends X509ExtendedKeyManager {
 
     private volatile Generation current;
     private volatile Generation previous;
+    private volatile Runnable beforeChoosing = () -> { };
 
     SwappableKeyManager(Credential credential, X509Certificate root) {
         use(credential, root);
+    }
+
+    /**
+     * Runs before every handshake chooses a certificate: the PKI looks at its rotation state there, so that
+     * the first handshake after a rotation finished already gets a certificate from the new root.
+     */
+    void beforeChoosing(Runnable check) {
+        this.beforeChoosing = check;
+    }
+
+    private Generation fresh() {
+        try {
+            beforeChoosing.run();
+        } catch (RuntimeException e) {
+            // the check logs its own failures; the handshake goes on with the current certificate
+        }
+        return current;
     }
 
     synchronized void use(Credential credential, X509Certificate root) {
@@ -94,19 +112,19 @@ final class SwappableKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String[] getServerAliases(String keyType, Principal[] issuers) {
-        Generation g = current;
+        Generation g = fresh();
         return tag(g, g.keys().getServerAliases(keyType, issuers));
     }
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        Generation g = current;
+        Generation g = fresh();
         return tag(g, g.keys().chooseServerAlias(keyType, issuers, socket));
     }
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        Generation g = current;
+        Generation g = fresh();
         return tag(g, g.keys().chooseEngineServerAlias(keyType, issuers, engine));
     }
 

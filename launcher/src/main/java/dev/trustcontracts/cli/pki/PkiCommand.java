@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pki",
         mixinStandardHelpOptions = true,
         description = {"A zone's certificate authority: create the root, serve PkiService (GetCA, SignCSR), "
-                + "issue admins' contract-signing certificates."},
-        subcommands = {PkiInitCommand.class, PkiServeCommand.class, PkiIssueCommand.class,
+                + "issue admins' contract-signing certificates, rotate the root."},
+        subcommands = {PkiInitCommand.class, PkiServeCommand.class, PkiIssueCommand.class, PkiRotateCommand.class,
             CommandLine.HelpCommand.class})
 public final class PkiCommand implements Runnable {
     @CommandLine.Spec

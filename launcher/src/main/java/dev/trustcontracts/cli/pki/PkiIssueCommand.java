@@ -12,6 +12,7 @@ import dev.trustcontracts.pki.ContractSignerIssuer;
 import dev.trustcontracts.pki.Credential;
 import dev.trustcontracts.pki.IssuedLog;
 import dev.trustcontracts.pki.ZoneCa;
+import dev.trustcontracts.pki.ZoneRoots;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -54,7 +55,8 @@ final class PkiIssueCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CaLayout layout = new CaLayout(dir);
-        ZoneCa ca = CaLoader.load(layout);
+        ZoneRoots roots = CaLoader.loadRoots(layout);
+        ZoneCa ca = roots.issuing(); // during a rotation: the root that issues
         Credential.refuseExisting(keyOut, certOut); // before anything is issued
         Credential admin;
         try {
@@ -69,7 +71,7 @@ final class PkiIssueCommand implements Callable<Integer> {
         out.println("  certificate: " + certOut + " (sha256 " + Fingerprint.of(admin.certificate()) + ")");
         out.println("  key:         " + keyOut + " (mode 0600)");
         out.println("  valid until: " + admin.certificate().getNotAfter().toInstant());
-        out.println("  chains to:   " + layout.certificate());
+        out.println("  chains to:   " + (roots.issuing() == roots.next() ? layout.nextCertificate() : layout.certificate()));
         out.flush();
         return ExitCodes.OK;
     }

@@ -15,6 +15,7 @@ import dev.trustcontracts.pki.PkiException;
 import dev.trustcontracts.pki.PkiServer;
 import dev.trustcontracts.pki.SecretFiles;
 import dev.trustcontracts.pki.ZoneCa;
+import dev.trustcontracts.pki.ZoneRoots;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -74,7 +75,8 @@ final class PkiServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         audit.apply();
         CaLayout layout = new CaLayout(dir);
-        ZoneCa ca = CaLoader.load(layout);
+        ZoneRoots roots = CaLoader.loadRoots(layout);
+        ZoneCa ca = roots.current();
         CaLoader.keyModeWarning(layout).ifPresent(w -> err.println("trustctl pki serve: warning: " + w));
         IssuancePolicy policy;
         try {
@@ -106,7 +108,7 @@ final class PkiServeCommand implements Callable<Integer> {
             transport = PkiServer.Transport.tls(serverNames);
         }
         IssuedLog log = IssuedLog.open(layout.issuedLog());
-        try (PkiServer server = new PkiServer(ca, policy, log, token, Clock.systemUTC(), transport)) {
+        try (PkiServer server = new PkiServer(layout, policy, log, token, Clock.systemUTC(), transport)) {
             try {
                 server.start(listen.host(), listen.port());
             } catch (PkiException e) {
@@ -127,7 +129,8 @@ final class PkiServeCommand implements Callable<Integer> {
                         + "  auth:          " + (token == null ? "none (no --token-file)" : "bearer token from " + tokenFile)
                         + nl
                         + "  tls:           " + (server.tls() ? tlsLine(server) : "none (--plaintext)") + nl
-                        + "  agents pin:    --pki-fingerprint " + ca.fingerprint() + nl);
+                        + "  agents pin:    --pki-fingerprint " + ca.fingerprint() + nl
+                        + rotationLine(server.roots(), nl));
                 out.flush();
                 server.awaitTermination();
             } catch (InterruptedException e) {
@@ -139,6 +142,15 @@ final class PkiServeCommand implements Callable<Integer> {
         out.println("pki: stopped");
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** During a root rotation: where it stands (the server follows later steps without restart). */
+    private static String rotationLine(ZoneRoots roots, String nl) {
+        if (roots.next() == null) {
+            return "";
+        }
+        return "  rotation:      " + roots.step().word() + "; next root sha256 " + roots.next().fingerprint()
+                + " published; issuing from sha256 " + roots.issuing().fingerprint() + nl;
     }
 
     private static String tlsLine(PkiServer server) {
