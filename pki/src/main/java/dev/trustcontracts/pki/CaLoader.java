@@ -1,5 +1,6 @@
 package dev.trustcontracts.pki;
 
+import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
@@ -42,8 +43,7 @@ public final class CaLoader {
         } catch (PemException e) {
             throw new PkiException(layout.privateKey() + ": " + e.getMessage());
         }
-        boolean[] ku = cert.getKeyUsage();
-        if (cert.getBasicConstraints() < 0 || ku == null || !ku[5]) {
+        if (!CertificateChecks.isIssuingCa(cert)) {
             throw new PkiException(layout.certificate() + " is not a CA certificate (basicConstraints cA and "
                     + "keyCertSign are required)");
         }

@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -42,7 +43,7 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException("the server's certificate chain does not include the pinned zone root sha256:"
                     + pin.fingerprint() + " (it ends in " + describe(chain) + ")");
         }
-        if (root.getBasicConstraints() < 0) {
+        if (!CertificateChecks.isCa(root)) {
             throw new CertificateException("the certificate with the pinned fingerprint is not a CA");
         }
         Anchored a = anchored;

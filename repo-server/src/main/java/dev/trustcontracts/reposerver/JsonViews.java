@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.VerifiedContract;
+import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
@@ -160,7 +161,7 @@ final class JsonViews {
             m.put("fingerprint", Fingerprint.of(c));
             m.put("serial", c.getSerialNumber().toString(16));
             m.put("keyAlgorithm", c.getPublicKey().getAlgorithm());
-            m.put("ca", c.getBasicConstraints() >= 0);
+            m.put("ca", CertificateChecks.isCa(c));
         } catch (PemException | IndexOutOfBoundsException | IllegalStateException e) {
             m.put("error", "unreadable certificate" + (e instanceof PemException ? ": " + e.getMessage() : ""));
         }

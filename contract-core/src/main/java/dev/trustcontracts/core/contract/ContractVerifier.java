@@ -1,5 +1,6 @@
 package dev.trustcontracts.core.contract;
 
+import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
@@ -182,14 +183,12 @@ public final class ContractVerifier {
 
         private boolean checkRoot(String who, X509Certificate cert) {
             boolean sound = true;
-            boolean[] ku = cert.getKeyUsage();
-            if (cert.getBasicConstraints() < 0) {
+            Optional<CertificateChecks.CaDefect> defect = CertificateChecks.caDefect(cert);
+            if (defect.isPresent()) {
                 problem(Rule.NOT_CA, who, "certificate " + cert.getSubjectX500Principal().getName()
-                        + " is not a CA (basicConstraints cA is false or missing)");
-                sound = false;
-            } else if (ku == null || !ku[5]) {
-                problem(Rule.NOT_CA, who, "certificate " + cert.getSubjectX500Principal().getName()
-                        + " lacks the keyCertSign key usage");
+                        + (defect.get() == CertificateChecks.CaDefect.NOT_CA
+                                ? " is not a CA (basicConstraints cA is false or missing)"
+                                : " lacks the keyCertSign key usage"));
                 sound = false;
             }
             try {
