@@ -1,17 +1,16 @@
 package dev.trustcontracts.pki;
 
 import dev.trustcontracts.core.crypto.CertificateChecks;
+import dev.trustcontracts.core.crypto.KeyMatch;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
-import dev.trustcontracts.core.crypto.Signatures;
 import dev.trustcontracts.core.crypto.WeakKeyException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -19,9 +18,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 
 /** Reads a CA directory back, with one clear line for whatever is wrong with it. */
 public final class CaLoader {
-    private static final byte[] PROBE = "trust-contracts: does this key belong to this certificate?"
-            .getBytes(StandardCharsets.US_ASCII);
-
     private CaLoader() {
     }
 
@@ -53,7 +49,7 @@ public final class CaLoader {
         } catch (WeakKeyException e) {
             throw new PkiException(layout.certificate() + ": root key refused: " + e.getMessage());
         }
-        if (!matches(type, key, cert)) {
+        if (!KeyMatch.fits(key, cert)) {
             throw new PkiException(layout.privateKey() + " is not the key of " + layout.certificate()
                     + " (" + cert.getSubjectX500Principal().getName() + ")");
         }
@@ -80,15 +76,6 @@ public final class CaLoader {
             throw new PkiException("permission denied reading " + file);
         } catch (IOException e) {
             throw new PkiException("cannot read " + file + ": " + CaInit.describe(e), e);
-        }
-    }
-
-    private static boolean matches(KeyType type, PrivateKey key, X509Certificate cert) {
-        try {
-            byte[] sig = Signatures.sign(type.signatureAlgorithm(), key, PROBE);
-            return Signatures.verify(type.signatureAlgorithm(), cert.getPublicKey(), PROBE, sig);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
         }
     }
 }
