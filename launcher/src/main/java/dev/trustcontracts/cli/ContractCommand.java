@@ -7,6 +7,7 @@ import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.SigningException;
 import dev.trustcontracts.core.contract.Verification;
 import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.Participant;
@@ -111,7 +112,7 @@ final class ContractCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("wrote %s: contract %s (id %s) between %s, valid until %s; every participant must now sign it%n",
                     output, name, c.getBody().getId(), String.join(", ", participants.keySet()),
-                    Instant.ofEpochSecond(c.getBody().getNotAfter().getSeconds()));
+                    ProtoTime.toWholeSeconds(c.getBody().getNotAfter()));
             return ExitCodes.OK;
         }
     }
@@ -149,7 +150,7 @@ final class ContractCommand implements Runnable {
             Signature mine = signed.getSignaturesList().stream()
                     .filter(s -> !c.getSignaturesList().contains(s)).findFirst().orElseThrow();
             Instant signerEnds = certs.get(0).getNotAfter().toInstant();
-            Instant notAfter = Instant.ofEpochSecond(c.getBody().getNotAfter().getSeconds());
+            Instant notAfter = ProtoTime.toWholeSeconds(c.getBody().getNotAfter());
             if (c.getBody().hasNotAfter() && signerEnds.isBefore(notAfter)) {
                 spec.commandLine().getErr().printf("warning: the signer certificate ends at %s, before not_after %s: "
                         + "the contract stops holding then (its effective expiry)%n", signerEnds, notAfter);
@@ -205,7 +206,7 @@ final class ContractCommand implements Runnable {
      * expiry; not_after 2027-06-01T00:00:00Z)".
      */
     static String expiry(Verification v, ContractBody b) {
-        Instant notAfter = Instant.ofEpochSecond(b.getNotAfter().getSeconds(), b.getNotAfter().getNanos());
+        Instant notAfter = ProtoTime.toInstant(b.getNotAfter());
         Instant effective = v.effectiveExpiry().orElse(notAfter);
         return effective.equals(notAfter) ? effective + " (effective expiry: not_after)"
                 : effective + " (effective expiry: a root or signer certificate ends before not_after " + notAfter + ")";
@@ -229,7 +230,7 @@ final class ContractCommand implements Runnable {
             ContractBody b = c.getBody();
             PrintWriter out = spec.commandLine().getOut();
             out.printf("contract   %s%nid         %s%nvalid      %s .. %s%n", b.getName(), b.getId(),
-                    Instant.ofEpochSecond(b.getNotBefore().getSeconds()), Instant.ofEpochSecond(b.getNotAfter().getSeconds()));
+                    ProtoTime.toWholeSeconds(b.getNotBefore()), ProtoTime.toWholeSeconds(b.getNotAfter()));
             out.println("participants");
             for (Participant p : b.getParticipantsList()) {
                 String subject;
@@ -241,7 +242,7 @@ final class ContractCommand implements Runnable {
                 Signature s = c.getSignaturesList().stream()
                         .filter(x -> x.getParticipant().equals(p.getName())).findFirst().orElse(null);
                 out.printf("  %-16s sha256:%s%n  %-16s %s%n  %-16s %s%n", p.getName(), p.getHash(), "", subject, "",
-                        s == null ? "NOT SIGNED" : "signed " + Instant.ofEpochSecond(s.getSignedAt().getSeconds())
+                        s == null ? "NOT SIGNED" : "signed " + ProtoTime.toWholeSeconds(s.getSignedAt())
                                 + " by " + signer(s));
             }
             Verification v = window.verifier().verify(file.toString(), Files.readAllBytes(file));

@@ -8,13 +8,13 @@ import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
+import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.GetCertificatesResponse;
 import dev.trustcontracts.proto.v1.Participant;
 import dev.trustcontracts.proto.v1.PeerCertificate;
 import dev.trustcontracts.proto.v1.Signature;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,6 +180,6 @@ final class JsonViews {
     }
 
     static String instant(Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+        return ProtoTime.toInstant(t).toString();
     }
 }

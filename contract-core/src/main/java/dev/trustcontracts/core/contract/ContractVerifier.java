@@ -7,6 +7,7 @@ import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.Signatures;
 import dev.trustcontracts.core.crypto.PemException;
 import dev.trustcontracts.core.crypto.WeakKeyException;
+import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.Participant;
@@ -127,8 +128,8 @@ public final class ContractVerifier {
                 problem(Rule.WINDOW, null, "not_before and not_after are both required");
                 return;
             }
-            Instant nb = instant(body.getNotBefore());
-            Instant na = instant(body.getNotAfter());
+            Instant nb = ProtoTime.toInstant(body.getNotBefore());
+            Instant na = ProtoTime.toInstant(body.getNotAfter());
             if (!na.isAfter(nb)) {
                 problem(Rule.WINDOW, null, "not_after " + na + " is not after not_before " + nb);
                 return;
@@ -256,7 +257,7 @@ public final class ContractVerifier {
                 problem(Rule.SIGNATURE_INVALID, who, "signed_at is missing");
                 return;
             }
-            checkSignedAt(who, instant(s.getSignedAt()));
+            checkSignedAt(who, ProtoTime.toInstant(s.getSignedAt()));
             if (!verifies(s, signer)) {
                 problem(Rule.SIGNATURE_INVALID, who, "the signature does not verify: the contract changed after "
                         + "signing, or the value is not this signer's");
@@ -278,8 +279,8 @@ public final class ContractVerifier {
         /** A signature is made inside the window it signs, and never later than now (give or take the skew). */
         private void checkSignedAt(String who, Instant at) {
             if (body.hasNotBefore() && body.hasNotAfter()) {
-                Instant nb = instant(body.getNotBefore());
-                Instant na = instant(body.getNotAfter());
+                Instant nb = ProtoTime.toInstant(body.getNotBefore());
+                Instant na = ProtoTime.toInstant(body.getNotAfter());
                 // a missing or unordered window is reported once, as [window]; a signer whose clock is a
                 // little behind the drafter's (contract new sets not_before to now) is not refused for it
                 if (na.isAfter(nb) && (at.isBefore(nb.minus(CLOCK_SKEW)) || at.isAfter(na))) {
@@ -302,9 +303,5 @@ public final class ContractVerifier {
         long whole = d.toDays();
         return d.equals(Duration.ofDays(whole)) ? whole + " days" : whole + " days and " + d.minusDays(whole).toSeconds()
                 + " seconds";
-    }
-
-    static Instant instant(com.google.protobuf.Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 }
