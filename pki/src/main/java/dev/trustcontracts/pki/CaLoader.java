@@ -6,6 +6,7 @@ import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
 import dev.trustcontracts.core.crypto.WeakKeyException;
+import dev.trustcontracts.core.files.SecretFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
