@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,14 +41,6 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * allowed (reported as notes): a proposal collects its signatures there.
  */
 public final class TreeValidator {
-    /**
-     * Warnings, not blocks, in files a push does not touch: time-dependent problems, and the lifetime
-     * rules a file on main may predate (a configured shorter window must not block unrelated revocations).
-     */
-    private static final Set<Rule> TIME_RULES = EnumSet.of(Rule.EXPIRED, Rule.NOT_YET_VALID,
-            Rule.CERTIFICATE_VALIDITY, Rule.SIGNER_VALIDITY, Rule.WINDOW_TOO_LONG, Rule.SIGNED_AT);
-    private static final Set<Rule> ALLOWED_ON_PROPOSALS = EnumSet.of(Rule.SIGNATURE_MISSING, Rule.NOT_YET_VALID);
-
     private static final String CONTRACTS = RepositoryLayout.CONTRACTS_DIR.replaceAll("/$", "");
 
     private final Repository repository;
@@ -149,8 +140,10 @@ public final class TreeValidator {
         List<Problem> blocking = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
         for (Problem p : scan.problems()) {
-            boolean untouchedAging = TIME_RULES.contains(p.rule()) && !changed.contains(p.file());
-            boolean allowed = proposal && ALLOWED_ON_PROPOSALS.contains(p.rule());
+            // warnings, not blocks, in files a push does not touch: a configured shorter window or the clock
+            // must not block unrelated revocations
+            boolean untouchedAging = p.rule().blocksOnlyChangedFiles() && !changed.contains(p.file());
+            boolean allowed = proposal && p.rule().isAllowedOnProposals();
             (untouchedAging || allowed ? warnings : blocking).add(p);
         }
         return new Verdict(commit, blocking, warnings, state, scan, now, Duration.ofNanos(System.nanoTime() - start));
