@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -41,18 +42,27 @@ final class ContractCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    Trustctl root;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static Clock clock = Clock.systemUTC();
+    /** The root command's clock; the system clock when this command runs on its own. */
+    Clock clock() {
+        return root == null ? Clock.systemUTC() : root.clock();
+    }
 
     @Command(name = "new", mixinStandardHelpOptions = true,
             description = "Write a new, unsigned contract: fingerprints computed, a fresh random id, a validity window.")
     static final class New implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @ParentCommand
+        ContractCommand parent;
 
         @Option(names = "--name", required = true, description = "Contract name (a DNS label); the file must be named after it.")
         String name;
@@ -104,7 +114,7 @@ final class ContractCommand implements Runnable {
                     new ContractDraft.Zone(zone, ContractFiles.certificate(file), trustDomains.get(zone))));
             Contract c;
             try {
-                c = ContractDraft.create(name, zones, clock.instant().truncatedTo(ChronoUnit.SECONDS), validFor);
+                c = ContractDraft.create(name, zones, parent.clock().instant().truncatedTo(ChronoUnit.SECONDS), validFor);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage(), ExitCodes.USAGE);
             }
@@ -122,6 +132,9 @@ final class ContractCommand implements Runnable {
     static final class Sign implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @ParentCommand
+        ContractCommand parent;
 
         @Parameters(index = "0", description = "The contract file; rewritten in place, atomically.")
         Path file;
@@ -142,7 +155,7 @@ final class ContractCommand implements Runnable {
             chain.forEach(p -> certs.addAll(ContractFiles.certificates(p)));
             Contract signed;
             try {
-                signed = ContractSigner.sign(c, ContractFiles.privateKey(key), certs, clock.instant());
+                signed = ContractSigner.sign(c, ContractFiles.privateKey(key), certs, parent.clock().instant());
             } catch (SigningException e) {
                 throw new UserError(file + ": " + e.getMessage());
             }
@@ -167,6 +180,9 @@ final class ContractCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
+        @ParentCommand
+        ContractCommand parent;
+
         @Parameters(arity = "1..*", description = "Contract files.")
         List<Path> files;
 
@@ -176,7 +192,7 @@ final class ContractCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             ContractVerifier verifier = window.verifier();
-            Instant now = clock.instant();
+            Instant now = parent.clock().instant();
             PrintWriter out = spec.commandLine().getOut();
             boolean allValid = true;
             for (Path f : files) {
@@ -218,6 +234,9 @@ final class ContractCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
+        @ParentCommand
+        ContractCommand parent;
+
         @Parameters(index = "0", description = "The contract file.")
         Path file;
 
@@ -246,7 +265,7 @@ final class ContractCommand implements Runnable {
                                 + " by " + signer(s));
             }
             Verification v = window.verifier().verify(file.toString(), Files.readAllBytes(file));
-            List<Problem> problems = v.problemsAt(clock.instant());
+            List<Problem> problems = v.problemsAt(parent.clock().instant());
             if (v.effectiveExpiry().isPresent()) {
                 out.println("expires    " + expiry(v, b));
             }

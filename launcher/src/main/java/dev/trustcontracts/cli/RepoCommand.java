@@ -9,9 +9,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,6 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class RepoCommand implements Runnable {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    Trustctl root;
 
     @Override
     public void run() {
@@ -34,6 +39,9 @@ final class RepoCommand implements Runnable {
     static final class Lint implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @ParentCommand
+        RepoCommand parent;
 
         @Parameters(index = "0", defaultValue = ".", description = "The checkout (default: the current directory).")
         Path dir;
@@ -50,7 +58,7 @@ final class RepoCommand implements Runnable {
                 throw new UserError(dir + " has no contracts/ directory: is this a contract repository?");
             }
             ScanResult r = new TreeScanner(window.verifier(), ScanLimits.DEFAULT)
-                    .scan(new DirectoryTree(dir), ContractCommand.clock.instant());
+                    .scan(new DirectoryTree(dir), (parent.root == null ? Clock.systemUTC() : parent.root.clock()).instant());
             PrintWriter out = spec.commandLine().getOut();
             r.problems().forEach((Problem p) -> out.println(p));
             out.printf("%d valid contract%s, %d problem%s%n", r.valid().size(), r.valid().size() == 1 ? "" : "s",
