@@ -50,9 +50,9 @@ final class ContractCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The root command's clock; the system clock when this command runs on its own. */
+    /** The root command's clock. */
     Clock clock() {
-        return root == null ? Clock.systemUTC() : root.clock();
+        return Trustctl.clockOf(root);
     }
 
     @Command(name = "new", mixinStandardHelpOptions = true,

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -58,7 +57,7 @@ final class RepoCommand implements Runnable {
                 throw new UserError(dir + " has no contracts/ directory: is this a contract repository?");
             }
             ScanResult r = new TreeScanner(window.verifier(), ScanLimits.DEFAULT)
-                    .scan(new DirectoryTree(dir), (parent.root == null ? Clock.systemUTC() : parent.root.clock()).instant());
+                    .scan(new DirectoryTree(dir), Trustctl.clockOf(parent.root).instant());
             PrintWriter out = spec.commandLine().getOut();
             r.problems().forEach((Problem p) -> out.println(p));
             out.printf("%d valid contract%s, %d problem%s%n", r.valid().size(), r.valid().size() == 1 ? "" : "s",

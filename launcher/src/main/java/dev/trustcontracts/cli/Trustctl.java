@@ -35,6 +35,11 @@ public final class Trustctl implements Runnable {
         return clock;
     }
 
+    /** The root's clock as a subcommand reaches it; the system clock when the subcommand runs on its own. */
+    static Clock clockOf(Trustctl root) {
+        return root == null ? Clock.systemUTC() : root.clock();
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
