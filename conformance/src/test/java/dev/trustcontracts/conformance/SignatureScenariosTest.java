@@ -72,7 +72,7 @@ class SignatureScenariosTest extends ConformanceScenario {
     }
 
     /** A root carol holds beside her own (a zone's second root), to list as someone's current or next root. */
-    private static final dev.trustcontracts.core.testing.TestZone CAROLS_SECOND = dev.trustcontracts.core.testing.TestZone
+    private static final dev.trustcontracts.testing.TestZone CAROLS_SECOND = dev.trustcontracts.testing.TestZone
             .create("carol2");
 
     private static Contract signedAsAlice(Contract draft) throws Exception {

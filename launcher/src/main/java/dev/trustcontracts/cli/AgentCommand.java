@@ -4,6 +4,7 @@ import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.agent.CycleResult;
+import dev.trustcontracts.core.net.HostPort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -32,9 +33,9 @@ final class AgentCommand implements Callable<Integer> {
             description = "the contract repository: https://, http://, git://, file:// or a path")
     String remote;
 
-    @Option(names = "--pki", required = true, paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+    @Option(names = "--pki", required = true, paramLabel = "HOST:PORT", converter = HostPortConverter.class,
             description = "the zone's PkiService (trustctl pki serve)")
-    ListenAddress pki;
+    HostPort pki;
 
     @Option(names = "--pki-token-file", paramLabel = "FILE", description = "bearer token for the PKI")
     Path pkiTokenFile;
@@ -46,10 +47,10 @@ final class AgentCommand implements Callable<Integer> {
             description = "time between fetches, jittered +/-10 %% (default ${DEFAULT-VALUE})")
     Duration interval;
 
-    @Option(names = "--notify", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+    @Option(names = "--notify", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
             description = "a repo-server's gRPC address: fetch at once when it reports a change (a doorbell only; "
                     + "trust still comes from Git)")
-    ListenAddress notifyTarget;
+    HostPort notifyTarget;
 
     @Option(names = "--on-change", paramLabel = "CMD",
             description = "shell command run after output files changed, e.g. 'nginx -s reload'; gets TRUSTCTL_OUT, "
@@ -60,9 +61,9 @@ final class AgentCommand implements Callable<Integer> {
             description = "the certificate's CN and DNS (or IP) SAN; default: the zone name the PKI reports")
     String name;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
             description = "serve /healthz, /readyz and /metrics (Prometheus) here")
-    ListenAddress listen;
+    HostPort listen;
 
     @Option(names = "--once", description = "one sync, then exit; the exit code says whether it succeeded")
     boolean once;
@@ -195,7 +196,7 @@ final class AgentCommand implements Callable<Integer> {
             o.println("agent: writing " + out.toAbsolutePath() + " from " + remote + " every "
                     + DurationConverter.format(interval) + (notifyTarget == null ? "" : " and on notice from " + notifyTarget)
                     + (agent.httpAddress() == null ? ""
-                            : "; health on http://" + new ListenAddress(agent.httpAddress().getAddress().getHostAddress(),
+                            : "; health on http://" + new HostPort(agent.httpAddress().getAddress().getHostAddress(),
                                     agent.httpAddress().getPort()) + "/healthz"));
             o.flush();
             agent.awaitTermination();

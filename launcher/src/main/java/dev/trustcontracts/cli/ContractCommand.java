@@ -7,6 +7,7 @@ import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.SigningException;
 import dev.trustcontracts.core.contract.Verification;
 import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.Participant;
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -40,18 +42,27 @@ final class ContractCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    @ParentCommand
+    Trustctl root;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static Clock clock = Clock.systemUTC();
+    /** The root command's clock. */
+    Clock clock() {
+        return Trustctl.clockOf(root);
+    }
 
     @Command(name = "new", mixinStandardHelpOptions = true,
             description = "Write a new, unsigned contract: fingerprints computed, a fresh random id, a validity window.")
     static final class New implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @ParentCommand
+        ContractCommand parent;
 
         @Option(names = "--name", required = true, description = "Contract name (a DNS label); the file must be named after it.")
         String name;
@@ -111,7 +122,7 @@ final class ContractCommand implements Runnable {
             });
             Contract c;
             try {
-                c = ContractDraft.create(name, zones, clock.instant().truncatedTo(ChronoUnit.SECONDS), validFor);
+                c = ContractDraft.create(name, zones, parent.clock().instant().truncatedTo(ChronoUnit.SECONDS), validFor);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage(), ExitCodes.USAGE);
             }
@@ -119,7 +130,7 @@ final class ContractCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("wrote %s: contract %s (id %s) between %s, valid until %s; every participant must now sign it%n",
                     output, name, c.getBody().getId(), String.join(", ", participants.keySet()),
-                    Instant.ofEpochSecond(c.getBody().getNotAfter().getSeconds()));
+                    ProtoTime.toWholeSeconds(c.getBody().getNotAfter()));
             return ExitCodes.OK;
         }
     }
@@ -129,6 +140,9 @@ final class ContractCommand implements Runnable {
     static final class Sign implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @ParentCommand
+        ContractCommand parent;
 
         @Parameters(index = "0", description = "The contract file; rewritten in place, atomically.")
         Path file;
@@ -149,7 +163,7 @@ final class ContractCommand implements Runnable {
             chain.forEach(p -> certs.addAll(ContractFiles.certificates(p)));
             Contract signed;
             try {
-                signed = ContractSigner.sign(c, ContractFiles.privateKey(key), certs, clock.instant());
+                signed = ContractSigner.sign(c, ContractFiles.privateKey(key), certs, parent.clock().instant());
             } catch (SigningException e) {
                 throw new UserError(file + ": " + e.getMessage());
             }
@@ -157,7 +171,7 @@ final class ContractCommand implements Runnable {
             Signature mine = signed.getSignaturesList().stream()
                     .filter(s -> !c.getSignaturesList().contains(s)).findFirst().orElseThrow();
             Instant signerEnds = certs.get(0).getNotAfter().toInstant();
-            Instant notAfter = Instant.ofEpochSecond(c.getBody().getNotAfter().getSeconds());
+            Instant notAfter = ProtoTime.toWholeSeconds(c.getBody().getNotAfter());
             if (c.getBody().hasNotAfter() && signerEnds.isBefore(notAfter)) {
                 spec.commandLine().getErr().printf("warning: the signer certificate ends at %s, before not_after %s: "
                         + "the contract stops holding then (its effective expiry)%n", signerEnds, notAfter);
@@ -175,6 +189,9 @@ final class ContractCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
+        @ParentCommand
+        ContractCommand parent;
+
         @Parameters(arity = "1..*", description = "Contract files.")
         List<Path> files;
 
@@ -184,7 +201,7 @@ final class ContractCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             ContractVerifier verifier = window.verifier();
-            Instant now = clock.instant();
+            Instant now = parent.clock().instant();
             PrintWriter out = spec.commandLine().getOut();
             boolean allValid = true;
             for (Path f : files) {
@@ -214,7 +231,7 @@ final class ContractCommand implements Runnable {
      * expiry; not_after 2027-06-01T00:00:00Z)".
      */
     static String expiry(Verification v, ContractBody b) {
-        Instant notAfter = Instant.ofEpochSecond(b.getNotAfter().getSeconds(), b.getNotAfter().getNanos());
+        Instant notAfter = ProtoTime.toInstant(b.getNotAfter());
         Instant effective = v.effectiveExpiry().orElse(notAfter);
         return effective.equals(notAfter) ? effective + " (effective expiry: not_after)"
                 : effective + " (effective expiry: a root or signer certificate ends before not_after " + notAfter + ")";
@@ -225,6 +242,9 @@ final class ContractCommand implements Runnable {
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @ParentCommand
+        ContractCommand parent;
 
         @Parameters(index = "0", description = "The contract file.")
         Path file;
@@ -238,7 +258,7 @@ final class ContractCommand implements Runnable {
             ContractBody b = c.getBody();
             PrintWriter out = spec.commandLine().getOut();
             out.printf("contract   %s%nid         %s%nvalid      %s .. %s%n", b.getName(), b.getId(),
-                    Instant.ofEpochSecond(b.getNotBefore().getSeconds()), Instant.ofEpochSecond(b.getNotAfter().getSeconds()));
+                    ProtoTime.toWholeSeconds(b.getNotBefore()), ProtoTime.toWholeSeconds(b.getNotAfter()));
             out.println("participants");
             for (Participant p : b.getParticipantsList()) {
                 out.printf("  %-16s sha256:%s%n  %-16s %s%n", p.getName(), p.getHash(), "", subject(p.getCertificate()));
@@ -252,12 +272,12 @@ final class ContractCommand implements Runnable {
                     out.printf("  %-16s %s%n", "", "NOT SIGNED");
                 }
                 for (Signature s : sigs) {
-                    out.printf("  %-16s %s%n", "", "signed " + Instant.ofEpochSecond(s.getSignedAt().getSeconds())
+                    out.printf("  %-16s %s%n", "", "signed " + ProtoTime.toWholeSeconds(s.getSignedAt())
                             + " by " + signer(s));
                 }
             }
             Verification v = window.verifier().verify(file.toString(), Files.readAllBytes(file));
-            List<Problem> problems = v.problemsAt(clock.instant());
+            List<Problem> problems = v.problemsAt(parent.clock().instant());
             if (v.effectiveExpiry().isPresent()) {
                 out.println("expires    " + expiry(v, b));
             }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,6 +23,9 @@ import picocli.CommandLine.Model.CommandSpec;
 final class RepoCommand implements Runnable {
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    Trustctl root;
 
     @Override
     public void run() {
@@ -34,6 +38,9 @@ final class RepoCommand implements Runnable {
     static final class Lint implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+
+        @ParentCommand
+        RepoCommand parent;
 
         @Parameters(index = "0", defaultValue = ".", description = "The checkout (default: the current directory).")
         Path dir;
@@ -50,7 +57,7 @@ final class RepoCommand implements Runnable {
                 throw new UserError(dir + " has no contracts/ directory: is this a contract repository?");
             }
             ScanResult r = new TreeScanner(window.verifier(), ScanLimits.DEFAULT)
-                    .scan(new DirectoryTree(dir), ContractCommand.clock.instant());
+                    .scan(new DirectoryTree(dir), Trustctl.clockOf(parent.root).instant());
             PrintWriter out = spec.commandLine().getOut();
             r.problems().forEach((Problem p) -> out.println(p));
             out.printf("%d valid contract%s, %d problem%s%n", r.valid().size(), r.valid().size() == 1 ? "" : "s",

@@ -1,6 +1,6 @@
 package dev.trustcontracts.cli;
 
-import dev.trustcontracts.reposerver.HostPort;
+import dev.trustcontracts.core.net.HostPort;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.reposerver.ServerLimits;
@@ -29,14 +29,14 @@ public final class RepoServerCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = RepoServerConfig.DEFAULT_HTTP,
-            converter = ListenAddress.Converter.class,
+            converter = HostPortConverter.class,
             description = "HTTP address: Git, JSON API, health, metrics (default: ${DEFAULT-VALUE}).")
-    ListenAddress listen;
+    HostPort listen;
 
     @Option(names = "--grpc-listen", paramLabel = "HOST:PORT", defaultValue = RepoServerConfig.DEFAULT_GRPC,
-            converter = ListenAddress.Converter.class,
+            converter = HostPortConverter.class,
             description = "gRPC address of ContractsService (default: ${DEFAULT-VALUE}).")
-    ListenAddress grpcListen;
+    HostPort grpcListen;
 
     @Option(names = "--users", paramLabel = "FILE", description = "Users allowed to push (default: DATA/users).")
     Path users;
@@ -107,8 +107,8 @@ public final class RepoServerCommand implements Callable<Integer> {
         }
         RepoServerConfig cfg;
         try {
-            cfg = RepoServerConfig.defaults(data).withHttp(new HostPort(listen.host(), listen.port()))
-                    .withGrpc(new HostPort(grpcListen.host(), grpcListen.port()))
+            cfg = RepoServerConfig.defaults(data).withHttp(new dev.trustcontracts.reposerver.HostPort(listen.host(), listen.port()))
+                    .withGrpc(new dev.trustcontracts.reposerver.HostPort(grpcListen.host(), grpcListen.port()))
                     .withUsersFile(users != null ? users : data.resolve("users")).withPrivateRead(privateRead)
                     .withTls(tlsCert, tlsKey)
                     .withLimits(new ServerLimits(maxThreads, idleTimeout, gitMaxRequests, gitMaxPerClient, minDataRate,

@@ -1,6 +1,7 @@
 package dev.trustcontracts.cli;
 
 import dev.trustcontracts.cli.pki.PkiCommand;
+import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,23 @@ public final class Trustctl implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The one clock the commands read "now" from; subcommands reach it through their parent. */
+    private final Clock clock;
+
+    Trustctl(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The clock the commands judge and date with. */
+    Clock clock() {
+        return clock;
+    }
+
+    /** The root's clock as a subcommand reaches it; the system clock when the subcommand runs on its own. */
+    static Clock clockOf(Trustctl root) {
+        return root == null ? Clock.systemUTC() : root.clock();
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -37,7 +55,12 @@ public final class Trustctl implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Trustctl());
+        return commandLine(Clock.systemUTC());
+    }
+
+    /** The command line with a given clock: tests pass a fixed one. */
+    public static CommandLine commandLine(Clock clock) {
+        CommandLine cl = new CommandLine(new Trustctl(clock));
         cl.setExecutionExceptionHandler(new UserErrors());
         return cl;
     }

@@ -6,6 +6,11 @@ import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +125,38 @@ class ContractCommandTest {
                 "--participant", "bob=" + b.resolve("ca.pem"), "-o", dir.resolve("x.yaml").toString());
         assertThat(three.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(three.err()).contains("--participant alice=a.pem,b.pem,c.pem: give CA.pem, or CA.pem,NEXT.pem");
+    }
+
+    /** Every subcommand reads "now" from the clock given to the root command, none from a static. */
+    @Test
+    void everyCommandTakesNowFromTheInjectedClock() throws Exception {
+        Path a = zoneFiles(alice);
+        Path b = zoneFiles(bob);
+        Path file = dir.resolve("repo/contracts/alice-bob.yaml");
+        Files.createDirectories(file.getParent());
+        Instant start = TestZone.NOW.minus(Duration.ofHours(1));
+        Clock fixed = Clock.fixed(start.plusMillis(750), ZoneOffset.UTC);
+        Cli created = Cli.run(fixed, "contract", "new", "--name", "alice-bob", "--participant",
+                "alice=" + a.resolve("ca.pem"), "--participant", "bob=" + b.resolve("ca.pem"), "--valid-for", "30d",
+                "-o", file.toString());
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).contains("valid until " + start.plus(Duration.ofDays(30)));
+        for (Path z : List.of(a, b)) {
+            Cli signed = Cli.run(fixed, "contract", "sign", file.toString(), "--key",
+                    z.resolve("admin-key.pem").toString(), "--cert", z.resolve("admin.pem").toString());
+            assertThat(signed.exit()).as(signed.err()).isZero();
+        }
+        Cli show = Cli.run(fixed, "contract", "show", file.toString());
+        assertThat(show.out()).contains("valid      " + start + " .. " + start.plus(Duration.ofDays(30)))
+                .contains("signed " + start + " by CN=admin@alice").contains("status     valid now");
+
+        Clock late = Clock.fixed(start.plus(Duration.ofDays(31)), ZoneOffset.UTC);
+        assertThat(Cli.run(late, "contract", "verify", file.toString()).exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(Cli.run(late, "contract", "show", file.toString()).out()).contains("status     NOT valid now");
+        Cli lint = Cli.run(late, "repo", "lint", dir.resolve("repo").toString());
+        assertThat(lint.exit()).isEqualTo(ExitCodes.INVALID);
+        assertThat(lint.out()).contains("[expired]");
+        assertThat(Cli.run(fixed, "repo", "lint", dir.resolve("repo").toString()).exit()).isZero();
     }
 
     @Test

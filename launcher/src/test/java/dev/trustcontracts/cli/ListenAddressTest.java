@@ -3,20 +3,21 @@ package dev.trustcontracts.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustcontracts.core.net.HostPort;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ListenAddressTest {
     @Test
     void parsesTheUsualForms() {
-        assertThat(ListenAddress.parse("127.0.0.1:9443")).isEqualTo(new ListenAddress("127.0.0.1", 9443));
-        assertThat(ListenAddress.parse("9443")).isEqualTo(new ListenAddress("127.0.0.1", 9443));
-        assertThat(ListenAddress.parse("[::1]:0")).isEqualTo(new ListenAddress("::1", 0));
-        assertThat(ListenAddress.parse("[::1]:0").toString()).isEqualTo("[::1]:0");
-        assertThat(ListenAddress.parse("localhost:80").isLoopback()).isTrue();
-        assertThat(ListenAddress.parse("0.0.0.0:80").isLoopback()).isFalse();
+        assertThat(HostPort.parse("127.0.0.1:9443")).isEqualTo(new HostPort("127.0.0.1", 9443));
+        assertThat(HostPort.parse("9443")).isEqualTo(new HostPort("127.0.0.1", 9443));
+        assertThat(HostPort.parse("[::1]:0")).isEqualTo(new HostPort("::1", 0));
+        assertThat(HostPort.parse("[::1]:0").toString()).isEqualTo("[::1]:0");
+        assertThat(HostPort.parse("localhost:80").isLoopback()).isTrue();
+        assertThat(HostPort.parse("0.0.0.0:80").isLoopback()).isFalse();
         for (String bad : new String[] {":9443", "host", "host:99999", "::1:80", "a:b:80", ""}) {
-            assertThatThrownBy(() -> ListenAddress.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> HostPort.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

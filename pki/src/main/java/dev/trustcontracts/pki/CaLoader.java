@@ -1,16 +1,17 @@
 package dev.trustcontracts.pki;
 
+import dev.trustcontracts.core.crypto.CertificateChecks;
+import dev.trustcontracts.core.crypto.KeyMatch;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
-import dev.trustcontracts.core.crypto.Signatures;
 import dev.trustcontracts.core.crypto.WeakKeyException;
+import dev.trustcontracts.core.files.SecretFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -18,9 +19,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 
 /** Reads a CA directory back, with one clear line for whatever is wrong with it. */
 public final class CaLoader {
-    private static final byte[] PROBE = "trust-contracts: does this key belong to this certificate?"
-            .getBytes(StandardCharsets.US_ASCII);
-
     private CaLoader() {
     }
 
@@ -97,8 +95,7 @@ public final class CaLoader {
         } catch (PemException e) {
             throw new PkiException(keyFile + ": " + e.getMessage());
         }
-        boolean[] ku = cert.getKeyUsage();
-        if (cert.getBasicConstraints() < 0 || ku == null || !ku[5]) {
+        if (!CertificateChecks.isIssuingCa(cert)) {
             throw new PkiException(certificateFile + " is not a CA certificate (basicConstraints cA and "
                     + "keyCertSign are required)");
         }
@@ -108,7 +105,7 @@ public final class CaLoader {
         } catch (WeakKeyException e) {
             throw new PkiException(certificateFile + ": root key refused: " + e.getMessage());
         }
-        if (!matches(type, key, cert)) {
+        if (!KeyMatch.fits(key, cert)) {
             throw new PkiException(keyFile + " is not the key of " + certificateFile
                     + " (" + cert.getSubjectX500Principal().getName() + ")");
         }
@@ -135,15 +132,6 @@ public final class CaLoader {
             throw new PkiException("permission denied reading " + file);
         } catch (IOException e) {
             throw new PkiException("cannot read " + file + ": " + CaInit.describe(e), e);
-        }
-    }
-
-    private static boolean matches(KeyType type, PrivateKey key, X509Certificate cert) {
-        try {
-            byte[] sig = Signatures.sign(type.signatureAlgorithm(), key, PROBE);
-            return Signatures.verify(type.signatureAlgorithm(), cert.getPublicKey(), PROBE, sig);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
         }
     }
 }

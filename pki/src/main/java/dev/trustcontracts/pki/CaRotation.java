@@ -1,5 +1,6 @@
 package dev.trustcontracts.pki;
 
+import dev.trustcontracts.core.files.SecretFiles;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.WeakKeyException;

@@ -4,6 +4,7 @@ import dev.trustcontracts.core.crypto.CertificateIssuer;
 import dev.trustcontracts.core.crypto.CertificateProfile;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.WeakKeyException;
+import dev.trustcontracts.core.net.IpLiteral;
 import dev.trustcontracts.pki.IssuanceException.Reason;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -110,7 +111,7 @@ public final class CsrSigner {
     }
 
     private GeneralName commonNameAsSan(String cn) throws IssuanceException {
-        Optional<InetAddress> ip = IpLiterals.parse(cn);
+        Optional<InetAddress> ip = IpLiteral.parse(cn);
         if (ip.isPresent()) {
             return ipName(ip.get(), "CN");
         }
@@ -124,7 +125,7 @@ public final class CsrSigner {
             }
             case GeneralName.iPAddress -> {
                 byte[] octets = ASN1OctetString.getInstance(n.getName()).getOctets();
-                InetAddress ip = IpLiterals.fromOctets(octets).orElseThrow(() -> new IssuanceException(Reason.INVALID,
+                InetAddress ip = IpLiteral.fromOctets(octets).orElseThrow(() -> new IssuanceException(Reason.INVALID,
                         "an IP address SAN of " + octets.length + " octets (4 or 16 expected; no masks)"));
                 return ipName(ip, "IP address");
             }
@@ -172,7 +173,7 @@ public final class CsrSigner {
                 return ASN1IA5String.getInstance(n.getName()).getString();
             }
             if (n.getTagNo() == GeneralName.iPAddress) {
-                return IpLiterals.fromOctets(ASN1OctetString.getInstance(n.getName()).getOctets())
+                return IpLiteral.fromOctets(ASN1OctetString.getInstance(n.getName()).getOctets())
                         .map(InetAddress::getHostAddress).orElseThrow();
             }
         }

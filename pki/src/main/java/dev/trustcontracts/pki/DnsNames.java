@@ -1,11 +1,10 @@
 package dev.trustcontracts.pki;
 
+import dev.trustcontracts.core.net.DnsLabel;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** The shape of DNS names the PKI accepts: lowercase LDH labels, optionally a leading "*" label. */
 final class DnsNames {
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     static final int MAX_LENGTH = 253;
 
     private DnsNames() {
@@ -33,7 +32,7 @@ final class DnsNames {
         String[] labels = name.split("\\.", -1);
         for (int i = 0; i < labels.length; i++) {
             boolean star = wildcard && i == 0 && labels[i].equals("*") && labels.length > 1;
-            if (!star && !LABEL.matcher(labels[i]).matches()) {
+            if (!star && !DnsLabel.isValid(labels[i])) {
                 return false;
             }
         }

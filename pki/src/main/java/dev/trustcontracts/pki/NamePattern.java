@@ -1,5 +1,6 @@
 package dev.trustcontracts.pki;
 
+import dev.trustcontracts.core.net.IpLiteral;
 import java.net.InetAddress;
 import java.util.Optional;
 
@@ -19,7 +20,7 @@ public record NamePattern(String text, InetAddress ip) {
             throw new IllegalArgumentException("an allowed name cannot be empty");
         }
         String t = text.trim();
-        Optional<InetAddress> ip = IpLiterals.parse(t);
+        Optional<InetAddress> ip = IpLiteral.parse(t);
         if (ip.isPresent()) {
             return new NamePattern(ip.get().getHostAddress(), ip.get());
         }

@@ -3,6 +3,7 @@ package dev.trustcontracts.pki;
 import dev.trustcontracts.core.crypto.CertificateIssuer;
 import dev.trustcontracts.core.crypto.CertificateProfile;
 import dev.trustcontracts.core.crypto.KeyType;
+import dev.trustcontracts.core.net.IpLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.KeyPair;
@@ -43,7 +44,7 @@ public final class PkiServerIdentity {
      */
     public static List<String> names(String listenHost, List<String> serverNames) {
         Set<String> names = new LinkedHashSet<>();
-        Optional<InetAddress> ip = IpLiterals.parse(listenHost);
+        Optional<InetAddress> ip = IpLiteral.parse(listenHost);
         boolean wildcard = ip.map(InetAddress::isAnyLocalAddress).orElse(false);
         if (!wildcard) {
             names.add(ip.map(InetAddress::getHostAddress).orElse(listenHost.toLowerCase(Locale.ROOT)));
@@ -52,7 +53,7 @@ public final class PkiServerIdentity {
             }
         }
         for (String n : serverNames) {
-            Optional<InetAddress> nip = IpLiterals.parse(n);
+            Optional<InetAddress> nip = IpLiteral.parse(n);
             String name = nip.map(InetAddress::getHostAddress).orElse(DnsNames.normalize(n));
             if (nip.isEmpty() && !DnsNames.isNameOrWildcard(name)) {
                 throw new PkiException("server name '" + CsrSigner.printable(n) + "' is not a DNS name or IP address");
@@ -80,7 +81,7 @@ public final class PkiServerIdentity {
         }
         List<GeneralName> sans = new ArrayList<>();
         for (String n : names) {
-            sans.add(IpLiterals.parse(n).isPresent()
+            sans.add(IpLiteral.parse(n).isPresent()
                     ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n));
         }
         KeyPair keys = KeyType.EC_P256.generate();

@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.net.IpLiteral;
 import dev.trustcontracts.core.crypto.KeyType;
 import java.io.IOException;
 import java.security.KeyPair;
@@ -28,7 +29,7 @@ final class CsrBuilder {
         try {
             X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).build();
             ExtensionsGenerator ext = new ExtensionsGenerator();
-            GeneralName san = IpLiteral.is(name)
+            GeneralName san = IpLiteral.parse(name).isPresent()
                     ? new GeneralName(GeneralName.iPAddress, name)
                     : new GeneralName(GeneralName.dNSName, name);
             ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san));

@@ -41,7 +41,7 @@ final class IssuedCertificateCheck {
                     + e.getMessage());
         }
         X509Certificate leaf = chain.get(0);
-        if (!KeyMatch.samePublicKey(leaf.getPublicKey(), requested)) {
+        if (!samePublicKey(leaf.getPublicKey(), requested)) {
             throw new SyncException(FailureKind.PKI, "the PKI issued a certificate for another key");
         }
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
@@ -83,5 +83,10 @@ final class IssuedCertificateCheck {
         } catch (java.security.cert.CertificateEncodingException e) {
             return false;
         }
+    }
+
+    /** Whether two public keys are the same key (same encoding): a certificate issued for the key asked for. */
+    static boolean samePublicKey(PublicKey a, PublicKey b) {
+        return java.util.Arrays.equals(a.getEncoded(), b.getEncoded());
     }
 }

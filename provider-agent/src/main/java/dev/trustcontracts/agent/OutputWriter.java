@@ -1,22 +1,15 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.files.AtomicFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -66,29 +59,23 @@ public final class OutputWriter {
         if (changed.isEmpty()) {
             return List.of();
         }
-        Map<Output, Path> staged = new LinkedHashMap<>();
-        try {
-            for (Output o : changed) {
-                staged.put(o, stage(o));
+        try (AtomicFiles.Staging staging = AtomicFiles.staging(dir)) {
+            try {
+                for (Output o : changed) {
+                    staging.stage(o.name(), o.content(), o.mode());
+                }
+            } catch (IOException e) {
+                throw new SyncException(FailureKind.WRITE, "cannot write " + dir + " (old files kept): " + describe(e), e);
+            }
+            try {
+                return staging.commit();
+            } catch (AtomicFiles.PartialCommitException e) {
+                throw new SyncException(FailureKind.WRITE, "cannot replace files in " + dir + " after replacing "
+                        + e.replaced() + ": " + describe(e.failure()), e.failure());
             }
         } catch (IOException e) {
-            deleteQuietly(staged.values());
             throw new SyncException(FailureKind.WRITE, "cannot write " + dir + " (old files kept): " + describe(e), e);
         }
-        List<String> names = new ArrayList<>();
-        try {
-            for (Map.Entry<Output, Path> e : staged.entrySet()) {
-                Files.move(e.getValue(), dir.resolve(e.getKey().name()), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-                names.add(e.getKey().name());
-            }
-        } catch (IOException e) {
-            deleteQuietly(staged.values());
-            throw new SyncException(FailureKind.WRITE, "cannot replace files in " + dir + " after replacing "
-                    + names + ": " + describe(e), e);
-        }
-        syncDirectory();
-        return names;
     }
 
     /** The names of the outputs that differ from the disk (content, mode, or missing), in order. */
@@ -129,48 +116,6 @@ public final class OutputWriter {
             return false;
         }
         return Files.size(target) == o.content().length && Arrays.equals(Files.readAllBytes(target), o.content());
-    }
-
-    private Path stage(Output o) throws IOException {
-        FileAttribute<?>[] attrs = POSIX
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(o.mode())}
-                : new FileAttribute<?>[0];
-        Path tmp = Files.createTempFile(dir, "." + o.name() + ".", TEMP_SUFFIX, attrs);
-        try {
-            if (POSIX) {
-                // the umask may have removed bits from a public file; the file is still empty here
-                Files.setPosixFilePermissions(tmp, o.mode());
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(o.content());
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            return tmp;
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-    }
-
-    private void syncDirectory() {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // durability of the renames only; each rename is atomic regardless
-        }
-    }
-
-    private static void deleteQuietly(Iterable<Path> paths) {
-        for (Path p : paths) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                // already failing; the stale temp is removed at the next start
-            }
-        }
     }
 
     private static String describe(IOException e) {

@@ -1,13 +1,14 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.Fingerprint;
+import dev.trustcontracts.core.tls.PemTls;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -42,18 +43,13 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException("the server's certificate chain does not include the pinned zone root sha256:"
                     + pin.fingerprint() + " (it ends in " + describe(chain) + ")");
         }
-        if (root.getBasicConstraints() < 0) {
+        if (!CertificateChecks.isCa(root)) {
             throw new CertificateException("the certificate with the pinned fingerprint is not a CA");
         }
         Anchored a = anchored;
         if (a == null || !a.fingerprint().equals(pin.fingerprint())) {
             try {
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(null, null);
-                ks.setCertificateEntry("zone-root", root);
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-                tmf.init(ks);
-                a = new Anchored(pin.fingerprint(), (X509ExtendedTrustManager) tmf.getTrustManagers()[0]);
+                a = new Anchored(pin.fingerprint(), PemTls.trustManager(List.of(root)));
                 anchored = a;
             } catch (GeneralSecurityException | java.io.IOException e) {
                 throw new CertificateException("cannot build a trust manager for the pinned root: " + e.getMessage(), e);

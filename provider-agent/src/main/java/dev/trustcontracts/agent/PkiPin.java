@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
@@ -59,7 +60,7 @@ public record PkiPin(String fingerprint, X509Certificate root) {
                     + " certificates; give the zone's root alone (its ca.pem)");
         }
         X509Certificate root = certs.get(0);
-        if (root.getBasicConstraints() < 0) {
+        if (!CertificateChecks.isCa(root)) {
             throw new IllegalArgumentException("--pki-ca " + file + " is not a CA certificate: give the zone's root");
         }
         return new PkiPin(Fingerprint.of(root), root);

@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
@@ -90,8 +91,7 @@ final class RootPin {
         } catch (PemException e) {
             throw new SyncException(FailureKind.PKI, "GetCA returned an unreadable certificate: " + e.getMessage());
         }
-        boolean[] ku = root.getKeyUsage();
-        if (root.getBasicConstraints() < 0 || ku == null || !ku[5]) {
+        if (!CertificateChecks.isIssuingCa(root)) {
             throw new SyncException(FailureKind.PKI, "GetCA returned a certificate that is not a CA");
         }
         String hash = Fingerprint.of(root);

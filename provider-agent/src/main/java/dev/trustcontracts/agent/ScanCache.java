@@ -1,7 +1,6 @@
 package dev.trustcontracts.agent;
 
 import dev.trustcontracts.core.contract.Problem;
-import dev.trustcontracts.core.contract.Rule;
 import dev.trustcontracts.core.contract.VerifiedContract;
 import dev.trustcontracts.core.tree.GitTree;
 import dev.trustcontracts.core.tree.ScanLimits;
@@ -10,8 +9,6 @@ import dev.trustcontracts.core.tree.ScanState;
 import dev.trustcontracts.core.tree.TreeScanner;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.EnumSet;
-import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 
@@ -23,9 +20,6 @@ import org.eclipse.jgit.lib.Repository;
  * (a contract not yet valid, or expired) is judged again every time, so that nothing waits on the cache.
  */
 final class ScanCache {
-    private static final Set<Rule> TIME_RULES = EnumSet.of(Rule.NOT_YET_VALID, Rule.EXPIRED,
-            Rule.CERTIFICATE_VALIDITY, Rule.SIGNER_VALIDITY, Rule.SIGNED_AT);
-
     private final TreeScanner scanner;
     private final ScanLimits limits;
     private ObjectId commit;
@@ -48,7 +42,7 @@ final class ScanCache {
         ScanResult r = state.judge(now);
         Instant until = Instant.MAX;
         for (Problem p : r.problems()) {
-            if (TIME_RULES.contains(p.rule())) {
+            if (p.rule().isTimeDependent()) {
                 until = Instant.MIN;
                 break;
             }

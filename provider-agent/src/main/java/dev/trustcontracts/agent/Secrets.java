@@ -1,15 +1,14 @@
 package dev.trustcontracts.agent;
 
 import dev.trustcontracts.core.files.AtomicFiles;
+import dev.trustcontracts.core.files.SecretFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.slf4j.Logger;
@@ -83,13 +82,8 @@ public final class Secrets {
 
     /** Warns (never fails) when a secret file is readable by its group or by everyone. */
     static void warnIfReadableByOthers(Path file, String what) {
-        try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-            if (p.contains(PosixFilePermission.OTHERS_READ) || p.contains(PosixFilePermission.GROUP_READ)) {
-                LOG.warn("{} file {} is readable by its group or by everyone; chmod 600 it", what, file);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // not POSIX, or unreadable: the read reports it
+        if (SecretFiles.readableByOthers(file)) {
+            LOG.warn("{} file {} is readable by its group or by everyone; chmod 600 it", what, file);
         }
     }
 }

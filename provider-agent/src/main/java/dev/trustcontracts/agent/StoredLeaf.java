@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.crypto.KeyMatch;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
@@ -45,7 +46,7 @@ final class StoredLeaf {
             List<X509Certificate> certs = Pem.certificates(certPem);
             PrivateKey key = Pem.privateKey(keyPem);
             List<X509Certificate> chain = IssuedCertificateCheck.chainTo(certs, root);
-            if (!KeyMatch.privateKeyFits(key, chain.get(0).getPublicKey())) {
+            if (!KeyMatch.fits(key, chain.get(0).getPublicKey())) {
                 LOG.warn("{} does not belong to {}; a new certificate will be requested", OutputLayout.KEY,
                         OutputLayout.CERT);
                 return null;

@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.net.IpLiteral;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.core.crypto.KeyType;
@@ -43,7 +44,7 @@ class CsrBuilderTest {
         "::g,              false",
     })
     void ipLiterals(String name, boolean literal) {
-        assertThat(IpLiteral.is(name)).isEqualTo(literal);
+        assertThat(IpLiteral.parse(name).isPresent()).isEqualTo(literal);
     }
 
     @ParameterizedTest(name = "{0}: SAN {1}")

@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.crypto.KeyMatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,11 +83,11 @@ class IssuedCertificateCheckTest {
     @Test
     void aKeyFitsOnlyItsOwnCertificate() throws Exception {
         X509Certificate c = leaf(ALICE, ASKED, NOW.plus(Duration.ofDays(30)));
-        assertThat(KeyMatch.privateKeyFits(ASKED.getPrivate(), c.getPublicKey())).isTrue();
-        assertThat(KeyMatch.privateKeyFits(OTHER.getPrivate(), c.getPublicKey())).isFalse();
+        assertThat(KeyMatch.fits(ASKED.getPrivate(), c.getPublicKey())).isTrue();
+        assertThat(KeyMatch.fits(OTHER.getPrivate(), c.getPublicKey())).isFalse();
         KeyPair p384 = KeyType.EC_P384.generate();
-        assertThat(KeyMatch.privateKeyFits(p384.getPrivate(), p384.getPublic())).isTrue();
-        assertThat(KeyMatch.samePublicKey(c.getPublicKey(), ASKED.getPublic())).isTrue();
-        assertThat(KeyMatch.samePublicKey(c.getPublicKey(), OTHER.getPublic())).isFalse();
+        assertThat(KeyMatch.fits(p384.getPrivate(), p384.getPublic())).isTrue();
+        assertThat(IssuedCertificateCheck.samePublicKey(c.getPublicKey(), ASKED.getPublic())).isTrue();
+        assertThat(IssuedCertificateCheck.samePublicKey(c.getPublicKey(), OTHER.getPublic())).isFalse();
     }
 }

@@ -1,6 +1,7 @@
 package dev.trustcontracts.reposerver;
 
 import dev.trustcontracts.core.contract.ContractFormat;
+import dev.trustcontracts.core.tree.GitDiffWalk;
 import dev.trustcontracts.core.tree.RepositoryLayout;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,9 +19,6 @@ import org.eclipse.jgit.lib.ReflogReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.EmptyTreeIterator;
-import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
@@ -185,27 +183,18 @@ final class ContractHistory {
     private static List<Change> changes(ObjectReader reader, RevCommit parent, RevCommit commit, TreeFilter paths)
             throws IOException {
         List<Change> out = new ArrayList<>();
-        try (TreeWalk tw = new TreeWalk(reader)) {
-            if (parent == null) {
-                tw.addTree(new EmptyTreeIterator());
-            } else {
-                tw.addTree(parent.getTree());
+        for (GitDiffWalk.PathChange change : GitDiffWalk.changes(reader,
+                parent == null ? null : parent.getTree(), commit.getTree(), paths)) {
+            String path = change.path();
+            if (!RepositoryLayout.isContractPath(path)) {
+                continue; // README.md, .gitkeep
             }
-            tw.addTree(commit.getTree());
-            tw.setRecursive(true);
-            tw.setFilter(AndTreeFilter.create(paths, TreeFilter.ANY_DIFF));
-            while (tw.next()) {
-                String path = tw.getPathString();
-                if (!RepositoryLayout.isContractPath(path)) {
-                    continue; // README.md, .gitkeep
-                }
-                ObjectId before = tw.getObjectId(0);
-                ObjectId after = tw.getObjectId(1);
-                boolean had = !before.equals(ObjectId.zeroId());
-                boolean has = !after.equals(ObjectId.zeroId());
-                String kind = had && has ? "changed" : has ? "added" : "revoked";
-                out.add(new Change(path, ContractFormat.baseName(path), kind, (has ? after : before).name()));
-            }
+            ObjectId before = change.oldId();
+            ObjectId after = change.newId();
+            boolean had = !before.equals(ObjectId.zeroId());
+            boolean has = !after.equals(ObjectId.zeroId());
+            String kind = had && has ? "changed" : has ? "added" : "revoked";
+            out.add(new Change(path, ContractFormat.baseName(path), kind, (has ? after : before).name()));
         }
         return out;
     }

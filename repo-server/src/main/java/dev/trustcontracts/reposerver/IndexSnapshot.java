@@ -2,6 +2,7 @@ package dev.trustcontracts.reposerver;
 
 import com.google.protobuf.Timestamp;
 import dev.trustcontracts.core.contract.VerifiedContract;
+import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.core.tree.PeerRoot;
 import dev.trustcontracts.core.tree.TrustBundle;
 import dev.trustcontracts.proto.v1.ContractEntry;
@@ -133,7 +134,7 @@ public final class IndexSnapshot {
     }
 
     static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+        return ProtoTime.toTimestamp(t);
     }
 
     /** A cheap identity of the valid set, to tell whether a re-judgement changed anything. */

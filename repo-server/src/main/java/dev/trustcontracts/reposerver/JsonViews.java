@@ -4,16 +4,17 @@ import com.google.protobuf.Timestamp;
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.VerifiedContract;
+import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
+import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.GetCertificatesResponse;
 import dev.trustcontracts.proto.v1.Participant;
 import dev.trustcontracts.proto.v1.PeerCertificate;
 import dev.trustcontracts.proto.v1.Signature;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,7 +161,7 @@ final class JsonViews {
             m.put("fingerprint", Fingerprint.of(c));
             m.put("serial", c.getSerialNumber().toString(16));
             m.put("keyAlgorithm", c.getPublicKey().getAlgorithm());
-            m.put("ca", c.getBasicConstraints() >= 0);
+            m.put("ca", CertificateChecks.isCa(c));
         } catch (PemException | IndexOutOfBoundsException | IllegalStateException e) {
             m.put("error", "unreadable certificate" + (e instanceof PemException ? ": " + e.getMessage() : ""));
         }
@@ -179,6 +180,6 @@ final class JsonViews {
     }
 
     static String instant(Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+        return ProtoTime.toInstant(t).toString();
     }
 }

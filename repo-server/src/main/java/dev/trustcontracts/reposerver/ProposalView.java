@@ -13,11 +13,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.lib.ObjectId;
@@ -36,11 +34,6 @@ import org.eclipse.jgit.revwalk.filter.RevFilter;
 final class ProposalView {
     /** Diff text is given for at most this many files; the rest are listed without it. */
     static final int MAX_DIFFS = 100;
-    /** Problems that a proposal may have but main may not: while one remains, the proposal cannot merge. */
-    private static final Set<Rule> UNFINISHED = EnumSet.of(Rule.SIGNATURE_MISSING, Rule.NOT_YET_VALID);
-    /** Problems with a participant's signature itself. */
-    private static final Set<Rule> SIGNATURE_RULES = EnumSet.of(Rule.SIGNATURE_INVALID, Rule.SIGNATURE_UNEXPECTED,
-            Rule.SIGNER_CHAIN, Rule.SIGNER_VALIDITY, Rule.SIGNED_AT);
 
     private ProposalView() {
     }
@@ -66,7 +59,7 @@ final class ProposalView {
             // by file once: looking them up per participant would cost files x problems (minutes on a big branch)
             Map<String, List<Problem>> byFile = new java.util.HashMap<>();
             all.forEach(p -> byFile.computeIfAbsent(p.file(), f -> new ArrayList<>()).add(p));
-            boolean unfinished = all.stream().anyMatch(p -> UNFINISHED.contains(p.rule()));
+            boolean unfinished = all.stream().anyMatch(p -> p.rule().isAllowedOnProposals());
             m.put("subject", tipC.getShortMessage());
             m.put("author", tipC.getAuthorIdent().getName());
             m.put("main", main.name());
@@ -142,7 +135,7 @@ final class ProposalView {
                     .findFirst().orElse(null);
             List<String> own = problems.stream()
                     .filter(x -> path.equals(x.file()) && p.getName().equals(x.participant())
-                            && SIGNATURE_RULES.contains(x.rule()))
+                            && x.rule().concernsSignature())
                     .map(x -> x.rule().code() + ": " + x.message()).toList();
             String status;
             if (sig == null) {

@@ -2,6 +2,7 @@ package dev.trustcontracts.reposerver;
 
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.Rule;
+import dev.trustcontracts.core.tree.GitDiffWalk;
 import dev.trustcontracts.core.tree.GitTree;
 import dev.trustcontracts.core.tree.RepositoryLayout;
 import dev.trustcontracts.core.tree.ScanLimits;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,10 +21,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.EmptyTreeIterator;
-import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
-import org.eclipse.jgit.treewalk.filter.PathFilter;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
@@ -42,14 +38,6 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * allowed (reported as notes): a proposal collects its signatures there.
  */
 public final class TreeValidator {
-    /**
-     * Warnings, not blocks, in files a push does not touch: time-dependent problems, and the lifetime
-     * rules a file on main may predate (a configured shorter window must not block unrelated revocations).
-     */
-    private static final Set<Rule> TIME_RULES = EnumSet.of(Rule.EXPIRED, Rule.NOT_YET_VALID,
-            Rule.CERTIFICATE_VALIDITY, Rule.SIGNER_VALIDITY, Rule.WINDOW_TOO_LONG, Rule.SIGNED_AT);
-    private static final Set<Rule> ALLOWED_ON_PROPOSALS = EnumSet.of(Rule.SIGNATURE_MISSING, Rule.NOT_YET_VALID);
-
     private static final String CONTRACTS = RepositoryLayout.CONTRACTS_DIR.replaceAll("/$", "");
 
     private final Repository repository;
@@ -149,8 +137,10 @@ public final class TreeValidator {
         List<Problem> blocking = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
         for (Problem p : scan.problems()) {
-            boolean untouchedAging = TIME_RULES.contains(p.rule()) && !changed.contains(p.file());
-            boolean allowed = proposal && ALLOWED_ON_PROPOSALS.contains(p.rule());
+            // warnings, not blocks, in files a push does not touch: a configured shorter window or the clock
+            // must not block unrelated revocations
+            boolean untouchedAging = p.rule().blocksOnlyChangedFiles() && !changed.contains(p.file());
+            boolean allowed = proposal && p.rule().isAllowedOnProposals();
             (untouchedAging || allowed ? warnings : blocking).add(p);
         }
         return new Verdict(commit, blocking, warnings, state, scan, now, Duration.ofNanos(System.nanoTime() - start));
@@ -161,46 +151,34 @@ public final class TreeValidator {
      * counting up to {@code stop}: a walk of the two trees that reads no blob and skips equal subtrees.
      */
     int countChanged(ObjectId base, ObjectId commit, int stop) throws IOException {
-        int n = 0;
-        try (ObjectReader reader = repository.newObjectReader();
-             RevWalk rw = new RevWalk(reader);
-             TreeWalk tw = new TreeWalk(reader)) {
-            if (base == null || base.equals(ObjectId.zeroId())) {
-                tw.addTree(new EmptyTreeIterator());
-            } else {
-                tw.addTree(rw.parseCommit(base).getTree());
-            }
-            tw.addTree(rw.parseCommit(commit).getTree());
-            tw.setRecursive(true);
-            tw.setFilter(AndTreeFilter.create(PathFilter.create(CONTRACTS), TreeFilter.ANY_DIFF));
-            while (n < stop && tw.next()) {
-                if (tw.getRawMode(1) != 0) {
-                    n++;
-                }
-            }
+        int[] n = {0};
+        if (stop <= 0) {
+            return 0;
         }
-        return n;
+        try (ObjectReader reader = repository.newObjectReader();
+             RevWalk rw = new RevWalk(reader)) {
+            GitDiffWalk.walk(reader, GitDiffWalk.treeOf(rw, base), rw.parseCommit(commit).getTree(),
+                    GitDiffWalk.under(CONTRACTS), c -> {
+                        if (!c.deleted()) {
+                            n[0]++;
+                        }
+                        return n[0] < stop;
+                    });
+        }
+        return n[0];
     }
 
     /** Paths whose content differs between the two commits' trees (added or modified in {@code commit}). */
     Set<String> changedPaths(ObjectId base, ObjectId commit) throws IOException {
         Set<String> out = new HashSet<>();
         try (ObjectReader reader = repository.newObjectReader();
-             RevWalk rw = new RevWalk(reader);
-             TreeWalk tw = new TreeWalk(reader)) {
-            if (base == null || base.equals(ObjectId.zeroId())) {
-                tw.addTree(new EmptyTreeIterator());
-            } else {
-                tw.addTree(rw.parseCommit(base).getTree());
-            }
-            tw.addTree(rw.parseCommit(commit).getTree());
-            tw.setRecursive(true);
-            tw.setFilter(TreeFilter.ANY_DIFF);
-            while (tw.next()) {
-                if (!tw.getObjectId(1).equals(ObjectId.zeroId())) {
-                    out.add(tw.getPathString());
-                }
-            }
+             RevWalk rw = new RevWalk(reader)) {
+            GitDiffWalk.forEach(reader, GitDiffWalk.treeOf(rw, base), rw.parseCommit(commit).getTree(),
+                    TreeFilter.ALL, c -> {
+                        if (!c.newId().equals(ObjectId.zeroId())) {
+                            out.add(c.path());
+                        }
+                    });
         }
         return out;
     }

@@ -3,6 +3,7 @@ package dev.trustcontracts.reposerver;
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.contract.ContractFormat;
 import dev.trustcontracts.core.contract.ContractFormatException;
+import dev.trustcontracts.core.tree.GitDiffWalk;
 import dev.trustcontracts.core.tree.RepositoryLayout;
 import dev.trustcontracts.proto.v1.Participant;
 import java.io.IOException;
@@ -15,10 +16,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
-import org.eclipse.jgit.treewalk.filter.PathFilter;
-import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * Who may change which contract on main. Every way main moves (a push, an API merge, an API revocation) is
@@ -51,21 +48,16 @@ final class ZoneRule {
             return out;
         }
         int contracts = 0;
-        try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader);
-             TreeWalk tw = new TreeWalk(reader)) {
-            tw.addTree(rw.parseCommit(before).getTree());
-            tw.addTree(rw.parseCommit(after).getTree());
-            tw.setRecursive(true);
-            tw.setFilter(AndTreeFilter.create(PathFilter.create(RepositoryLayout.CONTRACTS_DIR.substring(0,
-                    RepositoryLayout.CONTRACTS_DIR.length() - 1)), TreeFilter.ANY_DIFF));
-            while (tw.next()) {
-                String path = tw.getPathString();
+        try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+            for (GitDiffWalk.PathChange change : GitDiffWalk.changes(reader, rw.parseCommit(before).getTree(),
+                    rw.parseCommit(after).getTree(), GitDiffWalk.under(RepositoryLayout.CONTRACTS_DIR))) {
+                String path = change.path();
                 if (!RepositoryLayout.isContractPath(path)) {
                     continue; // README.md, .gitkeep: the validator decides what else may be there
                 }
                 contracts++;
-                ObjectId old = tw.getObjectId(0);
-                ObjectId now = tw.getObjectId(1);
+                ObjectId old = change.oldId();
+                ObjectId now = change.newId();
                 boolean had = !old.equals(ObjectId.zeroId());
                 boolean has = !now.equals(ObjectId.zeroId());
                 if (had) {

@@ -1,8 +1,8 @@
 package dev.trustcontracts.core.contract;
 
-import com.google.protobuf.Timestamp;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.Participant;
@@ -44,8 +44,8 @@ public final class ContractDraft {
         ContractBody.Builder body = ContractBody.newBuilder()
                 .setName(name)
                 .setId(newId())
-                .setNotBefore(seconds(notBefore))
-                .setNotAfter(seconds(notBefore.plus(validFor)));
+                .setNotBefore(ProtoTime.toWholeSecondTimestamp(notBefore))
+                .setNotAfter(ProtoTime.toWholeSecondTimestamp(notBefore.plus(validFor)));
         for (Zone z : zones) {
             if (!Names.isLabel(z.name())) {
                 throw new IllegalArgumentException("participant name '" + z.name() + "' is not a DNS label");
@@ -70,9 +70,5 @@ public final class ContractDraft {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    private static Timestamp seconds(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).build();
     }
 }

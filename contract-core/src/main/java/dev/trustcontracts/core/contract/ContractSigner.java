@@ -8,6 +8,7 @@ import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
 import dev.trustcontracts.core.crypto.Signatures;
 import dev.trustcontracts.core.crypto.WeakKeyException;
+import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.Participant;
 import dev.trustcontracts.proto.v1.Signature;
@@ -56,7 +57,7 @@ public final class ContractSigner {
                 pems.add(Pem.encode(chain.get(i)));
             }
         }
-        Timestamp at = Timestamp.newBuilder().setSeconds(signedAt.getEpochSecond()).build();
+        Timestamp at = ProtoTime.toWholeSecondTimestamp(signedAt);
         byte[] payload = SigningPayloads.bytes(contract.getBody(), participant, type.signatureAlgorithm(), at, pems);
         byte[] value;
         try {

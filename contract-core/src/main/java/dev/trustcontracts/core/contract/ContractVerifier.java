@@ -1,11 +1,13 @@
 package dev.trustcontracts.core.contract;
 
+import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.Signatures;
 import dev.trustcontracts.core.crypto.PemException;
 import dev.trustcontracts.core.crypto.WeakKeyException;
+import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.Participant;
@@ -128,8 +130,8 @@ public final class ContractVerifier {
                 problem(Rule.WINDOW, null, "not_before and not_after are both required");
                 return;
             }
-            Instant nb = instant(body.getNotBefore());
-            Instant na = instant(body.getNotAfter());
+            Instant nb = ProtoTime.toInstant(body.getNotBefore());
+            Instant na = ProtoTime.toInstant(body.getNotAfter());
             if (!na.isAfter(nb)) {
                 problem(Rule.WINDOW, null, "not_after " + na + " is not after not_before " + nb);
                 return;
@@ -213,14 +215,12 @@ public final class ContractVerifier {
 
         private boolean checkRoot(String who, String role, X509Certificate cert) {
             boolean sound = true;
-            boolean[] ku = cert.getKeyUsage();
-            if (cert.getBasicConstraints() < 0) {
+            Optional<CertificateChecks.CaDefect> defect = CertificateChecks.caDefect(cert);
+            if (defect.isPresent()) {
                 problem(Rule.NOT_CA, who, role + "certificate " + cert.getSubjectX500Principal().getName()
-                        + " is not a CA (basicConstraints cA is false or missing)");
-                sound = false;
-            } else if (ku == null || !ku[5]) {
-                problem(Rule.NOT_CA, who, role + "certificate " + cert.getSubjectX500Principal().getName()
-                        + " lacks the keyCertSign key usage");
+                        + (defect.get() == CertificateChecks.CaDefect.NOT_CA
+                                ? " is not a CA (basicConstraints cA is false or missing)"
+                                : " lacks the keyCertSign key usage"));
                 sound = false;
             }
             try {
@@ -325,7 +325,7 @@ public final class ContractVerifier {
                 problem(Rule.SIGNATURE_INVALID, who, "signed_at is missing");
                 return Set.of();
             }
-            checkSignedAt(who, instant(s.getSignedAt()));
+            checkSignedAt(who, ProtoTime.toInstant(s.getSignedAt()));
             if (!verifies(s, signer)) {
                 problem(Rule.SIGNATURE_INVALID, who, "the signature does not verify: the contract changed after "
                         + "signing, or the value is not this signer's");
@@ -359,8 +359,8 @@ public final class ContractVerifier {
         /** A signature is made inside the window it signs, and never later than now (give or take the skew). */
         private void checkSignedAt(String who, Instant at) {
             if (body.hasNotBefore() && body.hasNotAfter()) {
-                Instant nb = instant(body.getNotBefore());
-                Instant na = instant(body.getNotAfter());
+                Instant nb = ProtoTime.toInstant(body.getNotBefore());
+                Instant na = ProtoTime.toInstant(body.getNotAfter());
                 // a missing or unordered window is reported once, as [window]; a signer whose clock is a
                 // little behind the drafter's (contract new sets not_before to now) is not refused for it
                 if (na.isAfter(nb) && (at.isBefore(nb.minus(CLOCK_SKEW)) || at.isAfter(na))) {
@@ -390,9 +390,5 @@ public final class ContractVerifier {
         long whole = d.toDays();
         return d.equals(Duration.ofDays(whole)) ? whole + " days" : whole + " days and " + d.minusDays(whole).toSeconds()
                 + " seconds";
-    }
-
-    static Instant instant(com.google.protobuf.Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 }

@@ -48,4 +48,41 @@ public enum Rule {
     public String summary() {
         return summary;
     }
+
+    /**
+     * Whether a problem under this rule comes and goes with the clock (a window or a certificate that has
+     * not started or has ended, a signature dated in the future): a verification cached at one instant is
+     * judged again at the next.
+     */
+    public boolean isTimeDependent() {
+        return switch (this) {
+            case NOT_YET_VALID, EXPIRED, CERTIFICATE_VALIDITY, SIGNER_VALIDITY, SIGNED_AT -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Whether a file already on main may break this rule without any push touching it: the time-dependent
+     * rules, and the lifetime limit a file may predate (a configured shorter window). The server warns about
+     * such a problem in a file a push leaves alone and blocks it only in a file the push changes.
+     */
+    public boolean blocksOnlyChangedFiles() {
+        return isTimeDependent() || this == WINDOW_TOO_LONG;
+    }
+
+    /**
+     * Whether a proposal may carry a problem under this rule while main may not: a proposal collects its
+     * signatures and may start later. While one remains, the proposal cannot merge.
+     */
+    public boolean isAllowedOnProposals() {
+        return this == SIGNATURE_MISSING || this == NOT_YET_VALID;
+    }
+
+    /** Whether the rule judges a participant's signature itself (its value, its chain, its date). */
+    public boolean concernsSignature() {
+        return switch (this) {
+            case SIGNATURE_INVALID, SIGNATURE_UNEXPECTED, SIGNER_CHAIN, SIGNER_VALIDITY, SIGNED_AT -> true;
+            default -> false;
+        };
+    }
 }

@@ -1,5 +1,6 @@
 package dev.trustcontracts.core.contract;
 
+import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.CertificateProfile;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import java.security.GeneralSecurityException;
@@ -62,7 +63,7 @@ final class SignerChains {
             return new Result(new Window(root.getNotBefore().toInstant(), root.getNotAfter().toInstant()), null);
         }
         X509Certificate leaf = path.get(0);
-        if (leaf.getBasicConstraints() >= 0) {
+        if (CertificateChecks.isCa(leaf)) {
             return new Result(null, "the signer certificate is a CA; sign with a contract-signing certificate "
                     + "(trustctl pki issue) or the root itself");
         }

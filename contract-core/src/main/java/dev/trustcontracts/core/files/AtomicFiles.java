@@ -13,7 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -89,6 +93,110 @@ public final class AtomicFiles {
             syncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Starts replacing several files of one directory together: {@link Staging#stage stage} each (a
+     * complete, fsync-ed temp file beside its target), then {@link Staging#commit commit} renames them
+     * over their targets in order and fsyncs the directory. Until the commit nothing a reader sees has
+     * changed; closing without a commit deletes every staged temp file. Use in try-with-resources.
+     */
+    public static Staging staging(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return new Staging(dir);
+    }
+
+    /** Files staged in one directory, renamed into place together by {@link #commit()}. */
+    public static final class Staging implements AutoCloseable {
+        private final Path dir;
+        private final Map<String, Path> staged = new LinkedHashMap<>();
+
+        private Staging(Path dir) {
+            this.dir = dir;
+        }
+
+        /**
+         * Writes {@code content} to a temp file beside {@code dir/name} with {@code mode} set exactly (the
+         * umask removes no bit) and fsyncs it; the target is untouched. On failure the temp file is gone.
+         *
+         * @param name a plain file name in the directory
+         */
+        public void stage(String name, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+            Path target = dir.resolve(name);
+            if (name.equals(".") || name.equals("..") || !dir.equals(target.getParent()) || staged.containsKey(name)) {
+                throw new IllegalArgumentException("not a new plain file name in " + dir + ": " + name);
+            }
+            Path tmp = Files.createTempFile(dir, "." + name + ".", ".tmp", attributes(mode));
+            try {
+                if (supportsPosix()) {
+                    // the umask may have removed bits from a public file; the file is still empty here
+                    Files.setPosixFilePermissions(tmp, mode);
+                }
+                writeFully(tmp, content);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            staged.put(name, tmp);
+        }
+
+        /**
+         * Renames every staged file over its target, in staging order, then fsyncs the directory.
+         *
+         * @return the names replaced, in order
+         * @throws PartialCommitException when a rename fails: the files before it are replaced, the rest
+         *     keep their old content and their temp files are deleted
+         */
+        public List<String> commit() throws PartialCommitException {
+            List<String> replaced = new ArrayList<>();
+            for (Map.Entry<String, Path> e : staged.entrySet()) {
+                try {
+                    Files.move(e.getValue(), dir.resolve(e.getKey()), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException failure) {
+                    close();
+                    throw new PartialCommitException(List.copyOf(replaced), failure);
+                }
+                replaced.add(e.getKey());
+            }
+            staged.clear();
+            syncDirectory(dir);
+            return replaced;
+        }
+
+        /** Deletes the temp files of whatever was staged and not committed. */
+        @Override
+        public void close() {
+            for (Path tmp : staged.values()) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // already failing or abandoned; a stale temp is only litter
+                }
+            }
+            staged.clear();
+        }
+    }
+
+    /** A commit that stopped at a failed rename; {@link #replaced()} names the files already replaced. */
+    public static final class PartialCommitException extends IOException {
+        private final List<String> replaced;
+        private final IOException failure;
+
+        PartialCommitException(List<String> replaced, IOException failure) {
+            super("replaced " + replaced + ", then: " + failure.getMessage(), failure);
+            this.replaced = replaced;
+            this.failure = failure;
+        }
+
+        public List<String> replaced() {
+            return replaced;
+        }
+
+        /** The rename's own exception. */
+        public IOException failure() {
+            return failure;
         }
     }
 

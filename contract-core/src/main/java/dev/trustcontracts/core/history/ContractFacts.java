@@ -5,6 +5,7 @@ import dev.trustcontracts.core.contract.ContractFormat;
 import dev.trustcontracts.core.contract.ContractFormatException;
 import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.contract.Verification;
+import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.ContractBody;
 import java.io.IOException;
 import java.time.Instant;
@@ -60,7 +61,7 @@ final class ContractFacts {
             try {
                 ContractBody b = ContractCodec.parse(read(reader, blob), format.get()).getBody();
                 f = new Fact(b.getId(), b.getName(), b.hasNotAfter()
-                        ? Instant.ofEpochSecond(b.getNotAfter().getSeconds(), b.getNotAfter().getNanos()) : null, null);
+                        ? ProtoTime.toInstant(b.getNotAfter()) : null, null);
             } catch (ContractFormatException e) {
                 f = NOT_A_CONTRACT;
             }

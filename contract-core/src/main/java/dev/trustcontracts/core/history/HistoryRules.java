@@ -1,6 +1,7 @@
 package dev.trustcontracts.core.history;
 
 import dev.trustcontracts.core.contract.ContractVerifier;
+import dev.trustcontracts.core.tree.GitDiffWalk;
 import dev.trustcontracts.core.tree.RepositoryLayout;
 import java.io.IOException;
 import java.util.HashMap;
@@ -18,10 +19,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
-import org.eclipse.jgit.treewalk.filter.AndTreeFilter;
-import org.eclipse.jgit.treewalk.filter.PathFilter;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
@@ -49,6 +47,8 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * parsed and verified once per distinct file content. Thread-safe.
  */
 public final class HistoryRules {
+    private static final TreeFilter CONTRACTS = GitDiffWalk.under(RepositoryLayout.CONTRACTS_DIR);
+
     private final ContractFacts facts;
     private final HistoryLimits limits;
 
@@ -125,23 +125,17 @@ public final class HistoryRules {
      */
     public Map<String, String> idsBrought(Repository repository, ObjectId base, ObjectId tip) throws IOException {
         Map<String, String> out = new LinkedHashMap<>();
-        try (ObjectReader reader = repository.newObjectReader(); RevWalk rw = new RevWalk(reader);
-             TreeWalk tw = contractsWalk(reader)) {
-            if (base == null) {
-                tw.addTree(new EmptyTreeIterator());
-            } else {
-                tw.addTree(rw.parseCommit(base).getTree());
-            }
-            tw.addTree(rw.parseCommit(tip).getTree());
-            while (tw.next()) {
-                String path = tw.getPathString();
-                if (RepositoryLayout.isContractPath(path) && isFile(tw.getFileMode(1))) {
-                    String id = facts.parsed(reader, tw.getObjectId(1), path).id();
-                    if (id != null && !id.isEmpty()) {
-                        out.put(path, id);
-                    }
-                }
-            }
+        try (ObjectReader reader = repository.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+            GitDiffWalk.forEach(reader, base == null ? null : rw.parseCommit(base).getTree(),
+                    rw.parseCommit(tip).getTree(), CONTRACTS, c -> {
+                        String path = c.path();
+                        if (RepositoryLayout.isContractPath(path) && isFile(c.newMode())) {
+                            String id = facts.parsed(reader, c.newId(), path).id();
+                            if (id != null && !id.isEmpty()) {
+                                out.put(path, id);
+                            }
+                        }
+                    });
         }
         return out;
     }
@@ -174,30 +168,26 @@ public final class HistoryRules {
         Map<String, Removal> candidates = new HashMap<>();
         for (RevCommit p : c.getParents()) {
             RevTree parentTree = rw.parseCommit(p).getTree();
-            try (TreeWalk tw = contractsWalk(reader)) {
-                tw.addTree(parentTree);
-                tw.addTree(c.getTree());
-                while (tw.next()) {
-                    String path = tw.getPathString();
-                    if (!RepositoryLayout.isContractPath(path) || !isFile(tw.getFileMode(0))) {
-                        continue;
-                    }
-                    ContractFacts.Fact before = facts.verified(reader, tw.getObjectId(0), path);
-                    if (!Boolean.TRUE.equals(before.sound()) || before.id().isEmpty()) {
-                        continue; // it never carried trust: its removal revokes nothing
-                    }
-                    if (isFile(tw.getFileMode(1))) {
-                        ContractFacts.Fact after = facts.verified(reader, tw.getObjectId(1), path);
-                        if (Boolean.TRUE.equals(after.sound()) && before.id().equals(after.id())) {
-                            continue; // re-signed or edited in place and still sound: the same contract
-                        }
-                    }
-                    // an edit that leaves the file unsound drops the id as a deletion does: otherwise an
-                    // unsigned edit followed by a deletion would revoke without retiring the id
-                    candidates.putIfAbsent(before.id(),
-                            new Removal(before.id(), before.name(), path, c.name(), before.notAfter()));
+            GitDiffWalk.forEach(reader, parentTree, c.getTree(), CONTRACTS, change -> {
+                String path = change.path();
+                if (!RepositoryLayout.isContractPath(path) || !isFile(change.oldMode())) {
+                    return;
                 }
-            }
+                ContractFacts.Fact before = facts.verified(reader, change.oldId(), path);
+                if (!Boolean.TRUE.equals(before.sound()) || before.id().isEmpty()) {
+                    return; // it never carried trust: its removal revokes nothing
+                }
+                if (isFile(change.newMode())) {
+                    ContractFacts.Fact after = facts.verified(reader, change.newId(), path);
+                    if (Boolean.TRUE.equals(after.sound()) && before.id().equals(after.id())) {
+                        return; // re-signed or edited in place and still sound: the same contract
+                    }
+                }
+                // an edit that leaves the file unsound drops the id as a deletion does: otherwise an
+                // unsigned edit followed by a deletion would revoke without retiring the id
+                candidates.putIfAbsent(before.id(),
+                        new Removal(before.id(), before.name(), path, c.name(), before.notAfter()));
+            });
         }
         if (!candidates.isEmpty()) {
             candidates.keySet().removeAll(soundIdsAmong(reader, c, candidates.keySet()));
@@ -211,7 +201,7 @@ public final class HistoryRules {
         try (TreeWalk tw = new TreeWalk(reader)) {
             tw.addTree(c.getTree());
             tw.setRecursive(true);
-            tw.setFilter(PathFilter.create(contractsDir()));
+            tw.setFilter(CONTRACTS);
             while (tw.next()) {
                 String path = tw.getPathString();
                 if (!RepositoryLayout.isContractPath(path) || !isFile(tw.getFileMode(0))) {
@@ -225,18 +215,6 @@ public final class HistoryRules {
             }
         }
         return present;
-    }
-
-    /** A recursive walk of contracts/ that skips identical entries; add the two trees to compare. */
-    private static TreeWalk contractsWalk(ObjectReader reader) {
-        TreeWalk tw = new TreeWalk(reader);
-        tw.setRecursive(true);
-        tw.setFilter(AndTreeFilter.create(PathFilter.create(contractsDir()), TreeFilter.ANY_DIFF));
-        return tw;
-    }
-
-    private static String contractsDir() {
-        return RepositoryLayout.CONTRACTS_DIR.substring(0, RepositoryLayout.CONTRACTS_DIR.length() - 1);
     }
 
     private static boolean isFile(FileMode m) {

@@ -48,7 +48,15 @@ public final class PemTls {
 
     /** A trust manager that trusts exactly the roots in {@code chainPem}. */
     public static X509ExtendedTrustManager trustManager(Path chainPem) throws IOException, GeneralSecurityException {
-        List<X509Certificate> roots = Pem.certificates(read(chainPem));
+        return trustManager(Pem.certificates(read(chainPem)));
+    }
+
+    /**
+     * A PKIX trust manager whose only anchors are {@code roots}: no system CA, no revocation source. The
+     * one place the project turns roots into JSSE trust; callers add their own checks around it.
+     */
+    public static X509ExtendedTrustManager trustManager(List<X509Certificate> roots)
+            throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         for (int i = 0; i < roots.size(); i++) {

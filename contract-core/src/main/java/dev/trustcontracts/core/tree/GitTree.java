@@ -9,7 +9,6 @@ import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
@@ -38,7 +37,7 @@ public final class GitTree implements TreeSource {
             tw.addTree(c.getTree());
             tw.setRecursive(true);
             while (tw.next()) {
-                TreeEntry e = entry(reader, tw, 0, maxBlobBytes);
+                TreeEntry e = entry(reader, tw.getPathString(), tw.getFileMode(0), tw.getObjectId(0), maxBlobBytes);
                 if (e != null) {
                     consumer.accept(e);
                 }
@@ -53,28 +52,17 @@ public final class GitTree implements TreeSource {
     public static TreeDiff diff(Repository repository, AnyObjectId from, AnyObjectId to, long maxBlobBytes) {
         return consumer -> {
             try (ObjectReader reader = repository.newObjectReader();
-                 RevWalk rw = new RevWalk(reader);
-                 TreeWalk tw = new TreeWalk(reader)) {
-                if (from == null || ObjectId.zeroId().equals(from)) {
-                    tw.addTree(new EmptyTreeIterator());
-                } else {
-                    tw.addTree(rw.parseCommit(from).getTree());
-                }
-                tw.addTree(rw.parseCommit(to).getTree());
-                tw.setRecursive(true);
-                tw.setFilter(TreeFilter.ANY_DIFF);
-                while (tw.next()) {
-                    consumer.accept(new TreeChange(tw.getPathString(),
-                            tw.getFileMode(1) == FileMode.MISSING ? null : entry(reader, tw, 1, maxBlobBytes)));
-                }
+                 RevWalk rw = new RevWalk(reader)) {
+                GitDiffWalk.forEach(reader, GitDiffWalk.treeOf(rw, from), rw.parseCommit(to).getTree(), TreeFilter.ALL,
+                        c -> consumer.accept(new TreeChange(c.path(), c.deleted() ? null
+                                : entry(reader, c.path(), c.newMode(), c.newId(), maxBlobBytes))));
             }
         };
     }
 
-    /** The entry at the walk's position in tree {@code n}, or null for a kind the scanner ignores. */
-    private static TreeEntry entry(ObjectReader reader, TreeWalk tw, int n, long maxBlobBytes) throws IOException {
-        FileMode mode = tw.getFileMode(n);
-        String path = tw.getPathString();
+    /** The entry of {@code path} with this mode and object id, or null for a kind the scanner ignores. */
+    private static TreeEntry entry(ObjectReader reader, String path, FileMode mode, ObjectId id, long maxBlobBytes)
+            throws IOException {
         if (mode == FileMode.SYMLINK) {
             return new TreeEntry(path, TreeEntry.Kind.SYMLINK, 0, null, () -> new byte[0]);
         }
@@ -82,7 +70,6 @@ public final class GitTree implements TreeSource {
             return new TreeEntry(path, TreeEntry.Kind.SUBMODULE, 0, null, () -> new byte[0]);
         }
         if ((mode.getBits() & FileMode.TYPE_MASK) == FileMode.TYPE_FILE) {
-            ObjectId id = tw.getObjectId(n);
             long size = path.startsWith(RepositoryLayout.CONTRACTS_DIR) ? reader.getObjectSize(id, Constants.OBJ_BLOB) : 0;
             return new TreeEntry(path, TreeEntry.Kind.FILE, size, id.name(),
                     () -> reader.open(id).getCachedBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBlobBytes)));

@@ -125,8 +125,8 @@ class ContractCodecFuzzTest {
     private static Instant[] instants(Verification v) {
         return v.contract().filter(c -> c.getBody().hasNotBefore() && c.getBody().hasNotAfter())
                 .map(c -> new Instant[] {FuzzSeeds.at(),
-                        ContractVerifier.instant(c.getBody().getNotBefore()),
-                        ContractVerifier.instant(c.getBody().getNotAfter())})
+                        dev.trustcontracts.core.time.ProtoTime.toInstant(c.getBody().getNotBefore()),
+                        dev.trustcontracts.core.time.ProtoTime.toInstant(c.getBody().getNotAfter())})
                 .orElse(new Instant[] {FuzzSeeds.at()});
     }
 }

@@ -3,8 +3,10 @@ package dev.trustcontracts.cli.pki;
 import dev.trustcontracts.cli.AuditLogOption;
 import dev.trustcontracts.cli.DurationConverter;
 import dev.trustcontracts.cli.ExitCodes;
-import dev.trustcontracts.cli.ListenAddress;
+import dev.trustcontracts.cli.HostPortConverter;
 import dev.trustcontracts.cli.UserError;
+import dev.trustcontracts.core.files.SecretFiles;
+import dev.trustcontracts.core.net.HostPort;
 import dev.trustcontracts.pki.BearerToken;
 import dev.trustcontracts.pki.CaLayout;
 import dev.trustcontracts.pki.CaLoader;
@@ -13,7 +15,6 @@ import dev.trustcontracts.pki.IssuedLog;
 import dev.trustcontracts.pki.PkiAudit;
 import dev.trustcontracts.pki.PkiException;
 import dev.trustcontracts.pki.PkiServer;
-import dev.trustcontracts.pki.SecretFiles;
 import dev.trustcontracts.pki.ZoneCa;
 import dev.trustcontracts.pki.ZoneRoots;
 import java.io.IOException;
@@ -41,9 +42,9 @@ final class PkiServeCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9443",
-            converter = ListenAddress.Converter.class,
+            converter = HostPortConverter.class,
             description = "listen address (default ${DEFAULT-VALUE}); a port alone means 127.0.0.1")
-    ListenAddress listen;
+    HostPort listen;
 
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "every call must carry 'authorization: Bearer <token in FILE>'")
@@ -121,7 +122,7 @@ final class PkiServeCommand implements Callable<Integer> {
                 String nl = System.lineSeparator();
                 // one write: whoever watches the output for the address sees the whole banner with it
                 out.print("pki: zone " + ca.zone() + " listening on "
-                        + new ListenAddress(bound.getAddress().getHostAddress(), bound.getPort()) + nl
+                        + new HostPort(bound.getAddress().getHostAddress(), bound.getPort()) + nl
                         + "  CA sha256:     " + ca.fingerprint() + nl
                         + "  allowed names: " + policy.describeNames() + "; max lifetime "
                         + DurationConverter.format(policy.maxLifetime()) + "; URI SANs: "

@@ -1,4 +1,4 @@
-package dev.trustcontracts.pki;
+package dev.trustcontracts.core.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -6,12 +6,12 @@ import java.util.Optional;
 import org.bouncycastle.util.IPAddress;
 
 /** IP address literals, parsed without ever asking DNS. */
-final class IpLiterals {
-    private IpLiterals() {
+public final class IpLiteral {
+    private IpLiteral() {
     }
 
     /** The address when the text is an IPv4 or IPv6 literal (no zone id, no mask). */
-    static Optional<InetAddress> parse(String text) {
+    public static Optional<InetAddress> parse(String text) {
         if (text == null || !(IPAddress.isValidIPv4(text) || IPAddress.isValidIPv6(text)) || text.contains("/")) {
             return Optional.empty();
         }
@@ -23,7 +23,7 @@ final class IpLiterals {
     }
 
     /** An address from the 4 or 16 octets of an iPAddress general name. */
-    static Optional<InetAddress> fromOctets(byte[] octets) {
+    public static Optional<InetAddress> fromOctets(byte[] octets) {
         if (octets.length != 4 && octets.length != 16) {
             return Optional.empty();
         }
