@@ -3,7 +3,7 @@ package dev.trustcontracts.bench;
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
-import dev.trustcontracts.reposerver.ContractRepository;
+import dev.trustcontracts.reposerver.git.ContractRepository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

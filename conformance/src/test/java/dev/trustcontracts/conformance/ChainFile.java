@@ -1,7 +1,7 @@
 package dev.trustcontracts.conformance;
 
 import dev.trustcontracts.core.crypto.Fingerprint;
-import dev.trustcontracts.reposerver.CGit;
+import dev.trustcontracts.reposerver.testing.CGit;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

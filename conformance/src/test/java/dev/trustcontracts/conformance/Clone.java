@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.proto.v1.Contract;
-import dev.trustcontracts.reposerver.CGit;
+import dev.trustcontracts.reposerver.testing.CGit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

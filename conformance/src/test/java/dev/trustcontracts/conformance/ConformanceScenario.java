@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trustcontracts.agent.CycleResult;
 import dev.trustcontracts.proto.v1.Contract;
-import dev.trustcontracts.reposerver.CGit;
+import dev.trustcontracts.reposerver.testing.CGit;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,7 @@
 package dev.trustcontracts.conformance;
 
 import dev.trustcontracts.agent.GitDaemon;
-import dev.trustcontracts.reposerver.CGit;
+import dev.trustcontracts.reposerver.testing.CGit;
 import java.io.IOException;
 import java.nio.file.Path;
 

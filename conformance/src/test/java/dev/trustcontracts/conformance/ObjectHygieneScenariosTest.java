@@ -2,7 +2,7 @@ package dev.trustcontracts.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustcontracts.reposerver.CGit;
+import dev.trustcontracts.reposerver.testing.CGit;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

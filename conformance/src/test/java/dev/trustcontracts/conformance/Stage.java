@@ -1,10 +1,10 @@
 package dev.trustcontracts.conformance;
 
-import dev.trustcontracts.reposerver.CGit;
-import dev.trustcontracts.reposerver.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
-import dev.trustcontracts.reposerver.UserStore;
+import dev.trustcontracts.reposerver.auth.PasswordHasher;
+import dev.trustcontracts.reposerver.auth.UserStore;
+import dev.trustcontracts.reposerver.testing.CGit;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
