@@ -10,7 +10,6 @@ import dev.trustcontracts.reposerver.git.ContractRepository;
 import dev.trustcontracts.reposerver.git.GitHttp;
 import dev.trustcontracts.reposerver.git.MainHistory;
 import dev.trustcontracts.reposerver.grpc.GrpcEndpoint;
-import dev.trustcontracts.reposerver.grpc.WatchHub;
 import dev.trustcontracts.reposerver.http.HttpEndpoint;
 import dev.trustcontracts.reposerver.index.ContractIndex;
 import dev.trustcontracts.reposerver.index.TreeValidator;
@@ -26,7 +25,6 @@ public final class RepoServer implements AutoCloseable {
     private final RepoServerConfig config;
     private final ContractRepository repository;
     private final ContractIndex index;
-    private final WatchHub watchers;
     private final ServerMetrics metrics;
     private final HttpEndpoint http;
     private final GrpcEndpoint grpc;
@@ -34,12 +32,11 @@ public final class RepoServer implements AutoCloseable {
     private final AtomicBoolean ready;
 
     private RepoServer(RepoServerConfig config, ContractRepository repository, ContractIndex index,
-                       WatchHub watchers, ServerMetrics metrics, HttpEndpoint http, GrpcEndpoint grpc,
+                       ServerMetrics metrics, HttpEndpoint http, GrpcEndpoint grpc,
                        AtomicBoolean ready) {
         this.config = config;
         this.repository = repository;
         this.index = index;
-        this.watchers = watchers;
         this.metrics = metrics;
         this.http = http;
         this.grpc = grpc;
@@ -63,19 +60,18 @@ public final class RepoServer implements AutoCloseable {
             UserStore users = new UserStore(config.usersFile());
             ContractGit git = ContractGit.open(repository, config.dataDir(), validator, index, history, users, metrics,
                     config.clock(), config.gitLimits());
-            WatchHub watchers = new WatchHub();
-            index.addListener(watchers::publish);
             index.load();
             ContractIndex idx = index;
             metrics.gauge("trustcontracts.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
-            metrics.gauge("trustcontracts.watch.subscribers", "Open WatchCertificates streams", watchers::size);
             Login login = Login.of(users, config.clock(), config.limits().passwordChecks(), metrics);
+            metrics.gauge("trustcontracts.logins.throttle.entries", "Users and addresses the login throttle tracks",
+                    login::throttleEntries);
             AtomicBoolean ready = new AtomicBoolean();
             http = HttpEndpoint.start(new HttpEndpoint.Port(config.http(), tls, config.limits()), git, index,
                     new HttpEndpoint.Users(login, users, config.privateRead()), metrics, config.clock(), ready::get);
-            GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, index, watchers,
-                    config.privateRead() ? login : null);
-            RepoServer server = new RepoServer(config, repository, index, watchers, metrics, http, grpc, ready);
+            GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, index, config.privateRead() ? login : null);
+            metrics.gauge("trustcontracts.watch.subscribers", "Open WatchCertificates streams", grpc::watchSubscribers);
+            RepoServer server = new RepoServer(config, repository, index, metrics, http, grpc, ready);
             ready.set(true);
             return server;
         } catch (IOException | RuntimeException e) {
@@ -134,7 +130,6 @@ public final class RepoServer implements AutoCloseable {
     @Override
     public void close() {
         ready.set(false);
-        watchers.closeAll();
         grpc.close();
         http.close();
         index.close();

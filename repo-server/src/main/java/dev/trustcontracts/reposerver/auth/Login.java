@@ -77,10 +77,12 @@ public final class Login {
      */
     public static Login of(UserStore users, Clock clock, int passwordChecks, ServerMetrics metrics) {
         LoginThrottle throttle = LoginThrottle.standard(clock);
-        Login login = new Login(new Authenticator(users, throttle, passwordChecks), throttle, metrics);
-        metrics.gauge("trustcontracts.logins.throttle.entries", "Users and addresses the login throttle tracks",
-                throttle::size);
-        return login;
+        return new Login(new Authenticator(users, throttle, passwordChecks), throttle, metrics);
+    }
+
+    /** Users and addresses the login throttle tracks now. */
+    public int throttleEntries() {
+        return throttle.size();
     }
 
     /** Checks an {@code Authorization} value (null: none given) from {@code remote}, over {@code channel}. */

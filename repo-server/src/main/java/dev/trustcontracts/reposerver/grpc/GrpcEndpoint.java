@@ -25,21 +25,25 @@ public final class GrpcEndpoint implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health;
     private final ExecutorService executor;
+    private final WatchHub watchers;
 
-    private GrpcEndpoint(Server server, HealthStatusManager health, ExecutorService executor) {
+    private GrpcEndpoint(Server server, HealthStatusManager health, ExecutorService executor, WatchHub watchers) {
         this.server = server;
         this.health = health;
         this.executor = executor;
+        this.watchers = watchers;
     }
 
     /**
-     * The gRPC port: {@code ContractsService} answering from {@code index}, its watch streams held by
-     * {@code watchers}. With {@code login} (private mode), every ContractsService call must log in; the standard health service
+     * The gRPC port: {@code ContractsService} answering from {@code index}; its watch streams hear every new
+     * snapshot of the index. With {@code login} (private mode), every ContractsService call must log in; the standard health service
      * stays open for probes and reveals nothing. The password check is slow by design, so calls then run
      * on a few worker threads instead of the network event loop.
      */
-    public static GrpcEndpoint start(HostPort listen, TlsMaterial tls, ContractIndex index, WatchHub watchers,
-                                     Login login) throws IOException {
+    public static GrpcEndpoint start(HostPort listen, TlsMaterial tls, ContractIndex index, Login login)
+            throws IOException {
+        WatchHub watchers = new WatchHub();
+        index.addListener(watchers::publish);
         ContractsGrpcService service = new ContractsGrpcService(index, watchers);
         GrpcAuthInterceptor auth = login == null ? null : new GrpcAuthInterceptor(login);
         ServerCredentials creds = tls == null ? InsecureServerCredentials.create()
@@ -66,7 +70,12 @@ public final class GrpcEndpoint implements AutoCloseable {
                 .start();
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         health.setStatus(ContractsServiceGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
-        return new GrpcEndpoint(server, health, executor);
+        return new GrpcEndpoint(server, health, executor, watchers);
+    }
+
+    /** Open {@code WatchCertificates} streams. */
+    public int watchSubscribers() {
+        return watchers.size();
     }
 
     public int port() {
@@ -75,6 +84,7 @@ public final class GrpcEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
+        watchers.closeAll(); // open WatchCertificates streams end with UNAVAILABLE
         health.enterTerminalState();
         server.shutdown();
         try {

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * every new index snapshot (sent from the publishing thread, within milliseconds of main moving). A slow
  * client never queues more than one pending answer: it gets the latest when it is ready again.
  */
-public final class WatchHub {
+final class WatchHub {
     private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
 
     public int size() {
