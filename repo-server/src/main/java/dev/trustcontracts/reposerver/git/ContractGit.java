@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jgit.http.server.GitServlet;
 
 /**
@@ -72,9 +73,23 @@ public final class ContractGit {
         return new RevokeCommand(repository, updates, metrics);
     }
 
-    /** The audit trail of {@code contracts/} on main. */
-    public ContractHistory history() {
-        return history;
+    /** How many history events {@link #history} answers when the request names no limit. */
+    public static final int HISTORY_DEFAULT_LIMIT = ContractHistory.DEFAULT_LIMIT;
+
+    /**
+     * The audit trail of {@code contracts/} on main, newest first ({@code GET /api/history}).
+     *
+     * @param contract only events touching this contract name's files, or null for all
+     * @param start    the commit to start from (a {@code next} of an earlier answer), or null for main
+     * @param limit    at most this many events
+     */
+    public Map<String, Object> history(String contract, String start, int limit) throws IOException {
+        return history.list(contract, start, limit);
+    }
+
+    /** The latest event that added or changed the file at {@code path} on main: where its content came from. */
+    public Optional<Map<String, Object>> lastChange(String path) throws IOException {
+        return history.lastChange(path);
     }
 
     /** The branches other than main, with whether each is already merged. */

@@ -32,10 +32,10 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  * the update that brought a commit (a push or an API merge or revocation), the event names the
  * authenticated user and the time of that update; the commit's author is what the committer wrote.
  */
-public final class ContractHistory {
+final class ContractHistory {
     /** At most this many commits are read per request; the answer then says where to continue. */
     static final int MAX_COMMITS_PER_REQUEST = 5_000;
-    public static final int DEFAULT_LIMIT = 50;
+    static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
     private final ContractRepository repository;
@@ -71,7 +71,7 @@ public final class ContractHistory {
      * @param start    the commit to start from (a {@code next} of an earlier answer), or null for main
      * @param limit    at most this many events
      */
-    public Map<String, Object> list(String contract, String start, int limit) throws IOException {
+    Map<String, Object> list(String contract, String start, int limit) throws IOException {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new OperationRefused(OperationRefused.Reason.INVALID_REQUEST, "limit must be between 1 and " + MAX_LIMIT);
         }
@@ -139,7 +139,7 @@ public final class ContractHistory {
     }
 
     /** The latest event that added or changed the file at {@code path} on main: where its content came from. */
-    public Optional<Map<String, Object>> lastChange(String path) throws IOException {
+    Optional<Map<String, Object>> lastChange(String path) throws IOException {
         ObjectId main = repository.main();
         LastChanges cache = lastChanges;
         if (!cache.main().equals(main)) {

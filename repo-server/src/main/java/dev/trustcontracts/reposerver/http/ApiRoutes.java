@@ -6,7 +6,6 @@ import dev.trustcontracts.reposerver.Audit;
 import dev.trustcontracts.reposerver.ServerMetrics;
 import dev.trustcontracts.reposerver.auth.Access;
 import dev.trustcontracts.reposerver.git.ContractGit;
-import dev.trustcontracts.reposerver.git.ContractHistory;
 import dev.trustcontracts.reposerver.git.MergeCommand;
 import dev.trustcontracts.reposerver.git.OperationRefused;
 import dev.trustcontracts.reposerver.git.RevokeCommand;
@@ -30,7 +29,6 @@ final class ApiRoutes {
     private final ApiLogin login;
     private final ServerMetrics metrics;
     private final BooleanSupplier ready;
-    private final ContractHistory history;
     private final ProposalViews proposals;
 
     ApiRoutes(ContractGit git, ContractIndex index, ApiLogin login, ServerMetrics metrics, Clock clock,
@@ -40,7 +38,6 @@ final class ApiRoutes {
         this.login = login;
         this.metrics = metrics;
         this.ready = ready;
-        this.history = git.history();
         this.proposals = new ProposalViews(git.repository(), index, index.validator(), clock);
     }
 
@@ -66,7 +63,7 @@ final class ApiRoutes {
             var c = s.contract(name).orElseThrow(() ->
                     new ApiException(404, "no valid contract '" + name + "' on main at " + s.commit()));
             Map<String, Object> body = JsonViews.contract(s, c);
-            body.put("addedIn", history.lastChange(c.path()).orElse(null));
+            body.put("addedIn", git.lastChange(c.path()).orElse(null));
             json(ctx, body);
         });
         r.delete("/api/contracts/{name}", ctx -> {
@@ -100,11 +97,11 @@ final class ApiRoutes {
             String limit = ctx.queryParam("limit");
             int n;
             try {
-                n = limit == null ? ContractHistory.DEFAULT_LIMIT : Integer.parseInt(limit);
+                n = limit == null ? ContractGit.HISTORY_DEFAULT_LIMIT : Integer.parseInt(limit);
             } catch (NumberFormatException e) {
                 throw new ApiException(400, "limit must be a number");
             }
-            json(ctx, history.list(ctx.queryParam("contract"), ctx.queryParam("start"), n));
+            json(ctx, git.history(ctx.queryParam("contract"), ctx.queryParam("start"), n));
         });
         r.get("/api/proposals", ctx -> {
             login.readAllowed(ctx);
