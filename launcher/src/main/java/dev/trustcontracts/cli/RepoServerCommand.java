@@ -107,8 +107,8 @@ public final class RepoServerCommand implements Callable<Integer> {
         }
         RepoServerConfig cfg;
         try {
-            cfg = RepoServerConfig.builder(data).http(new dev.trustcontracts.reposerver.HostPort(listen.host(), listen.port()))
-                    .grpc(new dev.trustcontracts.reposerver.HostPort(grpcListen.host(), grpcListen.port()))
+            cfg = RepoServerConfig.builder(data).http(listen)
+                    .grpc(grpcListen)
                     .usersFile(users != null ? users : data.resolve("users")).privateRead(privateRead)
                     .tls(tlsCert, tlsKey)
                     .limits(ServerLimits.builder().threads(maxThreads).idleTimeout(idleTimeout)

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.proto.v1.Contract;
-import dev.trustcontracts.reposerver.HostPort;
+import dev.trustcontracts.core.net.HostPort;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.reposerver.auth.UserStore;

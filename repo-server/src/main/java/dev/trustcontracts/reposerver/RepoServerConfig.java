@@ -1,5 +1,6 @@
 package dev.trustcontracts.reposerver;
 
+import dev.trustcontracts.core.net.HostPort;
 import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.history.HistoryLimits;
 import dev.trustcontracts.core.tree.ScanLimits;

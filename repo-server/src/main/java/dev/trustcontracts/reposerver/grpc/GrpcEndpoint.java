@@ -1,7 +1,7 @@
 package dev.trustcontracts.reposerver.grpc;
 
+import dev.trustcontracts.core.net.HostPort;
 import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
-import dev.trustcontracts.reposerver.HostPort;
 import dev.trustcontracts.reposerver.TlsMaterial;
 import dev.trustcontracts.reposerver.auth.Login;
 import dev.trustcontracts.reposerver.index.ContractIndex;

@@ -1,9 +1,9 @@
 package dev.trustcontracts.reposerver.http;
 
+import dev.trustcontracts.core.net.HostPort;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.trustcontracts.reposerver.HostPort;
 import dev.trustcontracts.reposerver.ServerLimits;
 import dev.trustcontracts.reposerver.ServerMetrics;
 import dev.trustcontracts.reposerver.TlsMaterial;

@@ -2,7 +2,6 @@ package dev.trustcontracts.reposerver.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustcontracts.reposerver.HostPort;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,17 +162,6 @@ class AuthTest {
         assertThat(a.check(basic("other:pw"), "2.2.2.2").ok()).as("nothing was counted against it").isTrue();
     }
 
-    @Test
-    void listenAddresses() {
-        assertThat(HostPort.parse("127.0.0.1:8080")).isEqualTo(new HostPort("127.0.0.1", 8080));
-        assertThat(HostPort.parse(":9090")).isEqualTo(new HostPort("127.0.0.1", 9090));
-        assertThat(HostPort.parse("[::1]:0")).isEqualTo(new HostPort("::1", 0));
-        assertThat(HostPort.parse("[::1]:0").toString()).isEqualTo("[::1]:0");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HostPort.parse("localhost"))
-                .hasMessageContaining("host:port");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HostPort.parse("h:99999"))
-                .hasMessageContaining("out of range");
-    }
 
     private static String basic(String s) {
         return "Basic " + Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
