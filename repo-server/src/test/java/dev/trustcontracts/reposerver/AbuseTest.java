@@ -73,6 +73,11 @@ class AbuseTest {
         try (Fixture f = new Fixture(dir, RepoServerConfig.builder(dir.resolve("data")).ephemeralPorts().limits(limits).build())) {
             Git clone = seeded(f);
             String base = f.server.httpUrl();
+            // the seeding clone's request may still hold its slot for a moment after the client is done: wait
+            // until no Git request is in progress, so the two holders below are the only ones (bounded)
+            for (int i = 0; i < 600 && !f.server.metrics().scrape().contains("trustctl_server_git_requests_active 0.0"); i++) {
+                Thread.sleep(50);
+            }
             // two clients hold both Git slots with bodies that never come
             List<Socket> holders = new ArrayList<>();
             try {
