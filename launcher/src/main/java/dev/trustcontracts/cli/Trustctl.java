@@ -31,12 +31,12 @@ public final class Trustctl implements Runnable {
     }
 
     /** The clock the commands judge and date with. */
-    Clock clock() {
+    public Clock clock() {
         return clock;
     }
 
     /** The root's clock as a subcommand reaches it; the system clock when the subcommand runs on its own. */
-    static Clock clockOf(Trustctl root) {
+    public static Clock clockOf(Trustctl root) {
         return root == null ? Clock.systemUTC() : root.clock();
     }
 

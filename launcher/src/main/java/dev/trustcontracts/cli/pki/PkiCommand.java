@@ -1,5 +1,7 @@
 package dev.trustcontracts.cli.pki;
 
+import java.time.Clock;
+import dev.trustcontracts.cli.Trustctl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +15,14 @@ import picocli.CommandLine.Command;
 public final class PkiCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    Trustctl root;
+
+    /** The root command's clock: every pki subcommand dates and judges with it. */
+    Clock clock() {
+        return Trustctl.clockOf(root);
+    }
 
     @Override
     public void run() {

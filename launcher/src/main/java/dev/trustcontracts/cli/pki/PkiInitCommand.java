@@ -10,7 +10,6 @@ import dev.trustcontracts.pki.CaLayout;
 import dev.trustcontracts.pki.ZoneCa;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,6 +21,9 @@ import picocli.CommandLine.Option;
         description = {"Creates a zone's root CA: DIR/ca.pem and DIR/ca-key.pem (mode 0600).",
             "Refuses to overwrite an existing CA."})
 final class PkiInitCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    PkiCommand pki;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,7 +46,7 @@ final class PkiInitCommand implements Callable<Integer> {
     public Integer call() {
         ZoneCa ca;
         try {
-            ca = CaInit.create(new CaLayout(dir), name, keyType, validFor, Clock.systemUTC());
+            ca = CaInit.create(new CaLayout(dir), name, keyType, validFor, pki.clock());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), ExitCodes.USAGE);
         }

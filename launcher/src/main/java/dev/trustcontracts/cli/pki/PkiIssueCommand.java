@@ -16,7 +16,6 @@ import dev.trustcontracts.pki.ZoneRoots;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -29,6 +28,9 @@ import picocli.CommandLine.Option;
                 + "with it, the CA key stays where it is.",
             "The key file gets mode 0600; existing files are never overwritten."})
 final class PkiIssueCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    PkiCommand pki;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -61,7 +63,7 @@ final class PkiIssueCommand implements Callable<Integer> {
         Credential admin;
         try {
             admin = ContractSignerIssuer.issue(ca, IssuedLog.open(layout.issuedLog()), name, keyType, validFor,
-                    Clock.systemUTC());
+                    pki.clock());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), ExitCodes.USAGE);
         }

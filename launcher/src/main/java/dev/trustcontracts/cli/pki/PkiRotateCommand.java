@@ -14,7 +14,6 @@ import dev.trustcontracts.pki.ZoneCa;
 import dev.trustcontracts.pki.ZoneRoots;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,6 +31,9 @@ import picocli.CommandLine.Option;
         subcommands = {PkiRotateCommand.Start.class, PkiRotateCommand.Switch.class, PkiRotateCommand.Finish.class,
             PkiRotateCommand.Status.class, CommandLine.HelpCommand.class})
 final class PkiRotateCommand implements Runnable {
+    @CommandLine.ParentCommand
+    PkiCommand pki;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -54,6 +56,9 @@ final class PkiRotateCommand implements Runnable {
             description = {"Creates the next root (DIR/next-ca.pem, DIR/next-ca-key.pem mode 0600) for the same zone; "
                     + "the current root keeps issuing. Both roots are published from now on."})
     static final class Start implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        PkiRotateCommand rotate;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -73,7 +78,7 @@ final class PkiRotateCommand implements Runnable {
             CaLayout layout = dir.layout();
             CaRotation.Outcome o;
             try {
-                o = CaRotation.start(layout, keyType, validFor, Clock.systemUTC());
+                o = CaRotation.start(layout, keyType, validFor, rotate.pki.clock());
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage(), ExitCodes.USAGE);
             }
@@ -101,6 +106,9 @@ final class PkiRotateCommand implements Runnable {
             description = {"From now on the next root issues (SignCSR, pki issue); both roots stay published. "
                     + "Run it once every agent has the next root from the contracts."})
     static final class Switch implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        PkiRotateCommand rotate;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -110,7 +118,7 @@ final class PkiRotateCommand implements Runnable {
         @Override
         public Integer call() {
             CaLayout layout = dir.layout();
-            CaRotation.Outcome o = CaRotation.switchIssuing(layout, Clock.systemUTC());
+            CaRotation.Outcome o = CaRotation.switchIssuing(layout, rotate.pki.clock());
             PrintWriter out = spec.commandLine().getOut();
             ZoneRoots roots = o.roots();
             out.println((o.alreadyDone() ? "zone " + roots.zone() + " already issues from the next root (switched at "
@@ -129,6 +137,9 @@ final class PkiRotateCommand implements Runnable {
             description = {"Retires the old root: its key is deleted (its certificate kept in DIR/retired/), the next "
                     + "root becomes DIR/ca.pem and is the only one published."})
     static final class Finish implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        PkiRotateCommand rotate;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -138,7 +149,7 @@ final class PkiRotateCommand implements Runnable {
         @Override
         public Integer call() {
             CaLayout layout = dir.layout();
-            CaRotation.Outcome o = CaRotation.finish(layout, Clock.systemUTC());
+            CaRotation.Outcome o = CaRotation.finish(layout, rotate.pki.clock());
             PrintWriter out = spec.commandLine().getOut();
             ZoneRoots roots = o.roots();
             RotationState s = o.state();

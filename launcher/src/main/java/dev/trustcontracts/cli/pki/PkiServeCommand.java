@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,6 +34,9 @@ import picocli.CommandLine.Option;
         description = {"Serves the zone's PkiService (GetCA, SignCSR) and the gRPC health service.",
             "Prints the bound address (port 0 picks a free port); stops cleanly on SIGTERM or Ctrl-C."})
 final class PkiServeCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    PkiCommand pki;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -109,7 +111,7 @@ final class PkiServeCommand implements Callable<Integer> {
             transport = PkiServer.Transport.tls(serverNames);
         }
         IssuedLog log = IssuedLog.open(layout.issuedLog());
-        try (PkiServer server = new PkiServer(layout, policy, log, token, Clock.systemUTC(), transport)) {
+        try (PkiServer server = new PkiServer(layout, policy, log, token, pki.clock(), transport)) {
             try {
                 server.start(listen.host(), listen.port());
             } catch (PkiException e) {
