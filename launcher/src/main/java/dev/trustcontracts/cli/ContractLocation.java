@@ -52,7 +52,10 @@ final class ContractLocation {
             throw new UserError("contract " + arg + " has " + found.size() + " files in " + dir + " (" + found
                     + "); give the file to use (and remove the other: it is a duplicate-name problem)", ExitCodes.USAGE);
         }
-        return found.get(0);
+        Path file = found.get(0);
+        Path cwd = Path.of("").toAbsolutePath();
+        // relative to where the operator stands, so that the printed git and sign commands work as shown
+        return repo == null && file.startsWith(cwd) ? cwd.relativize(file) : file;
     }
 
     /** The working directory, or the nearest parent with a contracts/ directory. */
