@@ -151,7 +151,10 @@ class SuccessorMergeTest {
 
         // main moved once, from the predecessor to the successor: it never held neither
         assertThat(contractsOnMain()).containsExactly(Map.entry("alice-bob", newId));
-        assertThat(mainHead()).isNotEqualTo(mainBefore);
+        var moved = server.repository().git().getRefDatabase().getReflogReader("refs/heads/main").getLastEntry();
+        assertThat(moved.getOldId().name()).isEqualTo(mainBefore);
+        assertThat(moved.getNewId().name()).isEqualTo(mainHead())
+                .isEqualTo(JSON.readTree(merged.body()).get("commit").asText());
         assertThat(syncBob()).contains(Fingerprint.of(alice.root()));
 
         // replay: the predecessor, fully signed and not expired, pushed back over the successor
