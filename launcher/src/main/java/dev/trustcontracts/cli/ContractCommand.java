@@ -37,7 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "contract", mixinStandardHelpOptions = true,
         description = "Create, co-sign, verify and inspect contract files.",
         subcommands = {ContractCommand.New.class, ContractCommand.Sign.class, ContractCommand.Verify.class,
-            ContractCommand.Show.class})
+            ContractCommand.Show.class, SuccessorCommands.Renew.class, SuccessorCommands.Rotate.class})
 final class ContractCommand implements Runnable {
     @Spec
     CommandSpec spec;

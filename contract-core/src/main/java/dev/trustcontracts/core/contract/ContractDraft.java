@@ -65,6 +65,20 @@ public final class ContractDraft {
         return Contract.newBuilder().setBody(body).build();
     }
 
+    /**
+     * A successor of {@code predecessor}: the same name, the given zones (the predecessor's, or with a root
+     * added or promoted), a new window, no signatures, and a fresh id that differs from the predecessor's, so
+     * that the merge that replaces the predecessor with it retires the old id (history rules) and the
+     * successor is a contract of its own, never a replay.
+     */
+    public static Contract successor(ContractBody predecessor, List<Zone> zones, Instant notBefore, Duration validFor) {
+        Contract c = create(predecessor.getName(), zones, notBefore, validFor);
+        while (c.getBody().getId().equals(predecessor.getId())) { // 2^-128: for the record, not for luck
+            c = c.toBuilder().setBody(c.getBody().toBuilder().setId(newId())).build();
+        }
+        return c;
+    }
+
     /** 128 random bits as 32 lowercase hex digits. */
     public static String newId() {
         byte[] b = new byte[16];

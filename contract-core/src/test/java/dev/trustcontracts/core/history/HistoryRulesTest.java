@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustcontracts.core.contract.ContractCodec;
+import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.testing.TestZone;
 import dev.trustcontracts.proto.v1.Contract;
@@ -11,6 +12,7 @@ import dev.trustcontracts.proto.v1.ContractBody;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
@@ -132,6 +134,26 @@ class HistoryRulesTest {
         ObjectId c1 = commit(files("ab", ab), "v1");
         ObjectId c2 = commit(files("ab", v2), "v2", c1);
         assertThat(rules.removalsSince(repo, c1, c2)).containsOnlyKeys(id(ab));
+    }
+
+    /**
+     * What {@code contract renew} and a proposal branch make: the successor written over the predecessor's file
+     * unsigned, then signed by one and the other in later commits. Merged, the walk retires the predecessor's id
+     * once and never the successor's (the unsigned and half-signed versions never carried trust).
+     */
+    @Test
+    void aSuccessorWrittenOverItsPredecessorThenSignedRetiresOnlyThePredecessor() throws Exception {
+        Contract successor = ContractDraft.successor(ab.getBody(), List.of(alice.zone(), bob.zone()),
+                TestZone.NOW.minus(java.time.Duration.ofHours(1)), java.time.Duration.ofDays(30));
+        assertThat(successor.getBody().getName()).isEqualTo("ab");
+        assertThat(id(successor)).isNotEqualTo(id(ab));
+        assertThat(successor.getSignaturesList()).isEmpty();
+        ObjectId c1 = commit(files("ab", ab), "predecessor");
+        ObjectId c2 = commit(files("ab", successor), "renew ab", c1);
+        ObjectId c3 = commit(files("ab", alice.sign(successor)), "alice signs", c2);
+        ObjectId c4 = commit(files("ab", bob.sign(alice.sign(successor))), "bob signs", c3);
+        assertThat(rules.removalsSince(repo, c1, c4)).containsOnlyKeys(id(ab));
+        assertThat(rules.removalsFromRoot(repo, c4)).containsOnlyKeys(id(ab));
     }
 
     @Test
