@@ -106,6 +106,42 @@ class AgentHttpTest {
     }
 
     @Test
+    void whatEndsWithinTheMarginDegradesHealthSoonestFirstAndAZeroMarginIsOff() throws Exception {
+        Instant now = clock.instant();
+        status.cycleStarted(now);
+        status.synced(now, "c".repeat(40));
+        status.certificate(now.plus(Duration.ofHours(24)), null);
+        status.ready();
+        Instant peerEnd = now.plus(Duration.ofDays(20)).plusSeconds(3600);
+        Instant issuerEnd = now.plus(Duration.ofDays(5)).plusSeconds(3600);
+        status.roots(List.of(new RootExpiry("alice", "1".repeat(64), true, now.plus(Duration.ofDays(3000)), List.of()),
+                new RootExpiry("bob", "2".repeat(64), false, peerEnd, List.of("alice-bob", "bob-carol"))));
+        // after pki rotate switch: cert.pem comes from the next root, which no contract lists yet
+        status.issuingRoot("3".repeat(64), issuerEnd);
+
+        HttpResponse<String> health = send("GET", "/healthz");
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(status.problems(now, Duration.ofMinutes(10), Duration.ofDays(30))).containsExactly(
+                "expiry: the root that issued cert.pem (sha256 " + "3".repeat(64) + ") ends at " + issuerEnd
+                        + " (in 5 days); rotate the zone's root: trustctl pki rotate start",
+                "expiry: peer root bob (sha256 " + "2".repeat(64) + ") ends at " + peerEnd + " (in 20 days); its zone "
+                        + "must rotate it (trustctl pki rotate start there), then: trustctl contract rotate NAME "
+                        + "--participant bob=NEXT.pem");
+        assertThat(health.body()).contains("\"status\" : \"degraded\"", "expiry: the root that issued cert.pem",
+                "expiry: peer root bob");
+        PrometheusText.Scrape scrape = PrometheusText.parse(send("GET", "/metrics").body());
+        assertThat(scrape.value("trustctl_agent_expiry_warnings", Map.of())).isEqualTo(2);
+
+        // a zero margin turns the warnings off: the same status is healthy
+        try (AgentHttp off = new AgentHttp(new InetSocketAddress("127.0.0.1", 0), status, Duration.ofMinutes(10),
+                Duration.ZERO, clock)) {
+            HttpResponse<String> ok = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + off.address().getPort() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void getAndHeadOnlyAndNothingElseIsServed() throws Exception {
         for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
             for (String path : new String[] {"/healthz", "/metrics", "/nothing"}) {
