@@ -1,9 +1,9 @@
 package dev.trustcontracts.bench;
 
-import dev.trustcontracts.reposerver.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
-import dev.trustcontracts.reposerver.UserStore;
+import dev.trustcontracts.reposerver.auth.PasswordHasher;
+import dev.trustcontracts.reposerver.auth.UserStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

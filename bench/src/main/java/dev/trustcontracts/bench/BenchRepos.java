@@ -2,7 +2,7 @@ package dev.trustcontracts.bench;
 
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.proto.v1.Contract;
-import dev.trustcontracts.reposerver.ContractRepository;
+import dev.trustcontracts.reposerver.git.ContractRepository;
 import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package dev.trustcontracts.conformance;
 
-import dev.trustcontracts.reposerver.PasswordHasher;
+import dev.trustcontracts.reposerver.auth.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
-import dev.trustcontracts.reposerver.UserStore;
+import dev.trustcontracts.reposerver.auth.UserStore;
 import dev.trustcontracts.testing.CGit;
 import dev.trustcontracts.testing.MutableClock;
 import dev.trustcontracts.testing.PkiZone;

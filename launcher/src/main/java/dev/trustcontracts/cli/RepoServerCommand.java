@@ -4,7 +4,7 @@ import dev.trustcontracts.core.net.HostPort;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.reposerver.ServerLimits;
-import dev.trustcontracts.reposerver.UserStore;
+import dev.trustcontracts.reposerver.auth.UserStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,14 +107,16 @@ public final class RepoServerCommand implements Callable<Integer> {
         }
         RepoServerConfig cfg;
         try {
-            cfg = RepoServerConfig.defaults(data).withHttp(new dev.trustcontracts.reposerver.HostPort(listen.host(), listen.port()))
-                    .withGrpc(new dev.trustcontracts.reposerver.HostPort(grpcListen.host(), grpcListen.port()))
-                    .withUsersFile(users != null ? users : data.resolve("users")).withPrivateRead(privateRead)
-                    .withTls(tlsCert, tlsKey)
-                    .withLimits(new ServerLimits(maxThreads, idleTimeout, gitMaxRequests, gitMaxPerClient, minDataRate,
-                            ServerLimits.DEFAULT.dataRateGrace(),
-                            passwordChecks != null ? passwordChecks : ServerLimits.DEFAULT.passwordChecks()))
-                    .withMaxContractWindow(window.value());
+            cfg = RepoServerConfig.builder(data).http(new dev.trustcontracts.reposerver.HostPort(listen.host(), listen.port()))
+                    .grpc(new dev.trustcontracts.reposerver.HostPort(grpcListen.host(), grpcListen.port()))
+                    .usersFile(users != null ? users : data.resolve("users")).privateRead(privateRead)
+                    .tls(tlsCert, tlsKey)
+                    .limits(ServerLimits.builder().threads(maxThreads).idleTimeout(idleTimeout)
+                            .git(gitMaxRequests, gitMaxPerClient)
+                            .dataRate(minDataRate, ServerLimits.DEFAULT.dataRateGrace())
+                            .passwordChecks(passwordChecks != null ? passwordChecks
+                                    : ServerLimits.DEFAULT.passwordChecks()).build())
+                    .maxContractWindow(window.value()).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -2,7 +2,7 @@ package dev.trustcontracts.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustcontracts.reposerver.UserStore;
+import dev.trustcontracts.reposerver.auth.UserStore;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -10,9 +10,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class RepoServerCommandTest {
     @TempDir

@@ -6,12 +6,12 @@ import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.reposerver.HostPort;
-import dev.trustcontracts.reposerver.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
-import dev.trustcontracts.reposerver.UserStore;
+import dev.trustcontracts.reposerver.auth.UserStore;
 import dev.trustcontracts.testing.PkiZone;
 import dev.trustcontracts.testing.TestZone;
+import dev.trustcontracts.reposerver.auth.PasswordHasher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,7 +102,7 @@ class NotifyTest {
             int grpc = server.grpcPort();
             server.close();
             Await.until("the agent notices the stream is gone", () -> !agent.status().isNotifyConnected());
-            server = RepoServer.start(config.withHttp(new HostPort("127.0.0.1", http)).withGrpc(new HostPort("127.0.0.1", grpc)));
+            server = RepoServer.start(config.toBuilder().http(new HostPort("127.0.0.1", http)).grpc(new HostPort("127.0.0.1", grpc)).build());
             Await.until("the watch stream is open again", () -> agent.status().isNotifyConnected());
 
             putContract(alice.contractWith("alice-carol", carol));
@@ -114,7 +114,7 @@ class NotifyTest {
     @Test
     void aPrivateServersWatchStreamTakesTheGitCredentials() throws Exception {
         server.close();
-        server = RepoServer.start(config.withPrivateRead(true));
+        server = RepoServer.start(config.toBuilder().privateRead(true).build());
         TestZone bob = TestZone.create("bob");
         Path creds = tmp.resolve("git-credentials");
         Files.writeString(creds, USER + ":" + PASSWORD + "\n");

@@ -14,12 +14,12 @@ import dev.trustcontracts.core.tls.PemTls;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
 import dev.trustcontracts.proto.v1.ListContractsRequest;
-import dev.trustcontracts.reposerver.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
-import dev.trustcontracts.reposerver.UserStore;
+import dev.trustcontracts.reposerver.auth.UserStore;
 import dev.trustcontracts.testing.PkiZone;
 import dev.trustcontracts.testing.TestZone;
+import dev.trustcontracts.reposerver.auth.PasswordHasher;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -97,8 +97,8 @@ class RemoteTlsTest {
     }
 
     private void startServer(boolean privateRead) throws Exception {
-        RepoServerConfig config = RepoServerConfig.ephemeral(tmp.resolve("data")).withTls(certFile, keyFile)
-                .withPrivateRead(privateRead);
+        RepoServerConfig config = RepoServerConfig.builder(tmp.resolve("data")).ephemeralPorts().tls(certFile, keyFile)
+                .privateRead(privateRead).build();
         UserStore users = new UserStore(config.usersFile());
         users.put(USER, PASSWORD.toCharArray(), new PasswordHasher(2_000));
         users.put(PUSHER, PUSHER_PASSWORD.toCharArray(), new PasswordHasher(2_000), java.util.Set.of(), true);

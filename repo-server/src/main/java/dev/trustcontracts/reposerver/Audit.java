@@ -1,5 +1,6 @@
 package dev.trustcontracts.reposerver;
 
+import dev.trustcontracts.reposerver.auth.UserStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
@@ -25,7 +26,7 @@ public final class Audit {
     }
 
     /** One event per ref of a push, tied together by a push id; called once the push's results are final. */
-    static void push(String user, String address, Collection<ReceiveCommand> commands) {
+    public static void push(String user, String address, Collection<ReceiveCommand> commands) {
         String id = UUID.randomUUID().toString();
         for (ReceiveCommand c : commands) {
             boolean ok = c.getResult() == ReceiveCommand.Result.OK;
@@ -48,7 +49,7 @@ public final class Audit {
     }
 
     /** A merge or revocation through the API: {@code subject} is the branch or the contract. */
-    static void mainChange(String event, String user, String address, String subject, ObjectId oldMain,
+    public static void mainChange(String event, String user, String address, String subject, ObjectId oldMain,
                            String newMain, String refusal) {
         boolean ok = refusal == null;
         (ok ? LOG.atInfo() : LOG.atWarn())
@@ -65,7 +66,7 @@ public final class Audit {
     }
 
     /** A failed login; the name tried is logged only when it is a well-formed user name. */
-    static void loginFailed(String authorization, String address, String via) {
+    public static void loginFailed(String authorization, String address, String via) {
         LOG.atWarn()
                 .setMessage("login failed from " + address + " (" + via + ")")
                 .addKeyValue("event", "login-failure")
@@ -90,7 +91,7 @@ public final class Audit {
     }
 
     /** A change of the users file that this process observed when it re-read the file. */
-    static void usersFileChanged(String action, String target, java.util.Set<String> zones, boolean admin) {
+    public static void usersFileChanged(String action, String target, java.util.Set<String> zones, boolean admin) {
         LOG.atInfo()
                 .setMessage("users file changed: " + action + " " + target)
                 .addKeyValue("event", "config-change")

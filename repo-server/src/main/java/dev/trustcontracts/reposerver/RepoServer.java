@@ -1,11 +1,21 @@
 package dev.trustcontracts.reposerver;
 
 import dev.trustcontracts.core.contract.ContractVerifier;
-import dev.trustcontracts.core.history.HistoryLimits;
 import dev.trustcontracts.core.history.HistoryRules;
 import dev.trustcontracts.core.tree.TreeScanner;
+import dev.trustcontracts.reposerver.auth.Login;
+import dev.trustcontracts.reposerver.auth.UserStore;
+import dev.trustcontracts.reposerver.git.ContractGit;
+import dev.trustcontracts.reposerver.git.ContractRepository;
+import dev.trustcontracts.reposerver.git.GitHttp;
+import dev.trustcontracts.reposerver.git.MainHistory;
+import dev.trustcontracts.reposerver.grpc.GrpcEndpoint;
+import dev.trustcontracts.reposerver.http.HttpEndpoint;
+import dev.trustcontracts.reposerver.index.ContractIndex;
+import dev.trustcontracts.reposerver.index.TreeValidator;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The repo-server, embeddable: {@link #start} opens (or creates) the repository, loads the index and binds
@@ -15,21 +25,22 @@ public final class RepoServer implements AutoCloseable {
     private final RepoServerConfig config;
     private final ContractRepository repository;
     private final ContractIndex index;
-    private final WatchHub watchers;
     private final ServerMetrics metrics;
     private final HttpEndpoint http;
     private final GrpcEndpoint grpc;
-    private volatile boolean ready;
+    /** Set once both ports are up; /readyz reads it. */
+    private final AtomicBoolean ready;
 
     private RepoServer(RepoServerConfig config, ContractRepository repository, ContractIndex index,
-                       WatchHub watchers, ServerMetrics metrics, HttpEndpoint http, GrpcEndpoint grpc) {
+                       ServerMetrics metrics, HttpEndpoint http, GrpcEndpoint grpc,
+                       AtomicBoolean ready) {
         this.config = config;
         this.repository = repository;
         this.index = index;
-        this.watchers = watchers;
         this.metrics = metrics;
         this.http = http;
         this.grpc = grpc;
+        this.ready = ready;
     }
 
     public static RepoServer start(RepoServerConfig config) throws IOException {
@@ -39,39 +50,29 @@ public final class RepoServer implements AutoCloseable {
         ContractIndex index = null;
         HttpEndpoint http = null;
         try {
-            Quarantine.clearStale(repository.git()); // objects of pushes a crash interrupted: never accepted
             ServerMetrics metrics = new ServerMetrics();
             TreeValidator validator = new TreeValidator(repository.git(),
                     new TreeScanner(new ContractVerifier(config.maxContractWindow()), config.scanLimits()), config.scanLimits());
             MainHistory history = new MainHistory(repository.git(), new HistoryRules(
                     new ContractVerifier(config.maxContractWindow()), config.scanLimits().maxFileBytes(),
-                    HistoryLimits.DEFAULT));
+                    config.historyLimits()));
             index = new ContractIndex(repository, validator, config.clock(), config.recheck(), history);
-            WatchHub watchers = new WatchHub();
-            index.addListener(watchers::publish);
+            UserStore users = new UserStore(config.usersFile());
+            ContractGit git = ContractGit.open(repository, config.dataDir(), validator, index, history, users, metrics,
+                    config.clock(), config.gitLimits());
             index.load();
             ContractIndex idx = index;
             metrics.gauge("trustctl.server.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
-            metrics.gauge("trustctl.server.watch.subscribers", "Open WatchCertificates streams", watchers::size);
-            RefUpdates updates = new RefUpdates(repository, validator, index, metrics, config.clock(), history);
-            UserStore users = new UserStore(config.usersFile());
-            LoginThrottle throttle = LoginThrottle.standard(config.clock());
+            Login login = Login.of(users, config.clock(), config.limits().passwordChecks(), metrics);
             metrics.gauge("trustctl.server.logins.throttle.entries", "Users and addresses the login throttle tracks",
-                    throttle::size);
-            Authenticator auth = new Authenticator(users, throttle, config.limits().passwordChecks());
-            PushAuthorizer authorizer = new PushAuthorizer(users, new BranchOwners(config.dataDir()),
-                    config.clock());
-            RepoServer[] self = new RepoServer[1];
-            http = HttpEndpoint.start(config.http(), tls, config.limits(), new HttpEndpoint.Parts(repository, index,
-                    validator,
-                    new ProposalMerger(repository, updates, metrics), new ContractRevoker(repository, updates, metrics),
-                    auth, metrics, GitHttp.servlet(repository, updates, authorizer, config.gitLimits()),
-                    config.privateRead(), () -> self[0] != null && self[0].ready, users));
-            GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, new ContractsGrpcService(index, watchers),
-                    config.privateRead() ? new GrpcAuthInterceptor(auth, metrics) : null);
-            RepoServer server = new RepoServer(config, repository, index, watchers, metrics, http, grpc);
-            self[0] = server;
-            server.ready = true;
+                    login::throttleEntries);
+            AtomicBoolean ready = new AtomicBoolean();
+            http = HttpEndpoint.start(new HttpEndpoint.Port(config.http(), tls, config.limits()), git, index,
+                    new HttpEndpoint.Users(login, users, config.privateRead()), metrics, config.clock(), ready::get);
+            GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, index, config.privateRead() ? login : null);
+            metrics.gauge("trustctl.server.watch.subscribers", "Open WatchCertificates streams", grpc::watchSubscribers);
+            RepoServer server = new RepoServer(config, repository, index, metrics, http, grpc, ready);
+            ready.set(true);
             return server;
         } catch (IOException | RuntimeException e) {
             if (http != null) {
@@ -128,8 +129,7 @@ public final class RepoServer implements AutoCloseable {
 
     @Override
     public void close() {
-        ready = false;
-        watchers.closeAll();
+        ready.set(false);
         grpc.close();
         http.close();
         index.close();

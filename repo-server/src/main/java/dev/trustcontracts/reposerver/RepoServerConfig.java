@@ -1,7 +1,9 @@
 package dev.trustcontracts.reposerver;
 
 import dev.trustcontracts.core.contract.ContractVerifier;
+import dev.trustcontracts.core.history.HistoryLimits;
 import dev.trustcontracts.core.tree.ScanLimits;
+import dev.trustcontracts.reposerver.git.GitHttp;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,11 +24,12 @@ import java.time.Duration;
  * @param clock       the server's clock (tests move it)
  * @param limits      threads, timeouts, data rates and concurrent Git requests and password checks
  * @param maxContractWindow the longest contract window ({@code not_after - not_before}) accepted
+ * @param historyLimits how many commits the history rules of main (first parent, replays) read at most
  */
 public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path usersFile, boolean privateRead,
                                Path tlsCert, Path tlsKey, ScanLimits scanLimits, GitHttp.Limits gitLimits,
                                Duration recheck, Clock clock, ServerLimits limits,
-                               Duration maxContractWindow) {
+                               Duration maxContractWindow, HistoryLimits historyLimits) {
 
     public static final String DEFAULT_HTTP = "127.0.0.1:8080";
     public static final String DEFAULT_GRPC = "127.0.0.1:9090";
@@ -39,64 +42,133 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
 
     /** The defaults for a data directory: loopback ports 8080 and 9090, users in {@code DATA/users}. */
     public static RepoServerConfig defaults(Path dataDir) {
-        return new RepoServerConfig(dataDir, HostPort.parse(DEFAULT_HTTP), HostPort.parse(DEFAULT_GRPC),
-                dataDir.resolve("users"), false, null, null, ScanLimits.DEFAULT, GitHttp.Limits.DEFAULT,
-                Duration.ofMinutes(1), Clock.systemUTC(), ServerLimits.DEFAULT,
-                ContractVerifier.DEFAULT_MAX_WINDOW);
+        return builder(dataDir).build();
     }
 
     /** Both ports on 127.0.0.1, chosen by the system: for tests and embedding. */
     public static RepoServerConfig ephemeral(Path dataDir) {
-        return defaults(dataDir).withHttp(new HostPort("127.0.0.1", 0)).withGrpc(new HostPort("127.0.0.1", 0));
+        return builder(dataDir).ephemeralPorts().build();
     }
 
-    public RepoServerConfig withHttp(HostPort v) {
-        return new RepoServerConfig(dataDir, v, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, limits, maxContractWindow);
+    /** A builder with the documented defaults of {@link #defaults}. */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
     }
 
-    public RepoServerConfig withGrpc(HostPort v) {
-        return new RepoServerConfig(dataDir, http, v, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, limits, maxContractWindow);
+    /** A builder holding this configuration, to change some of it. */
+    public Builder toBuilder() {
+        Builder b = new Builder(dataDir);
+        b.http = http;
+        b.grpc = grpc;
+        b.usersFile = usersFile;
+        b.privateRead = privateRead;
+        b.tlsCert = tlsCert;
+        b.tlsKey = tlsKey;
+        b.scanLimits = scanLimits;
+        b.gitLimits = gitLimits;
+        b.recheck = recheck;
+        b.clock = clock;
+        b.limits = limits;
+        b.maxContractWindow = maxContractWindow;
+        b.historyLimits = historyLimits;
+        return b;
     }
 
-    public RepoServerConfig withUsersFile(Path v) {
-        return new RepoServerConfig(dataDir, http, grpc, v, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, limits, maxContractWindow);
-    }
+    /** Fluent construction with the documented defaults. */
+    public static final class Builder {
+        private final Path dataDir;
+        private HostPort http = HostPort.parse(DEFAULT_HTTP);
+        private HostPort grpc = HostPort.parse(DEFAULT_GRPC);
+        private Path usersFile;
+        private boolean privateRead;
+        private Path tlsCert;
+        private Path tlsKey;
+        private ScanLimits scanLimits = ScanLimits.DEFAULT;
+        private GitHttp.Limits gitLimits = GitHttp.Limits.DEFAULT;
+        private Duration recheck = Duration.ofMinutes(1);
+        private Clock clock = Clock.systemUTC();
+        private ServerLimits limits = ServerLimits.DEFAULT;
+        private Duration maxContractWindow = ContractVerifier.DEFAULT_MAX_WINDOW;
+        private HistoryLimits historyLimits = HistoryLimits.DEFAULT;
 
-    public RepoServerConfig withPrivateRead(boolean v) {
-        return new RepoServerConfig(dataDir, http, grpc, usersFile, v, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, limits, maxContractWindow);
-    }
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
 
-    public RepoServerConfig withTls(Path cert, Path key) {
-        return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, cert, key, scanLimits, gitLimits,
-                recheck, clock, limits, maxContractWindow);
-    }
+        public Builder http(HostPort v) {
+            http = v;
+            return this;
+        }
 
-    public RepoServerConfig withScanLimits(ScanLimits v) {
-        return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, v, gitLimits,
-                recheck, clock, limits, maxContractWindow);
-    }
+        public Builder grpc(HostPort v) {
+            grpc = v;
+            return this;
+        }
 
-    public RepoServerConfig withClock(Clock v) {
-        return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, v, limits, maxContractWindow);
-    }
+        /** Both ports on 127.0.0.1, chosen by the system. */
+        public Builder ephemeralPorts() {
+            http = new HostPort("127.0.0.1", 0);
+            grpc = new HostPort("127.0.0.1", 0);
+            return this;
+        }
 
-    public RepoServerConfig withRecheck(Duration v) {
-        return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                v, clock, limits, maxContractWindow);
-    }
+        /** The users file; by default {@code DATA/users}. */
+        public Builder usersFile(Path v) {
+            usersFile = v;
+            return this;
+        }
 
-    public RepoServerConfig withLimits(ServerLimits v) {
-        return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, v, maxContractWindow);
-    }
+        public Builder privateRead(boolean v) {
+            privateRead = v;
+            return this;
+        }
 
-    public RepoServerConfig withMaxContractWindow(Duration v) {
-        return new RepoServerConfig(dataDir, http, grpc, usersFile, privateRead, tlsCert, tlsKey, scanLimits, gitLimits,
-                recheck, clock, limits, v);
+        /** TLS on both ports: the PEM chain and its key, both or neither (null, null: plain text). */
+        public Builder tls(Path cert, Path key) {
+            tlsCert = cert;
+            tlsKey = key;
+            return this;
+        }
+
+        public Builder scanLimits(ScanLimits v) {
+            scanLimits = v;
+            return this;
+        }
+
+        public Builder gitLimits(GitHttp.Limits v) {
+            gitLimits = v;
+            return this;
+        }
+
+        public Builder recheck(Duration v) {
+            recheck = v;
+            return this;
+        }
+
+        public Builder clock(Clock v) {
+            clock = v;
+            return this;
+        }
+
+        public Builder limits(ServerLimits v) {
+            limits = v;
+            return this;
+        }
+
+        public Builder maxContractWindow(Duration v) {
+            maxContractWindow = v;
+            return this;
+        }
+
+        public Builder historyLimits(HistoryLimits v) {
+            historyLimits = v;
+            return this;
+        }
+
+        public RepoServerConfig build() {
+            return new RepoServerConfig(dataDir, http, grpc, usersFile != null ? usersFile : dataDir.resolve("users"),
+                    privateRead, tlsCert, tlsKey, scanLimits, gitLimits, recheck, clock, limits, maxContractWindow,
+                    historyLimits);
+        }
     }
 }

@@ -37,28 +37,68 @@ public record ServerLimits(int maxThreads, Duration idleTimeout, int gitRequests
         }
     }
 
-    public ServerLimits withGit(int requests, int perClient) {
-        return new ServerLimits(maxThreads, idleTimeout, requests, perClient, minDataRate, dataRateGrace,
-                passwordChecks);
+    /** A builder starting from {@link #DEFAULT}. */
+    public static Builder builder() {
+        return new Builder(DEFAULT);
     }
 
-    public ServerLimits withDataRate(long bytesPerSecond, Duration grace) {
-        return new ServerLimits(maxThreads, idleTimeout, gitRequests, gitPerClient, bytesPerSecond, grace,
-                passwordChecks);
+    /** A builder holding these limits, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public ServerLimits withThreads(int threads) {
-        return new ServerLimits(threads, idleTimeout, gitRequests, gitPerClient, minDataRate, dataRateGrace,
-                passwordChecks);
-    }
+    /** Fluent construction; the limits are checked by {@link #build}. */
+    public static final class Builder {
+        private int maxThreads;
+        private Duration idleTimeout;
+        private int gitRequests;
+        private int gitPerClient;
+        private long minDataRate;
+        private Duration dataRateGrace;
+        private int passwordChecks;
 
-    public ServerLimits withIdleTimeout(Duration v) {
-        return new ServerLimits(maxThreads, v, gitRequests, gitPerClient, minDataRate, dataRateGrace,
-                passwordChecks);
-    }
+        private Builder(ServerLimits from) {
+            maxThreads = from.maxThreads;
+            idleTimeout = from.idleTimeout;
+            gitRequests = from.gitRequests;
+            gitPerClient = from.gitPerClient;
+            minDataRate = from.minDataRate;
+            dataRateGrace = from.dataRateGrace;
+            passwordChecks = from.passwordChecks;
+        }
 
-    public ServerLimits withPasswordChecks(int v) {
-        return new ServerLimits(maxThreads, idleTimeout, gitRequests, gitPerClient, minDataRate,
-                dataRateGrace, v);
+        /** Git requests served at once, and per client address. */
+        public Builder git(int requests, int perClient) {
+            gitRequests = requests;
+            gitPerClient = perClient;
+            return this;
+        }
+
+        /** The minimum data rate of a Git request waiting on its client, judged after {@code grace}. */
+        public Builder dataRate(long bytesPerSecond, Duration grace) {
+            minDataRate = bytesPerSecond;
+            dataRateGrace = grace;
+            return this;
+        }
+
+        public Builder threads(int v) {
+            maxThreads = v;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
+        public Builder passwordChecks(int v) {
+            passwordChecks = v;
+            return this;
+        }
+
+        public ServerLimits build() {
+            return new ServerLimits(maxThreads, idleTimeout, gitRequests, gitPerClient, minDataRate, dataRateGrace,
+                    passwordChecks);
+        }
     }
 }

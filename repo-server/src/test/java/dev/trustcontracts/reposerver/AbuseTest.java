@@ -1,14 +1,15 @@
 package dev.trustcontracts.reposerver;
 
-import static dev.trustcontracts.reposerver.Fixture.ALICE;
-import static dev.trustcontracts.reposerver.Fixture.BOB;
-import static dev.trustcontracts.reposerver.Fixture.change;
+import static dev.trustcontracts.reposerver.testing.Fixture.ALICE;
+import static dev.trustcontracts.reposerver.testing.Fixture.BOB;
+import static dev.trustcontracts.reposerver.testing.Fixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustcontracts.testing.TestZone;
+import dev.trustcontracts.reposerver.testing.Fixture;
+import dev.trustcontracts.reposerver.testing.Http;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -41,9 +42,9 @@ class AbuseTest {
     @Test
     void slowLorisOnUploadPackLeavesOtherClientsServed() throws Exception {
         // few threads, so that without the Git slots 100 trickling bodies would hold every one of them
-        ServerLimits limits = ServerLimits.DEFAULT.withGit(8, 4).withThreads(32)
-                .withDataRate(1_024, Duration.ofSeconds(1));
-        try (Fixture f = new Fixture(dir, RepoServerConfig.ephemeral(dir.resolve("data")).withLimits(limits))) {
+        ServerLimits limits = ServerLimits.builder().git(8, 4).threads(32)
+                .dataRate(1_024, Duration.ofSeconds(1)).build();
+        try (Fixture f = new Fixture(dir, RepoServerConfig.builder(dir.resolve("data")).ephemeralPorts().limits(limits).build())) {
             Git clone = seeded(f);
             String base = f.server.httpUrl();
             try (SlowLoris attack = new SlowLoris(f.server.httpPort(), "127.0.0.2", 100, Duration.ofMillis(500),
@@ -68,8 +69,8 @@ class AbuseTest {
 
     @Test
     void fullGitSlotsAnswer503AtOnceAndTheRestOfTheServerAnswers() throws Exception {
-        ServerLimits limits = ServerLimits.DEFAULT.withGit(2, 1).withDataRate(0, Duration.ZERO);
-        try (Fixture f = new Fixture(dir, RepoServerConfig.ephemeral(dir.resolve("data")).withLimits(limits))) {
+        ServerLimits limits = ServerLimits.builder().git(2, 1).dataRate(0, Duration.ZERO).build();
+        try (Fixture f = new Fixture(dir, RepoServerConfig.builder(dir.resolve("data")).ephemeralPorts().limits(limits).build())) {
             Git clone = seeded(f);
             String base = f.server.httpUrl();
             // two clients hold both Git slots with bodies that never come
@@ -114,8 +115,8 @@ class AbuseTest {
     @Test
     void parallelGuessesForOneUserGetOneCheckAndThe429AtOnce() throws Exception {
         // a stopped clock: a blocked user stays blocked for the whole test, whatever the machine's speed
-        RepoServerConfig config = RepoServerConfig.ephemeral(dir.resolve("data"))
-                .withClock(Clock.fixed(Instant.now(), ZoneOffset.UTC));
+        RepoServerConfig config = RepoServerConfig.builder(dir.resolve("data")).ephemeralPorts()
+                .clock(Clock.fixed(Instant.now(), ZoneOffset.UTC)).build();
         try (Fixture f = new Fixture(dir, config)) {
             String url = f.server.httpUrl() + "/api/whoami";
             int n = 16;
@@ -162,8 +163,8 @@ class AbuseTest {
 
     @Test
     void malformedHeadersAreNeitherUsersNorAWayToResetTheTable() throws Exception {
-        RepoServerConfig config = RepoServerConfig.ephemeral(dir.resolve("data"))
-                .withClock(Clock.fixed(Instant.now(), ZoneOffset.UTC));
+        RepoServerConfig config = RepoServerConfig.builder(dir.resolve("data")).ephemeralPorts()
+                .clock(Clock.fixed(Instant.now(), ZoneOffset.UTC)).build();
         try (Fixture f = new Fixture(dir, config)) {
             String url = f.server.httpUrl() + "/api/whoami";
             assertThat(Http.send("GET", url, Fixture.USER, "first guess").status()).isEqualTo(401);

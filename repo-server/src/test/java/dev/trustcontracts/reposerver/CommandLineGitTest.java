@@ -1,12 +1,13 @@
 package dev.trustcontracts.reposerver;
 
-import static dev.trustcontracts.reposerver.Fixture.ALICE;
-import static dev.trustcontracts.reposerver.Fixture.BOB;
+import static dev.trustcontracts.reposerver.testing.Fixture.ALICE;
+import static dev.trustcontracts.reposerver.testing.Fixture.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trustcontracts.testing.CGit;
 import dev.trustcontracts.testing.TestZone;
+import dev.trustcontracts.reposerver.testing.Fixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.trustcontracts.reposerver;
 
-import static dev.trustcontracts.reposerver.Fixture.ALICE;
-import static dev.trustcontracts.reposerver.Fixture.BOB;
-import static dev.trustcontracts.reposerver.Fixture.CAROL;
+import static dev.trustcontracts.reposerver.testing.Fixture.ALICE;
+import static dev.trustcontracts.reposerver.testing.Fixture.BOB;
+import static dev.trustcontracts.reposerver.testing.Fixture.CAROL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +10,9 @@ import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.testing.CGit;
 import dev.trustcontracts.testing.TestZone;
+import dev.trustcontracts.reposerver.git.ContractRepository;
+import dev.trustcontracts.reposerver.testing.Fixture;
+import dev.trustcontracts.reposerver.testing.Http;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;

@@ -7,6 +7,8 @@ import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
 import dev.trustcontracts.proto.v1.GetCertificatesRequest;
 import dev.trustcontracts.proto.v1.GetCertificatesResponse;
 import dev.trustcontracts.proto.v1.ListContractsRequest;
+import dev.trustcontracts.reposerver.testing.AuditFile;
+import dev.trustcontracts.reposerver.testing.Fixture;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -33,7 +35,7 @@ class PrivateGrpcTest {
 
     @Test
     void privateServerRefusesGrpcCallsWithoutTheServersCredentials() throws Exception {
-        try (Fixture fx = new Fixture(tmp, RepoServerConfig.ephemeral(tmp.resolve("data")).withPrivateRead(true));
+        try (Fixture fx = new Fixture(tmp, RepoServerConfig.builder(tmp.resolve("data")).ephemeralPorts().privateRead(true).build());
              AuditFile audit = new AuditFile(tmp.resolve("audit.jsonl"))) {
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", fx.server.grpcPort(),
                     InsecureChannelCredentials.create()).build();

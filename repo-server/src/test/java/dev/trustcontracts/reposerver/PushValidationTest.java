@@ -1,9 +1,9 @@
 package dev.trustcontracts.reposerver;
 
-import static dev.trustcontracts.reposerver.Fixture.ALICE;
-import static dev.trustcontracts.reposerver.Fixture.BOB;
-import static dev.trustcontracts.reposerver.Fixture.CAROL;
-import static dev.trustcontracts.reposerver.Fixture.change;
+import static dev.trustcontracts.reposerver.testing.Fixture.ALICE;
+import static dev.trustcontracts.reposerver.testing.Fixture.BOB;
+import static dev.trustcontracts.reposerver.testing.Fixture.CAROL;
+import static dev.trustcontracts.reposerver.testing.Fixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +13,8 @@ import dev.trustcontracts.core.crypto.CertificateProfile;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.testing.TestZone;
+import dev.trustcontracts.reposerver.index.TreeValidator;
+import dev.trustcontracts.reposerver.testing.Fixture;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;

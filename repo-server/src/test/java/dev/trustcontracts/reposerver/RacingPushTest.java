@@ -1,13 +1,15 @@
 package dev.trustcontracts.reposerver;
 
-import static dev.trustcontracts.reposerver.Fixture.ALICE;
-import static dev.trustcontracts.reposerver.Fixture.BOB;
-import static dev.trustcontracts.reposerver.Fixture.CAROL;
-import static dev.trustcontracts.reposerver.Fixture.change;
+import static dev.trustcontracts.reposerver.testing.Fixture.ALICE;
+import static dev.trustcontracts.reposerver.testing.Fixture.BOB;
+import static dev.trustcontracts.reposerver.testing.Fixture.CAROL;
+import static dev.trustcontracts.reposerver.testing.Fixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.testing.CGit;
 import dev.trustcontracts.testing.TestZone;
+import dev.trustcontracts.reposerver.git.ContractRepository;
+import dev.trustcontracts.reposerver.testing.Fixture;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

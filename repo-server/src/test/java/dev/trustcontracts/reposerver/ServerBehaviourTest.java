@@ -1,8 +1,8 @@
 package dev.trustcontracts.reposerver;
 
-import static dev.trustcontracts.reposerver.Fixture.ALICE;
-import static dev.trustcontracts.reposerver.Fixture.BOB;
-import static dev.trustcontracts.reposerver.Fixture.change;
+import static dev.trustcontracts.reposerver.testing.Fixture.ALICE;
+import static dev.trustcontracts.reposerver.testing.Fixture.BOB;
+import static dev.trustcontracts.reposerver.testing.Fixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.core.contract.ContractDraft;
@@ -14,6 +14,8 @@ import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
 import dev.trustcontracts.proto.v1.ListContractsRequest;
 import dev.trustcontracts.testing.TestZone;
+import dev.trustcontracts.reposerver.testing.Fixture;
+import dev.trustcontracts.reposerver.testing.Http;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
@@ -49,8 +51,8 @@ class ServerBehaviourTest {
         // The server's clock is moved past the contract's end, so the outcome does not depend on how fast
         // this machine validates the push; a short recheck makes the index look at the clock again soon.
         OffsetClock clock = new OffsetClock();
-        RepoServerConfig cfg = RepoServerConfig.ephemeral(tmp.resolve("data")).withClock(clock)
-                .withRecheck(Duration.ofMillis(100));
+        RepoServerConfig cfg = RepoServerConfig.builder(tmp.resolve("data")).ephemeralPorts().clock(clock)
+                .recheck(Duration.ofMillis(100)).build();
         try (Fixture fx = new Fixture(tmp, cfg)) {
             Git git = fx.cloneRepo("clone");
             ObjectId main = Fixture.fetchMain(git);
@@ -114,7 +116,7 @@ class ServerBehaviourTest {
 
     @Test
     void privateModeNeedsALoginToCloneAndRead() throws Exception {
-        RepoServerConfig cfg = RepoServerConfig.ephemeral(tmp.resolve("data")).withPrivateRead(true);
+        RepoServerConfig cfg = RepoServerConfig.builder(tmp.resolve("data")).ephemeralPorts().privateRead(true).build();
         try (Fixture fx = new Fixture(tmp, cfg)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> fx.cloneRepo("anon"))
                     .hasMessageContaining("Authentication is required");
@@ -142,7 +144,7 @@ class ServerBehaviourTest {
         Files.writeString(certFile, Pem.encode(List.of(cert, zone.root)));
         Files.writeString(keyFile, Pem.encode(keys.getPrivate()));
         Files.writeString(caFile, Pem.encode(zone.root));
-        RepoServerConfig cfg = RepoServerConfig.ephemeral(tmp.resolve("data")).withTls(certFile, keyFile);
+        RepoServerConfig cfg = RepoServerConfig.builder(tmp.resolve("data")).ephemeralPorts().tls(certFile, keyFile).build();
         try (Fixture fx = new Fixture(tmp, cfg)) {
             assertThat(fx.server.gitUrl()).startsWith("https://127.0.0.1:");
             KeyStore trust = KeyStore.getInstance("PKCS12");

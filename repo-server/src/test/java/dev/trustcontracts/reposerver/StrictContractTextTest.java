@@ -1,19 +1,17 @@
 package dev.trustcontracts.reposerver;
 
-import static dev.trustcontracts.reposerver.Fixture.ALICE;
-import static dev.trustcontracts.reposerver.Fixture.BOB;
-import static dev.trustcontracts.reposerver.Fixture.CAROL;
+import static dev.trustcontracts.reposerver.testing.Fixture.ALICE;
+import static dev.trustcontracts.reposerver.testing.Fixture.BOB;
+import static dev.trustcontracts.reposerver.testing.Fixture.CAROL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.core.contract.ContractSigner;
 import dev.trustcontracts.core.contract.SigningPayloads;
-import dev.trustcontracts.core.crypto.Signatures;
-import dev.trustcontracts.proto.v1.Signature;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
 import dev.trustcontracts.core.crypto.CertificateIssuer;
 import dev.trustcontracts.core.crypto.CertificateProfile;
 import dev.trustcontracts.core.crypto.KeyType;
@@ -22,6 +20,10 @@ import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.testing.CGit;
 import dev.trustcontracts.testing.TestZone;
+import dev.trustcontracts.core.crypto.Signatures;
+import dev.trustcontracts.proto.v1.Signature;
+import dev.trustcontracts.reposerver.testing.Fixture;
+import dev.trustcontracts.reposerver.testing.Http;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -138,8 +140,8 @@ class StrictContractTextTest {
                     .contains("spans 401 days; at most 400 days is allowed");
         }
         Path other = tmp.resolve("longer");
-        try (Fixture fx = new Fixture(other, RepoServerConfig.ephemeral(other.resolve("data"))
-                .withMaxContractWindow(Duration.ofDays(500)))) {
+        try (Fixture fx = new Fixture(other, RepoServerConfig.builder(other.resolve("data")).ephemeralPorts()
+                .maxContractWindow(Duration.ofDays(500)).build())) {
             CGit.Run clone = CGit.run(other, "clone", "-q", fx.server.gitUrl(), "work");
             assertThat(clone.exit()).as(clone.out()).isZero();
             Work w = new Work(other.resolve("work"), fx.server.gitUrl().replace("http://", "http://" + Fixture.USER

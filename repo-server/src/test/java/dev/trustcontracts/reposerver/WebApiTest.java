@@ -1,9 +1,9 @@
 package dev.trustcontracts.reposerver;
 
-import static dev.trustcontracts.reposerver.Fixture.ALICE;
-import static dev.trustcontracts.reposerver.Fixture.BOB;
-import static dev.trustcontracts.reposerver.Fixture.CAROL;
-import static dev.trustcontracts.reposerver.Fixture.change;
+import static dev.trustcontracts.reposerver.testing.Fixture.ALICE;
+import static dev.trustcontracts.reposerver.testing.Fixture.BOB;
+import static dev.trustcontracts.reposerver.testing.Fixture.CAROL;
+import static dev.trustcontracts.reposerver.testing.Fixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +11,8 @@ import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.testing.TestZone;
+import dev.trustcontracts.reposerver.testing.Fixture;
+import dev.trustcontracts.reposerver.testing.Http;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -276,7 +278,7 @@ class WebApiTest {
     @Test
     void privateServerServesThePagesButNotTheDataWithoutLogin() throws Exception {
         Path dir = tmp.resolve("private");
-        try (Fixture own = new Fixture(dir, RepoServerConfig.ephemeral(dir.resolve("data")).withPrivateRead(true))) {
+        try (Fixture own = new Fixture(dir, RepoServerConfig.builder(dir.resolve("data")).ephemeralPorts().privateRead(true).build())) {
             String url = own.server.httpUrl();
             assertThat(Http.get(url + "/ui/").status()).isEqualTo(200);
             assertThat(Http.get(url + "/ui/app.js").status()).isEqualTo(200);

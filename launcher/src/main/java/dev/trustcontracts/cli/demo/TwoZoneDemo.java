@@ -8,10 +8,10 @@ import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
 import dev.trustcontracts.proto.v1.GetCertificatesRequest;
 import dev.trustcontracts.proto.v1.PeerCertificate;
-import dev.trustcontracts.reposerver.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
-import dev.trustcontracts.reposerver.UserStore;
+import dev.trustcontracts.reposerver.auth.PasswordHasher;
+import dev.trustcontracts.reposerver.auth.UserStore;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
@@ -163,7 +163,7 @@ final class TwoZoneDemo implements AutoCloseable {
         Path data = Files.createDirectories(dir.resolve("repo-server"));
         // TLS on every link: the repo-server's HTTPS and gRPC share a certificate from a demo-only CA
         tls = DemoServerTls.create(dir.resolve("repo-server-tls"));
-        RepoServerConfig config = RepoServerConfig.ephemeral(data).withTls(tls.certFile(), tls.keyFile());
+        RepoServerConfig config = RepoServerConfig.builder(data).ephemeralPorts().tls(tls.certFile(), tls.keyFile()).build();
         // the demo's operator is a repository admin (docs/repo-server.md: users, zones and authority)
         new UserStore(config.usersFile()).put(user, password, new PasswordHasher(), java.util.Set.of(), true);
         repo = RepoServer.start(config);

@@ -1,0 +1,168 @@
+package dev.trustcontracts.reposerver.http;
+
+import static dev.trustcontracts.reposerver.http.HttpEndpoint.json;
+
+import dev.trustcontracts.reposerver.Audit;
+import dev.trustcontracts.reposerver.ServerMetrics;
+import dev.trustcontracts.reposerver.auth.Access;
+import dev.trustcontracts.reposerver.git.ContractGit;
+import dev.trustcontracts.reposerver.git.MergeCommand;
+import dev.trustcontracts.reposerver.git.OperationRefused;
+import dev.trustcontracts.reposerver.git.RevokeCommand;
+import dev.trustcontracts.reposerver.index.CertificateQuery;
+import dev.trustcontracts.reposerver.index.ContractIndex;
+import dev.trustcontracts.reposerver.index.IndexSnapshot;
+import dev.trustcontracts.reposerver.ui.WebUi;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.time.Clock;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jgit.lib.ObjectId;
+
+/** The routes of the HTTP port, apart from the servlet plumbing: probes, metrics, the web UI and the JSON API. */
+final class ApiRoutes {
+    private final ContractGit git;
+    private final ContractIndex index;
+    private final ApiLogin login;
+    private final ServerMetrics metrics;
+    private final BooleanSupplier ready;
+    private final ProposalViews proposals;
+
+    ApiRoutes(ContractGit git, ContractIndex index, ApiLogin login, ServerMetrics metrics, Clock clock,
+              BooleanSupplier ready) {
+        this.git = git;
+        this.index = index;
+        this.login = login;
+        this.metrics = metrics;
+        this.ready = ready;
+        this.proposals = new ProposalViews(git.repository(), index, index.validator(), clock);
+    }
+
+    void register(RoutesConfig r) {
+        r.before(ApiRoutes::securityHeaders);
+        registerUi(r);
+        r.get("/healthz", ctx -> json(ctx, Map.of("status", "ok")));
+        r.get("/readyz", ctx -> {
+            boolean ok = ready.getAsBoolean() && index.loaded();
+            json(ctx.status(ok ? 200 : 503), Map.of("ready", ok,
+                    "commit", index.loaded() ? index.current().commit() : ""));
+        });
+        r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.scrape()));
+        r.get("/api/contracts", ctx -> {
+            login.readAllowed(ctx);
+            json(ctx, JsonViews.contractList(index.current()));
+        });
+        r.get("/api/contracts/{name}", ctx -> {
+            login.readAllowed(ctx);
+            IndexSnapshot s = index.current();
+            String name = ctx.pathParam("name");
+            var c = s.contract(name).orElseThrow(() ->
+                    new ApiException(404, "no valid contract '" + name + "' on main at " + s.commit()));
+            Map<String, Object> body = JsonViews.contract(s, c);
+            body.put("addedIn", git.lastChange(c.path()).orElse(null));
+            json(ctx, body);
+        });
+        r.delete("/api/contracts/{name}", ctx -> {
+            String user = login.user(ctx);
+            String name = ctx.pathParam("name");
+            ObjectId before = git.repository().main();
+            try {
+                RevokeCommand.Revoked done = git.revoke().setContract(name).setUser(access(user)).call();
+                Audit.mainChange("revoke", user, ctx.req().getRemoteAddr(), name, before, done.commit(), null);
+                json(ctx, Map.of("revoked", true, "commit", done.commit(), "path", done.path()));
+            } catch (OperationRefused e) {
+                Audit.mainChange("revoke", user, ctx.req().getRemoteAddr(), name, before, null, e.getMessage());
+                throw e;
+            }
+        });
+        r.get("/api/certificates", ctx -> {
+            login.readAllowed(ctx);
+            CertificateQuery q = CertificateQuery.of(ctx.queryParam("hash"), ctx.queryParam("name"));
+            json(ctx, JsonViews.certificates(q, q.answer(index.current())));
+        });
+        r.get("/api/whoami", ctx -> {
+            Access a = login.access(ctx);
+            json(ctx, Map.of("user", a.user(), "zones", new TreeSet<>(a.zones()), "admin", a.admin()));
+        });
+        r.get("/api/zones", ctx -> {
+            login.readAllowed(ctx);
+            json(ctx, ZoneView.json(index.current()));
+        });
+        r.get("/api/history", ctx -> {
+            login.readAllowed(ctx);
+            String limit = ctx.queryParam("limit");
+            int n;
+            try {
+                n = limit == null ? ContractGit.HISTORY_DEFAULT_LIMIT : Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                throw new ApiException(400, "limit must be a number");
+            }
+            json(ctx, git.history(ctx.queryParam("contract"), ctx.queryParam("start"), n));
+        });
+        r.get("/api/proposals", ctx -> {
+            login.readAllowed(ctx);
+            json(ctx, Map.of("proposals", git.proposals()));
+        });
+        r.get("/api/proposals/<branch>", ctx -> {
+            login.readAllowed(ctx);
+            String branch = ctx.pathParam("branch");
+            var tip = git.repository().branch(branch)
+                    .orElseThrow(() -> new ApiException(404, "no branch '" + branch + "'"));
+            if (branch.equals("main")) {
+                throw new ApiException(400, "main is not a proposal");
+            }
+            json(ctx, proposals.view(branch, tip));
+        });
+        r.post("/api/proposals/<branch>/merge", ctx -> {
+            String user = login.user(ctx);
+            String branch = ctx.pathParam("branch");
+            ObjectId before = git.repository().main();
+            try {
+                MergeCommand.Merged done = git.merge().setBranch(branch).setUser(access(user)).call();
+                Audit.mainChange("merge", user, ctx.req().getRemoteAddr(), branch, before, done.commit(), null);
+                json(ctx, Map.of("merged", true, "commit", done.commit(), "fastForward", done.fastForward(),
+                        "branch", done.branch()));
+            } catch (OperationRefused e) {
+                Audit.mainChange("merge", user, ctx.req().getRemoteAddr(), branch, before, null, e.getMessage());
+                throw e;
+            }
+        });
+    }
+
+    private Access access(String user) {
+        return login.access(user);
+    }
+
+    /** The web UI's few files at {@code /ui/}; any other name is 404. */
+    private static void registerUi(RoutesConfig r) {
+        r.get("/", ctx -> ctx.redirect(WebUi.BASE, HttpStatus.FOUND));
+        // Javalin matches /ui and /ui/ alike; the page's relative links need the slash
+        r.get(WebUi.BASE, ctx -> {
+            if (ctx.path().endsWith("/")) {
+                serve(ctx, "index.html");
+            } else {
+                ctx.redirect(WebUi.BASE, HttpStatus.FOUND);
+            }
+        });
+        r.get(WebUi.BASE + "{file}", ctx -> serve(ctx, ctx.pathParam("file")));
+    }
+
+    private static void serve(Context ctx, String file) {
+        WebUi.Page page = WebUi.page(file).orElseThrow(() -> new ApiException(404, "no such file in the web UI"));
+        securityHeaders(ctx);
+        ctx.header("Content-Security-Policy", WebUi.CSP);
+        ctx.header("Cache-Control", "no-cache");
+        ctx.contentType(page.contentType()).result(page.bytes());
+    }
+
+    /** Headers for every response of the UI and the API. */
+    static void securityHeaders(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Frame-Options", "DENY");
+    }
+}
