@@ -25,7 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <ul>
  *   <li>/healthz: 200 with {"status":"ok"} or 503 with {"status":"degraded","problems":[...]}: stale sync,
  *       refused rollback, missing or expired certificate, a certificate due for renewal that the PKI did not
- *       renew, PKI problems, a failing --on-change command. For alerting; restarting the agent fixes none of
+ *       renew, PKI problems, a failing --on-change command, and anything ending within --expiry-warning (a
+ *       contract behind chain.pem, a root in it, the root behind cert.pem: {@link ExpiryWarnings}). For alerting; restarting the agent fixes none of
  *       these.</li>
  *   <li>/readyz: 200 once this run wrote (or confirmed) a bundle and a certificate; 503 before.</li>
  *   <li>/metrics: {@link AgentMetrics}.</li>
@@ -42,14 +43,22 @@ public final class AgentHttp implements AutoCloseable {
     private final AgentStatus status;
     private final AgentMetrics metrics;
     private final Duration staleAfter;
+    private final Duration expiryWarning;
     private final Clock clock;
 
+    /** With the default --expiry-warning. */
     public AgentHttp(InetSocketAddress listen, AgentStatus status, Duration staleAfter, Clock clock) throws IOException {
+        this(listen, status, staleAfter, AgentConfig.DEFAULT_EXPIRY_WARNING, clock);
+    }
+
+    public AgentHttp(InetSocketAddress listen, AgentStatus status, Duration staleAfter, Duration expiryWarning,
+            Clock clock) throws IOException {
         this.listen = listen;
         this.status = status;
         this.staleAfter = staleAfter;
+        this.expiryWarning = expiryWarning;
         this.clock = clock;
-        this.metrics = new AgentMetrics(status, clock);
+        this.metrics = new AgentMetrics(status, clock, expiryWarning);
         ServerConnector[] holder = new ServerConnector[1];
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -109,7 +118,7 @@ public final class AgentHttp implements AutoCloseable {
 
     private void health(Context ctx) throws JsonProcessingException {
         Instant now = clock.instant();
-        List<String> problems = status.problems(now, staleAfter);
+        List<String> problems = status.problems(now, staleAfter, expiryWarning);
         Map<String, Object> n = new LinkedHashMap<>();
         n.put("status", problems.isEmpty() ? "ok" : "degraded");
         n.put("problems", problems);

@@ -92,6 +92,7 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
             last = new Last(scan, zone.ownHash(), revokedCount, bundle);
             status.bundle(bundle.peers().size(), countFiles(scan.problems()), replays, revokedCount);
             status.contractExpiries(expiries(zone.ownHash(), trusted));
+            status.roots(RootExpiry.of(zone, bundle, trusted));
         }
         return new Derived(judged, last.bundle());
     }
