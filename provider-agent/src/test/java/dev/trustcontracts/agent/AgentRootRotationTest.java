@@ -133,6 +133,10 @@ class AgentRootRotationTest {
 
     /** The leaf in cert.pem chains to {@code root}: signature, issuer name, validity. */
     private static void assertLeafChainsTo(Path out, X509Certificate root) throws Exception {
+        assertThat(opensslVerifies(out.resolve(OutputLayout.CHAIN), out.resolve(OutputLayout.CERT)))
+                .as("openssl verifies cert.pem against chain.pem").isTrue();
+        assertThat(opensslVerifies(out.resolve(OutputLayout.CA), out.resolve(OutputLayout.CERT)))
+                .as("openssl verifies cert.pem against ca.pem").isTrue();
         X509Certificate leaf = Outputs.cert(out);
         leaf.checkValidity();
         assertThat(leaf.getIssuerX500Principal()).isEqualTo(root.getSubjectX500Principal());
@@ -140,6 +144,25 @@ class AgentRootRotationTest {
         // and the key in key.pem is the leaf's
         PrivateKey key = Pem.privateKey(Files.readString(out.resolve(OutputLayout.KEY)));
         assertThat(dev.trustcontracts.core.crypto.KeyMatch.fits(key, leaf.getPublicKey())).isTrue();
+    }
+
+    /**
+     * {@code openssl verify -CAfile chain.pem cert.pem}, as a proxy reading the agent's files checks the agent's
+     * certificate: true when OpenSSL accepts it.
+     */
+    private static boolean opensslVerifies(Path caFile, Path cert) throws Exception {
+        Process p = new ProcessBuilder("openssl", "verify", "-x509_strict", "-CAfile", caFile.toString(),
+                cert.toString()).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("openssl finished").isTrue();
+        return p.exitValue() == 0 && text.contains(": OK");
+    }
+
+    /** Writes a workload leaf of {@code ca} to a file, for openssl. */
+    private Path leafFile(ZoneCa ca, String name) throws IOException {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, Pem.encode(workload(ca).get(0)));
+        return f;
     }
 
     /** Whether JSSE's PKIX trust manager over the agent's truststore.p12 accepts a server chain. */
@@ -210,6 +233,8 @@ class AgentRootRotationTest {
             assertLeafChainsTo(out, root());
             assertThat(truststoreAccepts(out, workload(oldCa))).isTrue();
             assertThat(truststoreAccepts(out, workload(next))).isTrue();
+            assertThat(opensslVerifies(out.resolve(OutputLayout.CHAIN), leafFile(oldCa, "old-leaf.pem"))).isTrue();
+            assertThat(opensslVerifies(out.resolve(OutputLayout.CHAIN), leafFile(next, "new-leaf.pem"))).isTrue();
 
             // switch: the current leaf stays until it is due; the operator forces a renewal by removing cert.pem
             CaRotation.switchIssuing(layout, Clock.systemUTC());
@@ -230,6 +255,11 @@ class AgentRootRotationTest {
             assertThat(Outputs.chain(out)).containsExactly(nextHash, peers.get(0), peers.get(1));
             assertLeafChainsTo(out, next.certificate());
             assertThat(truststoreAccepts(out, workload(oldCa))).as("the old root is in no output").isFalse();
+            assertThat(opensslVerifies(out.resolve(OutputLayout.CHAIN), leafFile(oldCa, "old-leaf.pem"))).isFalse();
+            assertThat(opensslVerifies(out.resolve(OutputLayout.CHAIN), leafFile(next, "new-leaf.pem"))).isTrue();
+            // the contract lists alice's old root as current and the new one as next: it still counts, through the
+            // new root, for the bundle and for the effective-expiry metric
+            assertThat(a.status().contractExpiries()).containsOnlyKeys("alice-bob");
             assertThat(truststoreAccepts(out, workload(next))).isTrue();
             for (String f : List.of(OutputLayout.CA, OutputLayout.CHAIN, OutputLayout.CERT)) {
                 assertThat(fingerprints(out.resolve(f))).doesNotContain(old);
