@@ -141,4 +141,31 @@ class RootPinRotationTest {
         assertThatThrownBy(() -> ChannelOptions.builder().pkiFingerprint("a,b,c").build().pkiPins())
                 .hasMessageStartingWith("--pki-fingerprint is given at most twice");
     }
+
+    @Test
+    void withoutAPinTheRotationIsFollowedFromTheFirstRootAndAnUnrelatedRootIsNot() throws Exception {
+        RootPin pin = new RootPin(new PinSet(List.of()), new OutputLayout(out));
+        pin.restore(AgentState.Pki.NONE);
+        pin.judge(answer(ALICE.root, null));
+        assertThat(pin.judge(answer(ALICE.root, ALICE_NEXT.root)).roots().all()).hasSize(2);
+        assertThat(pin.judge(answer(ALICE_NEXT.root, null)).roots()).isEqualTo(OwnRoots.of(ALICE_NEXT.root));
+        RootPin.Decision other = pin.judge(answer(MALLORY.root, null));
+        assertThat(other.roots()).isEqualTo(OwnRoots.of(ALICE_NEXT.root));
+        assertThat(other.problem()).startsWith("the PKI now presents a different root (" + Fingerprint.of(MALLORY.root));
+        assertThatThrownBy(() -> pin.judge(answer(ALICE.root, null))).hasMessageContaining("refusing a downgrade");
+    }
+
+    @Test
+    void anOperatorWhoRePinsToAnotherRootIsObeyed() throws Exception {
+        RootPin first = new RootPin(pins(ALICE.root), new OutputLayout(out));
+        first.restore(AgentState.Pki.NONE);
+        first.judge(answer(ALICE.root, null));
+        // the operator now pins another zone root (a new PKI): the remembered alice root is not a pin any more
+        PinSet repinned = pins(MALLORY.root);
+        RootPin second = new RootPin(repinned, new OutputLayout(out));
+        second.restore(first.memory());
+        assertThat(second.stored()).isNull();
+        assertThat(repinned.accepts(Fingerprint.of(ALICE.root))).isFalse();
+        assertThat(second.judge(answer(MALLORY.root, null)).roots()).isEqualTo(OwnRoots.of(MALLORY.root));
+    }
 }
