@@ -35,7 +35,8 @@ public record AgentState(String remote, String appliedCommit, Instant appliedAt,
 
     /** A state that remembers no PKI roots (as before root rotation). */
     public AgentState(String remote, String appliedCommit, Instant appliedAt, Instant lastSuccess,
-            SortedMap<String, Revoked> revoked, StoreDigest keystore, StoreDigest truststore, List<String> pendingHook) {
+            SortedMap<String, Revoked> revoked, StoreDigest keystore, StoreDigest truststore,
+            List<String> pendingHook) {
         this(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, pendingHook, Pki.NONE);
     }
 
@@ -87,7 +88,8 @@ public record AgentState(String remote, String appliedCommit, Instant appliedAt,
     public AgentState withRevoked(Map<String, Revoked> more) {
         TreeMap<String, Revoked> all = new TreeMap<>(revoked);
         more.forEach(all::putIfAbsent);
-        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, all, keystore, truststore, pendingHook, pki);
+        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, all, keystore, truststore, pendingHook,
+                pki);
     }
 
     public AgentState withLastSuccess(Instant t) {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verifies the tree of the commit in use (through the {@link ScanCache}) and derives the trust bundle for the
- * zone's own roots (both during a rotation: a contract takes part through either), leaving out every contract whose id was removed from main (a replay). The last derivation
+ * zone's own roots (both during a rotation: a contract takes part through either), leaving out every contract
+ * whose id was removed from main (a replay). The last derivation
  * is reused while its inputs are the same; health is told the counts and each contract's effective expiry.
  */
 final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Derived> {

@@ -173,7 +173,8 @@ final class RootPin {
         X509Certificate next = null;
         boolean listed = r.getRootsCount() == 0;
         for (CaRoot root : r.getRootsList()) {
-            X509Certificate c = checkRoot(root.getNext() ? "next" : "established", root.getCertificate(), root.getHash());
+            X509Certificate c = checkRoot(root.getNext() ? "next" : "established", root.getCertificate(),
+                    root.getHash());
             if (!root.getNext()) {
                 if (!IssuedCertificateCheck.sameCertificate(c, established)) {
                     throw new SyncException(FailureKind.PKI, "GetCA lists the established root sha256:"

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's certificate and key as stored in cert.pem and key.pem, taken only when they are readable, the
- * key fits the certificate and the certificate chains to one of the zone's own roots (during a rotation, either). The last leaf read or issued is kept
+ * key fits the certificate and the certificate chains to one of the zone's own roots (during a rotation, either).
+ * The last leaf read or issued is kept
  * with the bytes it came from, so that unchanged files are not parsed again every cycle.
  */
 final class StoredLeaf {
