@@ -50,7 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code pki rotate start|switch|finish} on the CA directory a running {@link PkiServer} serves over TLS on
  * 127.0.0.1) and of its peer bob (a contract listing bob's next root): at every step the agent keeps a valid leaf
  * that chains to one of its own roots, and chain.pem/ca.pem/truststore.p12 hold both own roots mid-rotation and only
- * the new one after finish. The attacks: the old PKI restored from a backup after finish (a downgrade) is refused in
+ * the new one after finish (checked with {@code openssl verify}, JSSE's PKIX trust manager, and real TLS 1.3
+ * handshakes of a server with the old or the new keystore.p12 against a client trusting truststore.p12). The attacks: the old PKI restored from a backup after finish (a downgrade) is refused in
  * the handshake, since the agent saw the old root retired; the pin by hand (twice) works for a fresh agent.
  */
 class AgentRootRotationTest {
@@ -183,6 +184,53 @@ class AgentRootRotationTest {
         }
     }
 
+    private static KeyStore load(Path p12, Path passwordFile) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = new FileInputStream(p12.toFile())) {
+            ks.load(in, Files.readString(passwordFile).strip().toCharArray());
+        }
+        return ks;
+    }
+
+    /**
+     * A real TLS 1.3 handshake on 127.0.0.1: a server presenting the key and chain of {@code keystore} (the agent's
+     * keystore.p12 at some step), a client trusting exactly the agent's truststore.p12 in {@code trustOut}: whether
+     * the client accepts the server.
+     */
+    private static boolean handshake(Path keystore, Path trustOut) throws Exception {
+        Path pass = trustOut.resolve(OutputLayout.KEYSTORE_PASSWORD);
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(load(keystore, pass), Files.readString(pass).strip().toCharArray());
+        javax.net.ssl.SSLContext serverCtx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        serverCtx.init(kmf.getKeyManagers(), null, null);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(load(trustOut.resolve(OutputLayout.TRUSTSTORE), pass));
+        javax.net.ssl.SSLContext clientCtx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        clientCtx.init(null, tmf.getTrustManagers(), null);
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) serverCtx.getServerSocketFactory()
+                .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread accept = new Thread(() -> {
+                try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) server.accept()) {
+                    s.startHandshake();
+                    s.getOutputStream().write(1);
+                    s.getOutputStream().flush();
+                } catch (IOException e) {
+                    // the client refused: its side reports it
+                }
+            });
+            accept.start();
+            try (javax.net.ssl.SSLSocket c = (javax.net.ssl.SSLSocket) clientCtx.getSocketFactory()
+                    .createSocket(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                c.startHandshake();
+                return c.getInputStream().read() == 1;
+            } catch (javax.net.ssl.SSLException e) {
+                return false;
+            } finally {
+                accept.join(60_000);
+            }
+        }
+    }
+
     /** A workload leaf issued by {@code ca} (as another service of alice's zone holds it), with its root. */
     private static List<X509Certificate> workload(ZoneCa ca) {
         KeyPair k = KeyType.EC_P256.generate();
@@ -236,6 +284,9 @@ class AgentRootRotationTest {
             assertThat(opensslVerifies(out.resolve(OutputLayout.CHAIN), leafFile(oldCa, "old-leaf.pem"))).isTrue();
             assertThat(opensslVerifies(out.resolve(OutputLayout.CHAIN), leafFile(next, "new-leaf.pem"))).isTrue();
 
+            Path oldKeystore = tmp.resolve("old-keystore.p12");
+            Files.copy(out.resolve(OutputLayout.KEYSTORE), oldKeystore);
+
             // switch: the current leaf stays until it is due; the operator forces a renewal by removing cert.pem
             CaRotation.switchIssuing(layout, Clock.systemUTC());
             cycle(a);
@@ -244,6 +295,9 @@ class AgentRootRotationTest {
             cycle(a);
             assertLeafChainsTo(out, next.certificate());
             assertThat(Outputs.chain(out)).containsExactly(old, nextHash, peers.get(0), peers.get(1));
+            // mid-rotation a workload of the zone with the old leaf and one with the new leaf are both trusted
+            assertThat(handshake(oldKeystore, out)).as("old leaf, mid-rotation").isTrue();
+            assertThat(handshake(out.resolve(OutputLayout.KEYSTORE), out)).as("new leaf, mid-rotation").isTrue();
 
             // a copy of the CA directory before finish: what a restored backup (or a stolen old key) would serve
             copyTree(layout.dir(), tmp.resolve("alice-ca-backup"));
@@ -260,6 +314,8 @@ class AgentRootRotationTest {
             // the contract lists alice's old root as current and the new one as next: it still counts, through the
             // new root, for the bundle and for the effective-expiry metric
             assertThat(a.status().contractExpiries()).containsOnlyKeys("alice-bob");
+            assertThat(handshake(oldKeystore, out)).as("old leaf, after finish").isFalse();
+            assertThat(handshake(out.resolve(OutputLayout.KEYSTORE), out)).as("new leaf, after finish").isTrue();
             assertThat(truststoreAccepts(out, workload(next))).isTrue();
             for (String f : List.of(OutputLayout.CA, OutputLayout.CHAIN, OutputLayout.CERT)) {
                 assertThat(fingerprints(out.resolve(f))).doesNotContain(old);
