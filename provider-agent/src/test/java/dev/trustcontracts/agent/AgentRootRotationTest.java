@@ -51,8 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  * 127.0.0.1) and of its peer bob (a contract listing bob's next root): at every step the agent keeps a valid leaf
  * that chains to one of its own roots, and chain.pem/ca.pem/truststore.p12 hold both own roots mid-rotation and only
  * the new one after finish (checked with {@code openssl verify}, JSSE's PKIX trust manager, and real TLS 1.3
- * handshakes of a server with the old or the new keystore.p12 against a client trusting truststore.p12). The attacks: the old PKI restored from a backup after finish (a downgrade) is refused in
- * the handshake, since the agent saw the old root retired; the pin by hand (twice) works for a fresh agent.
+ * handshakes of a server with the old or the new keystore.p12 against a client trusting truststore.p12). The
+ * attack: the old PKI restored from a backup after finish (a downgrade) is refused in the handshake, since the agent
+ * saw the old root retired, and nothing is written. A fresh agent pinned by hand to both roots works after finish.
  */
 class AgentRootRotationTest {
     @TempDir
@@ -328,6 +329,13 @@ class AgentRootRotationTest {
             cycle(a);
             assertThat(Outputs.chain(out)).first().isEqualTo(newHash);
             assertThat(Outputs.chain(out)).doesNotContain(old);
+        }
+
+        // a fresh agent (no state file) pinned by hand to both roots, as an operator does during a rotation
+        try (Agent fresh = agent(tmp.resolve("fresh"), old + "," + newHash, target)) {
+            cycle(fresh);
+            assertThat(Outputs.chain(tmp.resolve("fresh"))).first().isEqualTo(newHash);
+            assertThat(Outputs.chain(tmp.resolve("fresh"))).doesNotContain(old);
         }
 
         // the attack: the old PKI, restored from the backup, answers at the agent's PKI address
