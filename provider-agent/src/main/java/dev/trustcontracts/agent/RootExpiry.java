@@ -1,5 +1,7 @@
 package dev.trustcontracts.agent;
 
+import java.security.cert.X509Certificate;
+import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.contract.VerifiedContract;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.tree.PeerRoot;
@@ -32,8 +34,11 @@ public record RootExpiry(String zone, String fingerprint, boolean own, Instant n
     /** Every root chain.pem holds: the zone's root, its other own roots, then the peers' (the bundle's order). */
     static List<RootExpiry> of(ZoneMaterial zone, TrustBundle bundle, List<VerifiedContract> trusted) {
         List<RootExpiry> out = new ArrayList<>();
-        out.add(new RootExpiry(nameOf(zone.ownHash(), trusted), zone.ownHash(), true,
-                zone.root().getNotAfter().toInstant(), List.of()));
+        // every root the zone's PKI publishes: the established one, and the next one during a rotation
+        for (X509Certificate root : zone.roots().all()) {
+            String hash = Fingerprint.of(root);
+            out.add(new RootExpiry(nameOf(hash, trusted), hash, true, root.getNotAfter().toInstant(), List.of()));
+        }
         for (PeerRoot r : bundle.ownRoots()) {
             out.add(of(r, true));
         }
