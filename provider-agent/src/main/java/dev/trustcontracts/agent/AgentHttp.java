@@ -36,6 +36,7 @@ public final class AgentHttp implements AutoCloseable {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int MAX_THREADS = 8;
+    private static final int IDLE_MS = 10_000;
 
     private final Javalin app;
     private final ServerConnector connector;
@@ -63,13 +64,17 @@ public final class AgentHttp implements AutoCloseable {
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
-            QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2);
+            // Idle, the port costs one selector thread and one worker: threads beyond that (up to MAX_THREADS, the
+            // bound on scrapes served at once) start for a burst and end after IDLE_MS; no reserved threads.
+            QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 1, IDLE_MS);
+            pool.setReservedThreads(0);
             pool.setName("agent-http");
             pool.setDaemon(true);
             cfg.jetty.threadPool = pool;
             cfg.jetty.addConnector((server, httpConfig) -> {
-                // one acceptor and one selector whatever the core count, so the small pool always suffices
-                ServerConnector c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
+                // no acceptor thread (the selector accepts) and one selector whatever the core count, so the
+                // small pool always suffices
+                ServerConnector c = new ServerConnector(server, 0, 1, new HttpConnectionFactory(httpConfig));
                 c.setHost(listen.getAddress() != null ? listen.getAddress().getHostAddress() : listen.getHostString());
                 c.setPort(listen.getPort());
                 holder[0] = c;
