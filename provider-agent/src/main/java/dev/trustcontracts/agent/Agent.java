@@ -1,5 +1,21 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.agent.cycle.SyncCycle;
+import dev.trustcontracts.agent.output.AgentStateStore;
+import dev.trustcontracts.agent.output.OnChangeHook;
+import dev.trustcontracts.agent.output.OutputWriter;
+import dev.trustcontracts.agent.output.Secrets;
+import dev.trustcontracts.agent.pki.CertificateKeeper;
+import dev.trustcontracts.agent.pki.PinSet;
+import dev.trustcontracts.agent.pki.PkiClient;
+import dev.trustcontracts.agent.pki.PkiPin;
+import dev.trustcontracts.agent.remote.Backoff;
+import dev.trustcontracts.agent.remote.GitMirror;
+import dev.trustcontracts.agent.remote.RemoteAccess;
+import dev.trustcontracts.agent.remote.Wakeup;
+import dev.trustcontracts.agent.remote.WatchDoorbell;
+import dev.trustcontracts.agent.status.AgentHttp;
+import dev.trustcontracts.agent.status.AgentStatus;
 import dev.trustcontracts.core.tls.PemTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;

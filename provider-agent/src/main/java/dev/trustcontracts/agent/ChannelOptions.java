@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.agent.pki.PkiPin;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

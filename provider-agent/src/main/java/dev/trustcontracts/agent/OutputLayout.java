@@ -88,7 +88,7 @@ public record OutputLayout(Path dir) {
     }
 
     /** The file as text (each byte one character, so any bytes survive), or null when it does not exist. */
-    String readTextIfPresent(String name) throws SyncException {
+    public String readTextIfPresent(String name) throws SyncException {
         byte[] b = readIfPresent(name);
         return b == null ? null : new String(b, StandardCharsets.ISO_8859_1);
     }

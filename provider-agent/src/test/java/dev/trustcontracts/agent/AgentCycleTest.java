@@ -2,6 +2,11 @@ package dev.trustcontracts.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustcontracts.agent.output.AgentState;
+import dev.trustcontracts.agent.output.AgentStateStore;
+import dev.trustcontracts.agent.output.KeyStores;
+import dev.trustcontracts.agent.pki.CertificateKeeper;
+import dev.trustcontracts.agent.pki.RenewalPolicy;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.proto.v1.Contract;

@@ -3,6 +3,7 @@ package dev.trustcontracts.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.trustcontracts.agent.output.AgentStateStore;
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.proto.v1.Contract;

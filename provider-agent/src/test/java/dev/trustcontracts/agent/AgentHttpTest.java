@@ -1,5 +1,8 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.agent.status.AgentHttp;
+import dev.trustcontracts.agent.status.AgentStatus;
+import dev.trustcontracts.agent.status.RootExpiry;
 import dev.trustcontracts.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -2,6 +2,7 @@ package dev.trustcontracts.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustcontracts.agent.pki.CertificateKeeper;
 import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.core.contract.ContractSigner;
 import dev.trustcontracts.core.contract.SigningException;

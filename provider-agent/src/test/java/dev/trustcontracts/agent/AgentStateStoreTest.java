@@ -3,6 +3,8 @@ package dev.trustcontracts.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustcontracts.agent.output.AgentState;
+import dev.trustcontracts.agent.output.AgentStateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.trustcontracts.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustcontracts.agent.remote.Backoff;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

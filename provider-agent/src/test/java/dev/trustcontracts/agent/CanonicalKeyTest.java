@@ -3,6 +3,7 @@ package dev.trustcontracts.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.trustcontracts.agent.output.CanonicalKey;
 import dev.trustcontracts.core.crypto.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;

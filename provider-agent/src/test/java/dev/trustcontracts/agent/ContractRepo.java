@@ -18,8 +18,8 @@ import org.eclipse.jgit.transport.RemoteRefUpdate;
  * A real contract repository for tests: a bare repository (the remote) and a working clone that
  * commits and pushes to it with JGit, as an admin would.
  */
-final class ContractRepo implements AutoCloseable {
-    final Path bare;
+public final class ContractRepo implements AutoCloseable {
+    public final Path bare;
     final Path work;
     private final Git git;
 
@@ -30,7 +30,7 @@ final class ContractRepo implements AutoCloseable {
     }
 
     /** A bare repository with a first commit on main (a README and an empty contracts/). */
-    static ContractRepo create(Path dir) throws IOException, GitAPIException {
+    public static ContractRepo create(Path dir) throws IOException, GitAPIException {
         Path bare = dir.resolve("remote.git");
         Path work = dir.resolve("admin-work");
         Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call().close();
@@ -48,11 +48,11 @@ final class ContractRepo implements AutoCloseable {
     }
 
     /** file:// URL of the bare repository. */
-    String url() {
+    public String url() {
         return bare.toUri().toString();
     }
 
-    RevCommit put(Contract c) throws IOException, GitAPIException {
+    public RevCommit put(Contract c) throws IOException, GitAPIException {
         return putFile("contracts/" + c.getBody().getName() + ".yaml", ContractCodec.toYaml(c).getBytes(StandardCharsets.UTF_8),
                 "add " + c.getBody().getName());
     }
@@ -65,7 +65,7 @@ final class ContractRepo implements AutoCloseable {
         return commitAndPush(message);
     }
 
-    RevCommit delete(String contractName) throws IOException, GitAPIException {
+    public RevCommit delete(String contractName) throws IOException, GitAPIException {
         String path = "contracts/" + contractName + ".yaml";
         git.rm().addFilepattern(path).call();
         return commitAndPush("revoke " + contractName);
@@ -84,14 +84,14 @@ final class ContractRepo implements AutoCloseable {
     }
 
     /** Moves the remote's main to an older commit, as a force-push of rewritten history does. */
-    void forcePushMain(ObjectId commit) throws GitAPIException {
+    public void forcePushMain(ObjectId commit) throws GitAPIException {
         Iterable<PushResult> rs = git.push().setRemote("origin").setForce(true)
                 .setRefSpecs(new RefSpec("+" + commit.name() + ":refs/heads/main")).call();
         check(rs);
         git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(commit.name()).call();
     }
 
-    ObjectId remoteHead() throws IOException {
+    public ObjectId remoteHead() throws IOException {
         try (Git b = Git.open(bare.toFile())) {
             return b.getRepository().exactRef("refs/heads/main").getObjectId();
         }

@@ -2,6 +2,7 @@ package dev.trustcontracts.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustcontracts.agent.status.RootExpiry;
 import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.core.contract.ContractSigner;
 import dev.trustcontracts.core.crypto.CertificateIssuer;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.trustcontracts.agent.remote.GitMirror;
 import dev.trustcontracts.testing.GitDaemon;
 import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;

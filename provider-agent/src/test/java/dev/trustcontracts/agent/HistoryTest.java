@@ -2,6 +2,8 @@ package dev.trustcontracts.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustcontracts.agent.cycle.History;
+import dev.trustcontracts.agent.output.AgentState;
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.history.HistoryLimits;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.trustcontracts.agent.OutputWriter.Output;
+import dev.trustcontracts.agent.output.OutputWriter.Output;
+import dev.trustcontracts.agent.output.OutputWriter;
 import dev.trustcontracts.core.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

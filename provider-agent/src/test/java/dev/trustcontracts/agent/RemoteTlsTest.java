@@ -3,6 +3,8 @@ package dev.trustcontracts.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustcontracts.agent.remote.CaBundleConnectionFactory;
+import dev.trustcontracts.agent.remote.GrpcChannels;
 import dev.trustcontracts.core.contract.ContractCodec;
 import dev.trustcontracts.core.crypto.CertificateIssuer;
 import dev.trustcontracts.core.crypto.CertificateProfile;

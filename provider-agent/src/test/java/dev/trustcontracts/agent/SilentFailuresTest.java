@@ -2,6 +2,9 @@ package dev.trustcontracts.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustcontracts.agent.output.AgentStateStore;
+import dev.trustcontracts.agent.pki.CertificateKeeper;
+import dev.trustcontracts.agent.status.AgentHttp;
 import dev.trustcontracts.testing.MutableClock;
 import dev.trustcontracts.testing.PkiZone;
 import java.net.InetSocketAddress;

@@ -2,7 +2,7 @@ package dev.trustcontracts.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trustcontracts.agent.CaBundleConnectionFactory;
+import dev.trustcontracts.agent.remote.CaBundleConnectionFactory;
 import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractsServiceGrpc;

@@ -1,0 +1,79 @@
+package dev.trustcontracts.agent.cycle;
+
+import dev.trustcontracts.core.contract.Problem;
+import dev.trustcontracts.core.contract.VerifiedContract;
+import dev.trustcontracts.core.tree.GitTree;
+import dev.trustcontracts.core.tree.ScanLimits;
+import dev.trustcontracts.core.tree.ScanResult;
+import dev.trustcontracts.core.tree.ScanState;
+import dev.trustcontracts.core.tree.TreeScanner;
+import java.io.IOException;
+import java.time.Instant;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * Scans commits' trees with a {@link TreeScanner} and reuses what it can: a new commit is read as a diff
+ * from the last one scanned (only the changed files are read and verified; the scanner also caches
+ * verifications by blob id), and the last result is reused while it cannot have changed: same commit, and
+ * now before the earliest instant a valid contract stops holding. A tree with any time-dependent problem
+ * (a contract not yet valid, or expired) is judged again every time, so that nothing waits on the cache.
+ */
+final class ScanCache {
+    private final TreeScanner scanner;
+    private final ScanLimits limits;
+    private ObjectId commit;
+    private ScanState state;
+    private ScanResult result;
+    private Instant reuseUntil = Instant.MIN;
+
+    ScanCache(TreeScanner scanner, ScanLimits limits) {
+        this.scanner = scanner;
+        this.limits = limits;
+    }
+
+    ScanResult scan(Repository repository, ObjectId commit, Instant now) throws IOException {
+        if (commit.equals(this.commit) && now.isBefore(reuseUntil)) {
+            return result;
+        }
+        if (!commit.equals(this.commit) || state == null) {
+            state = read(repository, commit);
+        }
+        ScanResult r = state.judge(now);
+        Instant until = Instant.MAX;
+        for (Problem p : r.problems()) {
+            if (p.rule().isTimeDependent()) {
+                until = Instant.MIN;
+                break;
+            }
+        }
+        for (VerifiedContract c : r.valid()) {
+            if (c.validUntil().isBefore(until)) {
+                until = c.validUntil();
+            }
+        }
+        this.commit = commit.copy();
+        this.result = r;
+        this.reuseUntil = until;
+        return r;
+    }
+
+    private ScanState read(Repository repository, ObjectId to) throws IOException {
+        GitTree tree = new GitTree(repository, to, limits.maxFileBytes());
+        if (state != null && this.commit != null) {
+            try {
+                return scanner.rescan(state, tree, GitTree.diff(repository, this.commit, to, limits.maxFileBytes()));
+            } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+                // the previous commit is gone (a fresh clone): read the whole tree
+            }
+        }
+        return scanner.state(tree);
+    }
+
+    void clear() {
+        commit = null;
+        state = null;
+        result = null;
+        reuseUntil = Instant.MIN;
+    }
+}

@@ -1,0 +1,343 @@
+package dev.trustcontracts.agent.status;
+
+import dev.trustcontracts.agent.FailureKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the agent is doing, for /healthz, /readyz, /metrics and tests: written by the cycle thread, read
+ * by anyone.
+ */
+public final class AgentStatus {
+    private final Instant started;
+    private final Map<FailureKind, LongAdder> failures = new EnumMap<>(FailureKind.class);
+    private final AtomicLong cyclesStarted = new AtomicLong();
+    private final AtomicLong cyclesOk = new AtomicLong();
+    private final AtomicLong cyclesFailed = new AtomicLong();
+    private final AtomicLong outputChanges = new AtomicLong();
+    private final AtomicLong hookRuns = new AtomicLong();
+    private final AtomicLong doorbells = new AtomicLong();
+
+    private volatile Instant lastAttempt;
+    private volatile Instant lastSuccess;
+    private volatile Instant lastChange;
+    private volatile String appliedCommit;
+    private volatile int peers = -1;
+    private volatile int revokedIds;
+    private volatile int invalidFiles;
+    /** The effective expiry of each contract behind chain.pem, by contract name. */
+    private volatile Map<String, Instant> contractExpiries = Map.of();
+    private volatile int ignoredReplays;
+    private volatile String rollbackRefused;
+    private volatile Instant certNotAfter;
+    private volatile String pkiProblem;
+    private volatile boolean ready;
+    private volatile String lastError;
+    private volatile double lastCycleSeconds;
+    private volatile double lastCycleCpuSeconds;
+    private volatile boolean notifyConnected;
+    private volatile String hookProblem;
+    private volatile Instant hookFailingSince;
+    private volatile String renewalProblem;
+    /** The roots in chain.pem (own, then peers) with their notAfter. */
+    private volatile List<RootExpiry> roots = List.of();
+    /** The root that issued cert.pem (the top of its chain), or null while there is no certificate. */
+    private volatile RootExpiry issuingRoot;
+
+    public AgentStatus(Instant started) {
+        this.started = started;
+        for (FailureKind k : FailureKind.values()) {
+            failures.put(k, new LongAdder());
+        }
+    }
+
+    // ---- written by the cycle ----
+
+    public void cycleStarted(Instant now) {
+        lastAttempt = now;
+        cyclesStarted.incrementAndGet();
+    }
+
+    public void cycleFinished(boolean ok, double wallSeconds, double cpuSeconds, String error) {
+        lastCycleSeconds = wallSeconds;
+        lastCycleCpuSeconds = cpuSeconds;
+        if (ok) {
+            cyclesOk.incrementAndGet();
+        } else {
+            cyclesFailed.incrementAndGet();
+        }
+        lastError = error;
+    }
+
+    public void failed(FailureKind kind) {
+        failures.get(kind).increment();
+    }
+
+    public void synced(Instant at, String commit) {
+        lastSuccess = at;
+        appliedCommit = commit;
+    }
+
+    public void applied(String commit) {
+        appliedCommit = commit;
+    }
+
+    public void bundle(int peers, int invalidFiles, int ignoredReplays, int revokedIds) {
+        this.peers = peers;
+        this.invalidFiles = invalidFiles;
+        this.ignoredReplays = ignoredReplays;
+        this.revokedIds = revokedIds;
+    }
+
+    /** The contracts behind chain.pem with their effective expiry (the earliest end of window, roots, signers). */
+    public void contractExpiries(Map<String, Instant> byName) {
+        contractExpiries = Collections.unmodifiableMap(new TreeMap<>(byName));
+    }
+
+    /** By contract name, sorted. */
+    public Map<String, Instant> contractExpiries() {
+        return contractExpiries;
+    }
+
+    /** The roots chain.pem holds, with their ends (derived with the bundle). */
+    public void roots(List<RootExpiry> roots) {
+        this.roots = List.copyOf(roots);
+    }
+
+    /** Own roots first, then the peers' in fingerprint order, as chain.pem holds them. */
+    public List<RootExpiry> roots() {
+        return roots;
+    }
+
+    /** The root at the top of cert.pem's chain (fingerprint and notAfter), or null while there is no certificate. */
+    public void issuingRoot(String fingerprint, Instant notAfter) {
+        issuingRoot = fingerprint == null ? null : new RootExpiry("", fingerprint, true, notAfter, List.of());
+    }
+
+    public RootExpiry issuingRoot() {
+        return issuingRoot;
+    }
+
+    public void changed(Instant at, int files) {
+        lastChange = at;
+        outputChanges.addAndGet(files);
+    }
+
+    public void hookRan() {
+        hookRuns.incrementAndGet();
+    }
+
+    /** The --on-change command failed; it is run again with backoff until it succeeds. */
+    public void hookFailed(String message, Instant at) {
+        if (hookFailingSince == null) {
+            hookFailingSince = at;
+        }
+        hookProblem = message;
+    }
+
+    public void hookSucceeded() {
+        hookProblem = null;
+        hookFailingSince = null;
+    }
+
+    /** The certificate is due for renewal and the PKI did not renew it (null: not due, or renewed). */
+    public void renewalFailing(String problem) {
+        renewalProblem = problem;
+    }
+
+    public void rollbackRefused(String description) {
+        rollbackRefused = description;
+    }
+
+    public void certificate(Instant notAfter, String pkiProblem) {
+        this.certNotAfter = notAfter;
+        this.pkiProblem = pkiProblem;
+    }
+
+    public void ready() {
+        ready = true;
+    }
+
+    public void doorbell() {
+        doorbells.incrementAndGet();
+    }
+
+    public void notifyConnected(boolean connected) {
+        notifyConnected = connected;
+    }
+
+    public void restoreLastSuccess(Instant t) {
+        if (lastSuccess == null) {
+            lastSuccess = t;
+        }
+    }
+
+    // ---- read ----
+
+    public Instant started() {
+        return started;
+    }
+
+    public long cyclesStarted() {
+        return cyclesStarted.get();
+    }
+
+    public long cyclesOk() {
+        return cyclesOk.get();
+    }
+
+    public long cyclesFailed() {
+        return cyclesFailed.get();
+    }
+
+    public long failures(FailureKind kind) {
+        return failures.get(kind).sum();
+    }
+
+    public long outputChanges() {
+        return outputChanges.get();
+    }
+
+    public long hookRuns() {
+        return hookRuns.get();
+    }
+
+    public long doorbells() {
+        return doorbells.get();
+    }
+
+    public Instant lastAttempt() {
+        return lastAttempt;
+    }
+
+    public Instant lastSuccess() {
+        return lastSuccess;
+    }
+
+    public Instant lastChange() {
+        return lastChange;
+    }
+
+    public String appliedCommit() {
+        return appliedCommit;
+    }
+
+    public int peers() {
+        return peers;
+    }
+
+    public int revokedIds() {
+        return revokedIds;
+    }
+
+    public int invalidFiles() {
+        return invalidFiles;
+    }
+
+    public int ignoredReplays() {
+        return ignoredReplays;
+    }
+
+    public String rollbackRefused() {
+        return rollbackRefused;
+    }
+
+    public Instant certNotAfter() {
+        return certNotAfter;
+    }
+
+    public String pkiProblem() {
+        return pkiProblem;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public double lastCycleSeconds() {
+        return lastCycleSeconds;
+    }
+
+    public double lastCycleCpuSeconds() {
+        return lastCycleCpuSeconds;
+    }
+
+    public boolean isNotifyConnected() {
+        return notifyConnected;
+    }
+
+    /** Why the --on-change command is failing, or null when its last run succeeded. */
+    public String hookProblem() {
+        return hookProblem;
+    }
+
+    /** Why the certificate due for renewal was not renewed, or null. */
+    public String renewalProblem() {
+        return renewalProblem;
+    }
+
+    /** Seconds since the last successful sync (or since start when there was none). */
+    public double stalenessSeconds(Instant now) {
+        Instant since = lastSuccess != null ? lastSuccess : started;
+        return Math.max(0, Duration.between(since, now).toMillis() / 1000.0);
+    }
+
+    /** What an operator should look at now, without expiry warnings; empty when all is well. */
+    public List<String> problems(Instant now, Duration staleAfter) {
+        return problems(now, staleAfter, Duration.ZERO);
+    }
+
+    /**
+     * What an operator should look at now; empty when all is well. {@code expiryWarning} adds a line for each
+     * contract, root in chain.pem, or root behind cert.pem that ends within it (zero: none).
+     */
+    public List<String> problems(Instant now, Duration staleAfter, Duration expiryWarning) {
+        List<String> out = new ArrayList<>();
+        double stale = stalenessSeconds(now);
+        if (stale > staleAfter.toMillis() / 1000.0) {
+            out.add(lastSuccess == null
+                    ? String.format("stale: no successful sync in %.0f s since start", stale)
+                    : String.format("stale: last successful sync %.0f s ago", stale));
+        }
+        String rb = rollbackRefused;
+        if (rb != null) {
+            out.add("rollback refused: " + rb);
+        }
+        Instant na = certNotAfter;
+        if (na == null) {
+            out.add("certificate: none yet");
+        } else if (now.isAfter(na)) {
+            out.add("certificate: expired at " + na);
+        }
+        String renewal = renewalProblem;
+        String pki = pkiProblem;
+        if (renewal != null) {
+            out.add("certificate: renewal failed: " + renewal + "; the current one expires at " + na);
+        } else if (pki != null) {
+            out.add("pki: " + pki);
+        }
+        String hook = hookProblem;
+        if (hook != null) {
+            out.add("on-change: " + hook + " (failing since " + hookFailingSince + "; retried with backoff until it "
+                    + "succeeds)");
+        }
+        out.addAll(ExpiryWarnings.of(this, now, expiryWarning));
+        String err = lastError;
+        if (err != null && !out.isEmpty()) {
+            out.add("last error: " + err);
+        }
+        return out;
+    }
+}
