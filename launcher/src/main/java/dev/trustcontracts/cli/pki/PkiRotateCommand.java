@@ -14,6 +14,7 @@ import dev.trustcontracts.pki.ZoneCa;
 import dev.trustcontracts.pki.ZoneRoots;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -52,10 +53,8 @@ final class PkiRotateCommand implements Runnable {
         }
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Creates the next root (DIR/next-ca.pem, DIR/next-ca-key.pem mode 0600) for the same zone; "
-                    + "the current root keeps issuing. Both roots are published from now on."})
-    static final class Start implements Callable<Integer> {
+    /** What every step shares: the CA directory, the root command's clock, the output flushed even on a refusal. */
+    abstract static class StepCommand implements Callable<Integer> {
         @CommandLine.ParentCommand
         PkiRotateCommand rotate;
 
@@ -65,6 +64,28 @@ final class PkiRotateCommand implements Runnable {
         @CommandLine.Mixin
         DirOption dir = new DirOption();
 
+        @Override
+        public final Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try {
+                run(dir.layout(), out);
+            } finally {
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+
+        Clock clock() {
+            return rotate.pki.clock();
+        }
+
+        abstract void run(CaLayout layout, PrintWriter out);
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Creates the next root (DIR/next-ca.pem, DIR/next-ca-key.pem mode 0600) for the same zone; "
+                    + "the current root keeps issuing. Both roots are published from now on."})
+    static final class Start extends StepCommand {
         @Option(names = "--key-type", paramLabel = "TYPE", converter = KeyTypeConverter.class,
                 description = "ec-p256, ec-p384, rsa or ed25519 (default: the current root's type)")
         KeyType keyType;
@@ -74,15 +95,13 @@ final class PkiRotateCommand implements Runnable {
         Duration validFor;
 
         @Override
-        public Integer call() {
-            CaLayout layout = dir.layout();
+        void run(CaLayout layout, PrintWriter out) {
             CaRotation.Outcome o;
             try {
-                o = CaRotation.start(layout, keyType, validFor, rotate.pki.clock());
+                o = CaRotation.start(layout, keyType, validFor, clock());
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage(), ExitCodes.USAGE);
             }
-            PrintWriter out = spec.commandLine().getOut();
             ZoneRoots roots = o.roots();
             if (o.alreadyDone()) {
                 out.println("the root rotation of zone " + roots.zone() + " is already started (at "
@@ -97,29 +116,16 @@ final class PkiRotateCommand implements Runnable {
                     + "), valid until " + roots.next().certificate().getNotAfter().toInstant());
             out.println("  next key:     " + layout.nextPrivateKey() + " (mode 0600; back it up offline)");
             out.println("next: " + o.state().nextStep(layout, roots.zone()));
-            out.flush();
-            return ExitCodes.OK;
         }
     }
 
     @Command(name = "switch", mixinStandardHelpOptions = true,
             description = {"From now on the next root issues (SignCSR, pki issue); both roots stay published. "
                     + "Run it once every agent has the next root from the contracts."})
-    static final class Switch implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        PkiRotateCommand rotate;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Mixin
-        DirOption dir = new DirOption();
-
+    static final class Switch extends StepCommand {
         @Override
-        public Integer call() {
-            CaLayout layout = dir.layout();
-            CaRotation.Outcome o = CaRotation.switchIssuing(layout, rotate.pki.clock());
-            PrintWriter out = spec.commandLine().getOut();
+        void run(CaLayout layout, PrintWriter out) {
+            CaRotation.Outcome o = CaRotation.switchIssuing(layout, clock());
             ZoneRoots roots = o.roots();
             out.println((o.alreadyDone() ? "zone " + roots.zone() + " already issues from the next root (switched at "
                     + o.state().changedAt() + "); nothing changed"
@@ -128,29 +134,16 @@ final class PkiRotateCommand implements Runnable {
             out.println("  issuing root: sha256 " + roots.issuing().fingerprint() + " (" + layout.nextCertificate() + ")");
             out.println("  still published: sha256 " + roots.current().fingerprint() + " (" + layout.certificate() + ")");
             out.println("next: " + o.state().nextStep(layout, roots.zone()));
-            out.flush();
-            return ExitCodes.OK;
         }
     }
 
     @Command(name = "finish", mixinStandardHelpOptions = true,
             description = {"Retires the old root: its key is deleted (its certificate kept in DIR/retired/), the next "
                     + "root becomes DIR/ca.pem and is the only one published."})
-    static final class Finish implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        PkiRotateCommand rotate;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Mixin
-        DirOption dir = new DirOption();
-
+    static final class Finish extends StepCommand {
         @Override
-        public Integer call() {
-            CaLayout layout = dir.layout();
-            CaRotation.Outcome o = CaRotation.finish(layout, rotate.pki.clock());
-            PrintWriter out = spec.commandLine().getOut();
+        void run(CaLayout layout, PrintWriter out) {
+            CaRotation.Outcome o = CaRotation.finish(layout, clock());
             ZoneRoots roots = o.roots();
             RotationState s = o.state();
             out.println(o.alreadyDone() ? "the root rotation of zone " + roots.zone() + " is already finished (at "
@@ -160,31 +153,20 @@ final class PkiRotateCommand implements Runnable {
             out.println("  retired: sha256 " + s.current() + ": key deleted, certificate kept as "
                     + layout.retiredCertificate(s.current()));
             out.println("next: " + s.nextStep(layout, roots.zone()));
-            out.flush();
-            return ExitCodes.OK;
         }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"Shows where the root rotation stands and the command to run next."})
-    static final class Status implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @CommandLine.Mixin
-        DirOption dir = new DirOption();
-
+    static final class Status extends StepCommand {
         @Override
-        public Integer call() {
-            CaLayout layout = dir.layout();
+        void run(CaLayout layout, PrintWriter out) {
             RotationState s = CaRotation.status(layout);
-            PrintWriter out = spec.commandLine().getOut();
             ZoneRoots roots;
             try {
                 roots = CaLoader.loadRoots(layout);
             } catch (PkiException e) {
                 out.println("rotation: " + s.step().word() + (s.changedAt() == null ? "" : " at " + s.changedAt()));
-                out.flush();
                 throw new UserError(e.getMessage());
             }
             out.println("zone " + roots.zone() + ": rotation " + (s.step() == RotationState.Step.NONE ? "none"
@@ -199,8 +181,6 @@ final class PkiRotateCommand implements Runnable {
                 out.println("  retired:      sha256 " + s.current() + " (" + layout.retiredCertificate(s.current()) + ")");
             }
             out.println("next: " + s.nextStep(layout, roots.zone()));
-            out.flush();
-            return ExitCodes.OK;
         }
     }
 }
