@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -102,8 +103,9 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--pki-fingerprint", paramLabel = "SHA256",
             description = "pin the zone's root by its SHA-256 fingerprint (hex, colons allowed), as 'trustctl pki serve' "
-                    + "prints it; one of --pki-ca or --pki-fingerprint is required")
-    String pkiFingerprint;
+                    + "prints it; one of --pki-ca or --pki-fingerprint is required. Give it twice (the current and the "
+                    + "next root) to pin both roots of a rotation by hand")
+    List<String> pkiFingerprint;
 
     @Option(names = "--pki-plaintext",
             description = "reach a PKI served with 'pki serve --plaintext' (insecure: the token crosses the network in "
@@ -144,7 +146,8 @@ final class AgentCommand implements Callable<Integer> {
 
     /** How the agent secures its links, from the options above. */
     private ChannelOptions channels() {
-        ChannelOptions c = ChannelOptions.builder().pkiCa(pkiCa).pkiFingerprint(pkiFingerprint).pkiPlaintext(pkiPlaintext)
+        String fingerprints = pkiFingerprint == null ? null : String.join(",", pkiFingerprint);
+        ChannelOptions c = ChannelOptions.builder().pkiCa(pkiCa).pkiFingerprint(fingerprints).pkiPlaintext(pkiPlaintext)
                 .notifyCa(notifyCa).notifyPlaintext(notifyPlaintext).remoteCa(remoteCa).remoteUsername(remoteUsername)
                 .remotePasswordFile(remotePasswordFile).remoteTokenFile(remoteTokenFile).sshKey(sshKey)
                 .sshKnownHosts(sshKnownHosts).build();

@@ -94,6 +94,20 @@ class AgentCommandTest {
     }
 
     @Test
+    void thePinMayBeGivenTwiceForTheCurrentAndTheNextRootButNotThreeTimes() {
+        Path out = dir.resolve("out");
+        // the second pin stands for the next root of a rotation pinned by hand (not yet published here)
+        Cli twice = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", "ab".repeat(32), "--pki-fingerprint", ca.fingerprint(), "--out", out.toString());
+        assertThat(twice.exit()).as(twice.err()).isZero();
+        Cli thrice = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", ca.fingerprint(), "--pki-fingerprint", ca.fingerprint(), "--pki-fingerprint",
+                ca.fingerprint(), "--out", out.toString());
+        assertThat(thrice.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(thrice.err()).contains("--pki-fingerprint is given at most twice");
+    }
+
+    @Test
     void withoutAPinTheAgentRefusesToStartAndAWrongPinIsRefused() {
         Path out = dir.resolve("out");
         Cli none = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(), "--out",

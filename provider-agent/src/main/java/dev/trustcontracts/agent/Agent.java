@@ -43,6 +43,8 @@ public final class Agent implements AutoCloseable {
         String token = config.pkiTokenFile() == null ? null : Secrets.firstLine(config.pkiTokenFile(), "PKI token");
         ChannelOptions channels = config.channels();
         PkiPin pin = channels.pkiPin();
+        // shared by the PKI channel's TLS trust and the keeper, which adds the next root of a rotation as it learns it
+        PinSet pins = new PinSet(channels.pkiPins());
         if (channels.pkiPlaintext()) {
             LOG.warn("--pki-plaintext: the PKI {} is reached without TLS: its bearer token and answers cross the "
                     + "network in the clear{}", config.pki(), pin == null
@@ -52,10 +54,10 @@ public final class Agent implements AutoCloseable {
         this.notifyTrust = notifyTrust(config);
         char[] password = Secrets.keystorePassword(config.keystorePasswordFile(), config.out());
         this.backoff = new Backoff(config.interval());
-        this.pki = new PkiClient(config.pki(), token, config.networkTimeout(), pin, channels.pkiPlaintext());
+        this.pki = new PkiClient(config.pki(), token, config.networkTimeout(), pins, channels.pkiPlaintext());
         this.mirror = new GitMirror(config.mirrorDir(), config.remote(), remoteAccess.credentials(),
                 config.networkTimeout(), remoteAccess);
-        CertificateKeeper keeper = new CertificateKeeper(pki, pin, config.name(), config.certLifetime(),
+        CertificateKeeper keeper = new CertificateKeeper(pki, pins, config.name(), config.certLifetime(),
                 config.clock(), config.out());
         OnChangeHook hook = config.onChange() == null ? null
                 : new OnChangeHook(config.onChange(), config.out(), config.hookTimeout());

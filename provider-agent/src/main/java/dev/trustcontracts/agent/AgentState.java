@@ -19,20 +19,49 @@ import java.util.TreeMap;
  * @param keystore      digests that tell whether keystore.p12 is current without decrypting it
  * @param truststore    the same for truststore.p12
  * @param pendingHook   output files changed whose --on-change run has not finished (run after a crash)
+ * @param pki           the zone's own roots as last accepted from the PKI, and the roots seen retired
  */
 public record AgentState(String remote, String appliedCommit, Instant appliedAt, Instant lastSuccess,
         SortedMap<String, Revoked> revoked, StoreDigest keystore, StoreDigest truststore,
-        List<String> pendingHook) {
+        List<String> pendingHook, Pki pki) {
 
     public static final int VERSION = 1;
 
     public AgentState {
         revoked = Collections.unmodifiableSortedMap(new TreeMap<>(revoked));
         pendingHook = List.copyOf(pendingHook);
+        pki = pki == null ? Pki.NONE : pki;
+    }
+
+    /** A state that remembers no PKI roots (as before root rotation). */
+    public AgentState(String remote, String appliedCommit, Instant appliedAt, Instant lastSuccess,
+            SortedMap<String, Revoked> revoked, StoreDigest keystore, StoreDigest truststore,
+            List<String> pendingHook) {
+        this(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, pendingHook, Pki.NONE);
+    }
+
+    /**
+     * What the agent remembers of its PKI across restarts, so that a rotation is followed and never undone.
+     *
+     * @param roots   the zone's own roots (PEM) as last accepted from GetCA: the established one first, then
+     *                the next one during a rotation; empty before the first answer (then ca.pem is read, as
+     *                agents before rotation kept it)
+     * @param pins    the operator's pins (fingerprints, sorted) when the roots were accepted: while they are
+     *                the same, the remembered roots stay accepted pins (the pin followed a rotation)
+     * @param retired fingerprints of roots seen retired (a rotation finished): never accepted again
+     */
+    public record Pki(List<String> roots, List<String> pins, List<String> retired) {
+        public static final Pki NONE = new Pki(List.of(), List.of(), List.of());
+
+        public Pki {
+            roots = List.copyOf(roots);
+            pins = List.copyOf(pins);
+            retired = List.copyOf(retired);
+        }
     }
 
     public static AgentState empty() {
-        return new AgentState(null, null, null, null, new TreeMap<>(), null, null, List.of());
+        return new AgentState(null, null, null, null, new TreeMap<>(), null, null, List.of(), Pki.NONE);
     }
 
     /**
@@ -53,24 +82,30 @@ public record AgentState(String remote, String appliedCommit, Instant appliedAt,
     }
 
     public AgentState withApplied(String remote, String commit, Instant at) {
-        return new AgentState(remote, commit, at, lastSuccess, revoked, keystore, truststore, pendingHook);
+        return new AgentState(remote, commit, at, lastSuccess, revoked, keystore, truststore, pendingHook, pki);
     }
 
     public AgentState withRevoked(Map<String, Revoked> more) {
         TreeMap<String, Revoked> all = new TreeMap<>(revoked);
         more.forEach(all::putIfAbsent);
-        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, all, keystore, truststore, pendingHook);
+        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, all, keystore, truststore, pendingHook,
+                pki);
     }
 
     public AgentState withLastSuccess(Instant t) {
-        return new AgentState(remote, appliedCommit, appliedAt, t, revoked, keystore, truststore, pendingHook);
+        return new AgentState(remote, appliedCommit, appliedAt, t, revoked, keystore, truststore, pendingHook, pki);
     }
 
     public AgentState withStores(StoreDigest ks, StoreDigest ts) {
-        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, ks, ts, pendingHook);
+        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, ks, ts, pendingHook, pki);
+    }
+
+    public AgentState withPki(Pki p) {
+        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, pendingHook,
+                p);
     }
 
     public AgentState withPendingHook(List<String> files) {
-        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, files);
+        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, files, pki);
     }
 }

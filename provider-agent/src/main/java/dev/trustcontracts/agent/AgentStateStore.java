@@ -88,7 +88,7 @@ public final class AgentStateStore {
         }
         return new AgentState(text(root, "remote"), text(root, "applied_commit"), instant(root, "applied_at"),
                 instant(root, "last_success"), revoked, digest(root.get("keystore")), digest(root.get("truststore")),
-                pending);
+                pending, pki(root.get("pki")));
     }
 
     public static byte[] serialize(AgentState s) {
@@ -110,6 +110,13 @@ public final class AgentStateStore {
         putDigest(root, "keystore", s.keystore());
         putDigest(root, "truststore", s.truststore());
         root.put("pending_hook", s.pendingHook());
+        if (!s.pki().equals(AgentState.Pki.NONE)) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("roots", s.pki().roots());
+            n.put("pins", s.pki().pins());
+            n.put("retired", s.pki().retired());
+            root.put("pki", n);
+        }
         try {
             return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
@@ -141,6 +148,28 @@ public final class AgentStateStore {
             n.put("file", d.file());
             root.put(field, n);
         }
+    }
+
+    /** The PKI memory; absent in a state file written before root rotation. */
+    private static AgentState.Pki pki(Object n) throws IOException {
+        if (n == null) {
+            return AgentState.Pki.NONE;
+        }
+        if (!(n instanceof Map<?, ?> m)) {
+            throw new IOException("pki: expected an object of roots, pins, retired");
+        }
+        return new AgentState.Pki(strings(m, "pki.roots"), strings(m, "pki.pins"), strings(m, "pki.retired"));
+    }
+
+    private static List<String> strings(Map<?, ?> m, String path) throws IOException {
+        Object v = m.get(path.substring(path.indexOf('.') + 1));
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l) || !l.stream().allMatch(String.class::isInstance)) {
+            throw new IOException(path + ": expected a list of strings");
+        }
+        return l.stream().map(String.class::cast).toList();
     }
 
     private static AgentState.StoreDigest digest(Object n) {

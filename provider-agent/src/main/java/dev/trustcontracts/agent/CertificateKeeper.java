@@ -1,6 +1,5 @@
 package dev.trustcontracts.agent;
 
-import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.proto.v1.GetCAResponse;
@@ -16,13 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the zone's root and the agent's certificate: asks the PKI for its root every cycle and accepts
- * only the root the operator pinned (--pki-ca or --pki-fingerprint); a stored ca.pem that differs from
- * the pin is replaced by the pinned root. Without a pin (only with --pki-plaintext) it trusts the first
- * root it stored (a different root later is refused until the operator removes ca.pem). It keeps a
- * certificate and key, issuing a new key and CSR when there is none, when it no longer fits the root,
- * the key or the name, and at two thirds of its lifetime. When the PKI is down the current certificate
- * is kept until it expires (and beyond: there is nothing better to serve).
+ * Keeps the zone's roots and the agent's certificate: asks the PKI for its roots every cycle and accepts
+ * only a root the operator pinned (--pki-ca or --pki-fingerprint) or learned from the pinned PKI during a
+ * root rotation (its next root). Without a pin (only with --pki-plaintext) it trusts the first root it
+ * stored (a different root later is refused). It keeps a certificate and key, issuing a new key and CSR
+ * when there is none, when it no longer chains to an own root (after a rotation finished), fits the key
+ * or the name, and at two thirds of its lifetime: after {@code pki rotate switch} the next renewal comes
+ * from the new root. When the PKI is down the current certificate is kept until it expires (and beyond:
+ * there is nothing better to serve).
  *
  * <p>This class decides when to contact the PKI; which root is accepted is {@link RootPin}'s job, when a
  * certificate is due {@link RenewalPolicy}'s, the request {@link CsrBuilder}'s, what an answer must be
@@ -56,14 +56,19 @@ public final class CertificateKeeper {
      * @param lifetime the lifetime to ask for; zero for the PKI's default
      */
     public CertificateKeeper(PkiClient pki, String name, Duration lifetime, Clock clock, Path out) {
-        this(pki, null, name, lifetime, clock, out);
+        this(pki, (PkiPin) null, name, lifetime, clock, out);
     }
 
     /** @param pin the zone root the PKI's GetCA answer must be; null trusts the first answer */
     public CertificateKeeper(PkiClient pki, PkiPin pin, String name, Duration lifetime, Clock clock, Path out) {
+        this(pki, PinSet.of(pin), name, lifetime, clock, out);
+    }
+
+    /** @param pins the zone roots accepted, shared with the PKI client's TLS trust, updated as roots are learned */
+    CertificateKeeper(PkiClient pki, PinSet pins, String name, Duration lifetime, Clock clock, Path out) {
         this.pki = pki;
         OutputLayout layout = new OutputLayout(out);
-        this.rootPin = new RootPin(pin, layout);
+        this.rootPin = new RootPin(pins, layout);
         this.storedLeaf = new StoredLeaf(layout);
         this.configuredName = name;
         this.lifetime = lifetime;
@@ -75,24 +80,31 @@ public final class CertificateKeeper {
      * there is no root or no good certificate, and otherwise every {@link #CHECK_EVERY} to notice a
      * changed root; after a failed contact, at most every {@link #RETRY_EVERY}.
      */
+    /** Takes the PKI memory of the state file (roots, retired roots); once, before the first {@link #ensure}. */
+    void restore(AgentState.Pki memory) throws SyncException {
+        rootPin.restore(memory);
+    }
+
     public ZoneMaterial ensure() throws SyncException {
         Instant now = clock.instant();
-        X509Certificate stored = rootPin.stored();
+        OwnRoots stored = rootPin.stored();
         ZoneMaterial.Leaf leaf = stored == null ? null : storedLeaf.read(stored);
         String reason = stored == null ? "no root yet" : leaf == null ? "no certificate yet" : renewalReason(leaf);
         boolean contact = stored == null || !now.isBefore(nextContact) || (reason != null && problem == null);
         boolean renewed = false;
-        X509Certificate root = stored;
+        OwnRoots root = stored;
         if (contact) {
             problem = null;
             try {
                 GetCAResponse r = pki.getCa();
-                RootPin.Decision decision = rootPin.judge(r, stored);
+                RootPin.Decision decision = rootPin.judge(r);
                 zone = r.getZone().isEmpty() ? zone : r.getZone();
-                if (stored == null) {
-                    root = decision.root();
+                if (!decision.roots().equals(stored)) {
+                    // first roots, a next root learned, or a rotation finished: a leaf from a retired root is dropped
+                    root = decision.roots();
                     leaf = storedLeaf.read(root);
-                } else if (decision.problem() != null) {
+                }
+                if (decision.problem() != null) {
                     problem = decision.problem();
                     LOG.warn("pki: {}", problem);
                 }
@@ -124,7 +136,7 @@ public final class CertificateKeeper {
         String due = leaf == null ? "no certificate yet" : renewalReason(leaf);
         renewalFailure = due != null && !renewed && problem != null ? due + " and the PKI did not issue one: " + problem
                 : null;
-        return new ZoneMaterial(root, Pem.encode(root), Fingerprint.of(root), leaf, problem, renewed);
+        return new ZoneMaterial(root, leaf, problem, renewed, rootPin.memory());
     }
 
     /**
@@ -144,7 +156,7 @@ public final class CertificateKeeper {
         return RenewalPolicy.reason(leaf, name(), clock.instant());
     }
 
-    private ZoneMaterial.Leaf issue(X509Certificate root, String name) throws SyncException {
+    private ZoneMaterial.Leaf issue(OwnRoots root, String name) throws SyncException {
         KeyPair keys = KeyType.EC_P256.generate();
         String csr = Pem.encode(CsrBuilder.build(name, keys));
         SignCSRResponse r = pki.signCsr(csr, lifetime);

@@ -1,6 +1,8 @@
 package dev.trustcontracts.agent;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How the agent secures its links, from the command line: the PKI's pinned root (or the explicit
@@ -9,7 +11,8 @@ import java.nio.file.Path;
  * known_hosts for SSH).
  *
  * @param pkiCaFile          the zone root PEM to pin ({@code --pki-ca}), or null
- * @param pkiFingerprint     the zone root's SHA-256 to pin ({@code --pki-fingerprint}), or null
+ * @param pkiFingerprint     the zone root's SHA-256 to pin ({@code --pki-fingerprint}), or null; two separated by a
+ *                           comma (the option given twice: the current and the next root of a rotation)
  * @param pkiPlaintext       talk to a plaintext PKI ({@code --pki-plaintext}); without a pin the first
  *                           root it answers is trusted (trust on first use)
  * @param notifyCaFile       CA bundle for the --notify TLS stream; null for the JVM's default trust store
@@ -57,12 +60,33 @@ public record ChannelOptions(Path pkiCaFile, String pkiFingerprint, boolean pkiP
         }
     }
 
-    /** The pin, or null (only with --pki-plaintext). */
+    /** The first pin, or null (only with --pki-plaintext); every pin is checked. */
     public PkiPin pkiPin() {
+        List<PkiPin> pins = pkiPins();
+        return pins.isEmpty() ? null : pins.get(0);
+    }
+
+    /**
+     * Every pin: the --pki-ca root, or one or two --pki-fingerprint values (an operator who pins by hand gives the
+     * current and the next root during a rotation); none only with --pki-plaintext.
+     */
+    public List<PkiPin> pkiPins() {
         if (pkiCaFile != null) {
-            return PkiPin.ofCaFile(pkiCaFile);
+            return List.of(PkiPin.ofCaFile(pkiCaFile));
         }
-        return pkiFingerprint == null ? null : PkiPin.ofFingerprint(pkiFingerprint);
+        if (pkiFingerprint == null) {
+            return List.of();
+        }
+        String[] parts = pkiFingerprint.split(",", -1);
+        if (parts.length > 2) {
+            throw new IllegalArgumentException("--pki-fingerprint is given at most twice (the current and the next "
+                    + "root of a rotation); got " + parts.length);
+        }
+        List<PkiPin> pins = new ArrayList<>();
+        for (String part : parts) {
+            pins.add(PkiPin.ofFingerprint(part));
+        }
+        return List.copyOf(pins);
     }
 
     public boolean hasHttpCredentials() {

@@ -2,6 +2,7 @@ package dev.trustcontracts.agent;
 
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.VerifiedContract;
+import dev.trustcontracts.core.tree.PeerRoot;
 import dev.trustcontracts.core.tree.ScanResult;
 import dev.trustcontracts.core.tree.TrustBundle;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.eclipse.jgit.lib.ObjectId;
 import org.slf4j.Logger;
@@ -19,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verifies the tree of the commit in use (through the {@link ScanCache}) and derives the trust bundle for the
- * zone's own root, leaving out every contract whose id was removed from main (a replay). The last derivation
+ * zone's own roots (both during a rotation: a contract takes part through either), leaving out every contract
+ * whose id was removed from main (a replay). The last derivation
  * is reused while its inputs are the same; health is told the counts and each contract's effective expiry.
  */
 final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Derived> {
@@ -31,8 +35,8 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
     }
 
     /** The inputs of the last derivation and its bundle: reused while the inputs are the same objects. */
-    private record Last(ScanResult scan, String ownHash, int revokedCount, TrustBundle bundle) {
-        static final Last NONE = new Last(null, null, -1, null);
+    private record Last(ScanResult scan, List<String> ownHashes, int revokedCount, TrustBundle bundle) {
+        static final Last NONE = new Last(null, List.of(), -1, null);
     }
 
     private final GitMirror mirror;
@@ -70,7 +74,8 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
         } catch (IOException e) {
             throw repair.repair(e);
         }
-        if (scan != last.scan() || !zone.ownHash().equals(last.ownHash()) || !fresh.isEmpty()
+        List<String> own = zone.roots().hashes();
+        if (scan != last.scan() || !own.equals(last.ownHashes()) || !fresh.isEmpty()
                 || known.size() != last.revokedCount()) {
             logProblems(use, scan);
             List<VerifiedContract> trusted = new ArrayList<>();
@@ -87,20 +92,57 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
                     trusted.add(c);
                 }
             }
-            TrustBundle bundle = TrustBundle.derive(zone.ownHash(), trusted);
+            TrustBundle bundle = derive(own, trusted);
             int revokedCount = known.size() + (int) fresh.keySet().stream().filter(id -> !known.containsKey(id)).count();
-            last = new Last(scan, zone.ownHash(), revokedCount, bundle);
+            last = new Last(scan, own, revokedCount, bundle);
             status.bundle(bundle.peers().size(), countFiles(scan.problems()), replays, revokedCount);
-            status.contractExpiries(expiries(zone.ownHash(), trusted));
+            status.contractExpiries(expiries(own, trusted));
         }
         return new Derived(judged, last.bundle());
     }
 
+    /**
+     * The bundle of a zone with these own roots (the established one first): the peers of every contract that
+     * lists any of them, as its participant's current or next root, each peer root once (in fingerprint order,
+     * naming every contract that lists it). The bundle's own roots are left empty: the zone's own roots are the ones
+     * its PKI publishes, not whatever a contract lists beside them (after a rotation finished, a contract may still
+     * list the retired root until it is rotated too).
+     */
+    static TrustBundle derive(List<String> ownHashes, List<VerifiedContract> trusted) {
+        Map<String, PeerRoot> peers = new TreeMap<>();
+        for (String own : ownHashes) {
+            for (PeerRoot p : TrustBundle.derive(own, trusted).peers()) {
+                if (ownHashes.contains(p.hash())) {
+                    continue;
+                }
+                PeerRoot seen = peers.get(p.hash());
+                if (seen == null) {
+                    peers.put(p.hash(), p);
+                } else {
+                    TreeSet<String> contracts = new TreeSet<>(seen.contracts());
+                    contracts.addAll(p.contracts());
+                    peers.put(p.hash(), new PeerRoot(seen.name(), seen.hash(), seen.certificate(), seen.trustDomain(),
+                            List.copyOf(contracts)));
+                }
+            }
+        }
+        return new TrustBundle(ownHashes.get(0), List.copyOf(peers.values()), List.of());
+    }
+
     /** The effective expiry of each trusted contract this zone takes part in, by name. */
     static Map<String, Instant> expiries(String ownHash, List<VerifiedContract> trusted) {
+        return expiries(List.of(ownHash), trusted);
+    }
+
+    /**
+     * The effective expiry of each trusted contract this zone takes part in through any of its own roots (listed
+     * as a participant's current or next root), by name.
+     */
+    static Map<String, Instant> expiries(List<String> ownHashes, List<VerifiedContract> trusted) {
         Map<String, Instant> out = new HashMap<>();
         for (VerifiedContract c : trusted) {
-            if (c.contract().getBody().getParticipantsList().stream().anyMatch(p -> p.getHash().equals(ownHash))) {
+            if (c.contract().getBody().getParticipantsList().stream().anyMatch(p -> ownHashes.contains(p.getHash())
+                    || (p.hasNext() && ownHashes.contains(p.getNext().getHash())))) {
                 out.put(c.name(), c.effectiveExpiry());
             }
         }

@@ -12,7 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the agent demands of a certificate before it serves it: a chain that verifies up to the zone root,
+ * What the agent demands of a certificate before it serves it: a chain that verifies up to one of the zone's
+ * own roots (during a rotation either: the PKI issues from the next root after {@code pki rotate switch}),
  * and, for one the PKI just issued, the key that was asked for and a validity not already over. A PKI that
  * answers with anything else is refused; the current certificate is kept.
  */
@@ -26,6 +27,12 @@ final class IssuedCertificateCheck {
      */
     static List<X509Certificate> check(SignCSRResponse r, PublicKey requested, X509Certificate root, Instant now)
             throws SyncException {
+        return check(r, requested, OwnRoots.of(root), now);
+    }
+
+    /** The same, the chain ending at whichever own root the certificate chains to. */
+    static List<X509Certificate> check(SignCSRResponse r, PublicKey requested, OwnRoots roots, Instant now)
+            throws SyncException {
         List<X509Certificate> certs;
         try {
             certs = r.getChain().isBlank() ? List.of(Pem.certificate(r.getCertificate()))
@@ -35,10 +42,10 @@ final class IssuedCertificateCheck {
         }
         List<X509Certificate> chain;
         try {
-            chain = chainTo(certs, root);
+            chain = chainToAny(certs, roots);
         } catch (GeneralSecurityException e) {
-            throw new SyncException(FailureKind.PKI, "the certificate the PKI issued does not chain to the zone root: "
-                    + e.getMessage());
+            throw new SyncException(FailureKind.PKI, "the certificate the PKI issued does not chain to the zone root"
+                    + (roots.next() == null ? "" : "s") + ": " + e.getMessage());
         }
         X509Certificate leaf = chain.get(0);
         if (!samePublicKey(leaf.getPublicKey(), requested)) {
@@ -49,6 +56,20 @@ final class IssuedCertificateCheck {
                     + leaf.getNotAfter().toInstant());
         }
         return chain;
+    }
+
+    /** A verified chain to the first own root it chains to; the failure for the established root when none. */
+    static List<X509Certificate> chainToAny(List<X509Certificate> certs, OwnRoots roots)
+            throws GeneralSecurityException {
+        GeneralSecurityException first = null;
+        for (X509Certificate root : roots.all()) {
+            try {
+                return chainTo(certs, root);
+            } catch (GeneralSecurityException e) {
+                first = first == null ? e : first;
+            }
+        }
+        throw first;
     }
 
     /** The given certificates (leaf first) ordered into a verified chain ending at the root. */

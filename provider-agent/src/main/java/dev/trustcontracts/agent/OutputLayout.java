@@ -14,13 +14,13 @@ import java.util.List;
  * @param dir the output directory ({@code --out})
  */
 public record OutputLayout(Path dir) {
-    /** The zone's own root CA. */
+    /** The zone's own root CAs: the established one, and during a root rotation the next one after it. */
     public static final String CA = "ca.pem";
     /** The agent's certificate: leaf, then intermediates (never the root). */
     public static final String CERT = "cert.pem";
     /** Its private key (0600). */
     public static final String KEY = "key.pem";
-    /** The trust bundle: the own root, then every contracted zone's root. */
+    /** The trust bundle: the own roots (as in {@link #CA}), then every root of every contracted zone. */
     public static final String CHAIN = "chain.pem";
     /** PKCS#12: the key with its chain (0600). */
     public static final String KEYSTORE = "keystore.p12";

@@ -12,44 +12,46 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Trusts a server only through the pinned zone root: the root is the pinned certificate itself
- * ({@code --pki-ca}) or, pinned by fingerprint, the certificate in the presented chain whose SHA-256
- * equals the pin; the chain is then verified by PKIX against that one root (signatures, validity, and
- * the host name the caller dialled). A chain with no such root is refused before anything else.
+ * Trusts a server only through the pinned zone roots ({@link PinSet}): a root pinned by certificate
+ * ({@code --pki-ca}) or learned from the PKI, or, pinned by fingerprint, the certificate in the presented chain
+ * whose SHA-256 equals a pin; the chain is then verified by PKIX against those roots only (signatures, validity,
+ * and the host name the caller dialled). A chain with no such root is refused before anything else. During a
+ * root rotation the PKI's own certificate chains to the current root until {@code pki rotate finish}, then to the
+ * new one: the agent accepts the new one once it learned it (as the next root) from the pinned PKI, and never again
+ * a root it saw retired.
  */
 final class PinnedRootTrustManager extends X509ExtendedTrustManager {
-    private final PkiPin pin;
+    private final PinSet pins;
     private volatile Anchored anchored;
 
-    private record Anchored(String fingerprint, X509ExtendedTrustManager pkix) {
+    private record Anchored(List<String> fingerprints, X509ExtendedTrustManager pkix) {
     }
 
     PinnedRootTrustManager(PkiPin pin) {
-        this.pin = pin;
+        this(PinSet.of(pin));
     }
 
-    /** PKIX against exactly the pinned root, found from the pin or in the chain. */
+    PinnedRootTrustManager(PinSet pins) {
+        this.pins = pins;
+    }
+
+    /** PKIX against exactly the accepted roots, known or found in the chain. */
     private X509ExtendedTrustManager pkixFor(X509Certificate[] chain) throws CertificateException {
-        X509Certificate root = pin.root();
-        if (root == null && chain != null) {
-            for (X509Certificate c : chain) {
-                if (pin.matches(c)) {
-                    root = c;
-                    break;
-                }
+        List<X509Certificate> roots = pins.anchors(chain);
+        if (roots.isEmpty()) {
+            throw new CertificateException("the server's certificate chain does not include the pinned zone root "
+                    + pins.describe() + " (it ends in " + describe(chain) + ")");
+        }
+        for (X509Certificate root : roots) {
+            if (!CertificateChecks.isCa(root)) {
+                throw new CertificateException("the certificate with the pinned fingerprint is not a CA");
             }
         }
-        if (root == null) {
-            throw new CertificateException("the server's certificate chain does not include the pinned zone root sha256:"
-                    + pin.fingerprint() + " (it ends in " + describe(chain) + ")");
-        }
-        if (!CertificateChecks.isCa(root)) {
-            throw new CertificateException("the certificate with the pinned fingerprint is not a CA");
-        }
+        List<String> fps = roots.stream().map(Fingerprint::of).toList();
         Anchored a = anchored;
-        if (a == null || !a.fingerprint().equals(pin.fingerprint())) {
+        if (a == null || !a.fingerprints().equals(fps)) {
             try {
-                a = new Anchored(pin.fingerprint(), PemTls.trustManager(List.of(root)));
+                a = new Anchored(fps, PemTls.trustManager(roots));
                 anchored = a;
             } catch (GeneralSecurityException | java.io.IOException e) {
                 throw new CertificateException("cannot build a trust manager for the pinned root: " + e.getMessage(), e);
@@ -84,8 +86,8 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
         try {
             check.run(pkix);
         } catch (CertificateException e) {
-            throw new CertificateException("the server's certificate does not chain to the pinned zone root sha256:"
-                    + pin.fingerprint() + " (it ends in " + describe(chain) + "): " + e.getMessage(), e);
+            throw new CertificateException("the server's certificate does not chain to the pinned zone root "
+                    + pins.describe() + " (it ends in " + describe(chain) + "): " + e.getMessage(), e);
         }
     }
 
@@ -127,6 +129,6 @@ final class PinnedRootTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return pin.root() == null ? new X509Certificate[0] : new X509Certificate[] {pin.root()};
+        return pins.anchors(null).toArray(new X509Certificate[0]);
     }
 }

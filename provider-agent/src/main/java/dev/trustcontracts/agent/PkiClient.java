@@ -32,12 +32,20 @@ public final class PkiClient implements AutoCloseable {
      * @param plaintext talk without TLS (the operator asked for it)
      */
     public PkiClient(String target, String token, Duration deadline, PkiPin pin, boolean plaintext) {
-        if (!plaintext && pin == null) {
+        this(target, token, deadline, PinSet.of(pin), plaintext);
+    }
+
+    /**
+     * @param pins the zone roots the PKI's TLS chain may end in (pinned, or learned through a rotation), shared with
+     *             the {@link CertificateKeeper} that learns them; unpinned only with {@code plaintext}
+     */
+    PkiClient(String target, String token, Duration deadline, PinSet pins, boolean plaintext) {
+        if (!plaintext && !pins.pinned()) {
             throw new IllegalArgumentException("a TLS PKI client needs a pinned root");
         }
         this.target = target;
         this.channel = plaintext ? GrpcChannels.plaintext(target)
-                : GrpcChannels.tls(target, new PinnedRootTrustManager(pin));
+                : GrpcChannels.tls(target, new PinnedRootTrustManager(pins));
         this.deadline = deadline;
         PkiServiceGrpc.PkiServiceBlockingStub s = PkiServiceGrpc.newBlockingStub(channel);
         if (token != null) {

@@ -23,7 +23,8 @@ import org.eclipse.jgit.lib.ObjectId;
 /**
  * Plans what the cycle writes: every output file of the {@link OutputLayout} from the zone material and the
  * bundle, and the next state file (applied commit, removals, PKCS#12 digests, the --on-change run owed for the
- * files that will change). Nothing is written here.
+ * files that will change, the PKI roots learned or retired). The zone's own roots (both during a rotation) come
+ * first in ca.pem, chain.pem and truststore.p12, then the peers' roots. Nothing is written here.
  */
 final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
     /** The state file's last_success is refreshed at least this often when nothing else changes. */
@@ -89,6 +90,12 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
                 stateChanged = true;
             }
         }
+        AgentState.Pki pki = judged.zoned().zone().pki();
+        if (pki != null && !pki.equals(next.pki())) {
+            // the roots learned or retired are remembered with the outputs that name them
+            next = next.withPki(pki);
+            stateChanged = true;
+        }
         OutputSet files = outputs(judged.zoned().zone(), derived.bundle(), current);
         AgentState.StoreDigest ks = files.keystore() != null ? files.keystore() : next.keystore();
         AgentState.StoreDigest ts = files.truststore() != null ? files.truststore() : next.truststore();
@@ -140,7 +147,7 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
         outs.add(new Output(OutputLayout.CA, ascii(zone.rootPem()), AtomicFiles.PUBLIC));
         if (bundle != null) {
             List<X509Certificate> roots = new ArrayList<>();
-            roots.add(zone.root());
+            roots.addAll(zone.roots().all());
             if (peerCertificates.size() > 2 * bundle.peers().size() + 16) {
                 peerCertificates.clear();
             }

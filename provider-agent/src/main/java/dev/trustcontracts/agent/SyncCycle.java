@@ -45,7 +45,7 @@ public final class SyncCycle {
                 config.historyLimits());
         CloneRepair repair = new CloneRepair(mirror, scans::clear);
         OnChangeRunner hooks = new OnChangeRunner(hook, state, writer, status, clock);
-        this.zone = new ZoneStep(keeper, status);
+        this.zone = new ZoneStep(keeper, state, status);
         this.steps = new StartStep(state, status, writer, hooks)
                 .then(zone)
                 .then(new FetchStep(mirror, state, status))

@@ -6,17 +6,36 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The zone's own material for one cycle: its root, and the agent's certificate and key when it has one.
+ * The zone's own material for one cycle: its roots, and the agent's certificate and key when it has one.
  *
- * @param root        the zone's root CA certificate
- * @param rootPem     its PEM, as ca.pem holds it
- * @param ownHash     its SHA-256 fingerprint: the zone's identity in contracts
+ * @param roots       the zone's own roots: the established one, and the next one during a rotation
  * @param leaf        the agent's certificate, key and chain, or null when none could be obtained yet
  * @param pkiProblem  what went wrong with the PKI in this cycle (outputs still written), or null
  * @param renewed     whether the leaf was issued in this cycle
+ * @param pki         what the state file is to remember of the PKI (roots, pins, retired roots); null to leave it
  */
-public record ZoneMaterial(X509Certificate root, String rootPem, String ownHash, Leaf leaf, String pkiProblem,
-        boolean renewed) {
+public record ZoneMaterial(OwnRoots roots, Leaf leaf, String pkiProblem, boolean renewed, AgentState.Pki pki) {
+
+    /** One root, nothing to remember (tests and callers from before rotation). */
+    public ZoneMaterial(X509Certificate root, String rootPem, String ownHash, Leaf leaf, String pkiProblem,
+            boolean renewed) {
+        this(OwnRoots.of(root), leaf, pkiProblem, renewed, null);
+    }
+
+    /** The established root. */
+    public X509Certificate root() {
+        return roots.established();
+    }
+
+    /** Every own root as PEM, the established one first: what ca.pem holds. */
+    public String rootPem() {
+        return roots.pem();
+    }
+
+    /** The established root's SHA-256 fingerprint: the zone's identity where one hash is asked for. */
+    public String ownHash() {
+        return roots.establishedHash();
+    }
 
     /**
      * @param certPem leaf then intermediates (never the root), as cert.pem holds it

@@ -1,8 +1,9 @@
 package dev.trustcontracts.agent;
 
 /**
- * The zone's own material for the cycle, from the {@link CertificateKeeper}: its root (pinned) and the agent's
- * certificate, renewed when due. Health is told the certificate's expiry and any PKI problem.
+ * The zone's own material for the cycle, from the {@link CertificateKeeper}: its roots (pinned, or learned from the
+ * pinned PKI during a rotation) and the agent's certificate, renewed when due. At the first cycle the keeper is
+ * given what the state file remembers of the PKI. Health is told the certificate's expiry and any PKI problem.
  */
 final class ZoneStep implements CycleStep<StartStep.Started, ZoneStep.Zoned> {
     /**
@@ -12,11 +13,14 @@ final class ZoneStep implements CycleStep<StartStep.Started, ZoneStep.Zoned> {
     }
 
     private final CertificateKeeper keeper;
+    private final AppliedState state;
     private final AgentStatus status;
     private volatile String ownHash;
+    private boolean restored;
 
-    ZoneStep(CertificateKeeper keeper, AgentStatus status) {
+    ZoneStep(CertificateKeeper keeper, AppliedState state, AgentStatus status) {
         this.keeper = keeper;
+        this.state = state;
         this.status = status;
     }
 
@@ -27,6 +31,10 @@ final class ZoneStep implements CycleStep<StartStep.Started, ZoneStep.Zoned> {
 
     @Override
     public Zoned apply(StartStep.Started start) throws SyncException {
+        if (!restored) {
+            keeper.restore(state.current().pki());
+            restored = true;
+        }
         ZoneMaterial zone = keeper.ensure();
         ownHash = zone.ownHash();
         if (zone.pkiProblem() != null) {

@@ -66,15 +66,15 @@ class RootPinTest {
         }
         RootPin rootPin = new RootPin(pin == null ? null : new PkiPin(Fingerprint.of(ROOTS.get(pin)), null),
                 new OutputLayout(out));
-        X509Certificate storedRoot = rootPin.stored();
+        rootPin.stored();
         if (root == null) {
-            assertThatThrownBy(() -> rootPin.judge(answer(answer), storedRoot))
+            assertThatThrownBy(() -> rootPin.judge(answer(answer)))
                     .isInstanceOfSatisfying(SyncException.class, e -> assertThat(e.kind()).isEqualTo(FailureKind.PKI))
                     .hasMessageStartingWith(problem);
             return;
         }
-        RootPin.Decision d = rootPin.judge(answer(answer), storedRoot);
-        assertThat(d.root()).isEqualTo(ROOTS.get(root));
+        RootPin.Decision d = rootPin.judge(answer(answer));
+        assertThat(d.roots().established()).isEqualTo(ROOTS.get(root));
         if (problem == null) {
             assertThat(d.problem()).isNull();
         } else {
@@ -98,8 +98,8 @@ class RootPinTest {
         }
         RootPin rootPin = new RootPin(pin == null ? null : new PkiPin(Fingerprint.of(ROOTS.get(pin)), null),
                 new OutputLayout(out));
-        assertThat(rootPin.stored()).isEqualTo(expected == null ? null : ROOTS.get(expected));
-        // read again (cached while the file is unchanged): the same answer
-        assertThat(rootPin.stored()).isEqualTo(expected == null ? null : ROOTS.get(expected));
+        assertThat(rootPin.stored()).isEqualTo(expected == null ? null : OwnRoots.of(ROOTS.get(expected)));
+        // asked again: the same answer
+        assertThat(rootPin.stored()).isEqualTo(expected == null ? null : OwnRoots.of(ROOTS.get(expected)));
     }
 }
