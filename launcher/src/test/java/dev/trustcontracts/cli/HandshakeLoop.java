@@ -27,7 +27,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
 /**
- * An mTLS client loop from one zone's agent files to another zone's service: each iteration a new TCP
+ * An mTLS client loop (one or more workers) from one zone's agent files to another zone's service: each iteration a new TCP
  * connection and a full TLS 1.3 handshake (a fresh SSLContext each time, so no session is resumed and both
  * sides check the other's chain every time) followed by one HTTP request that must answer 200. The client
  * presents the agent's cert.pem/key.pem and trusts its chain.pem, re-read when the agent replaces them, as
@@ -57,16 +57,19 @@ final class HandshakeLoop implements AutoCloseable {
     private final List<Failure> failures = new ArrayList<>();
     /** Handshakes per issuer of the client certificate presented (which root's leaf alice used). */
     private final Map<String, Long> byIssuer = new LinkedHashMap<>();
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong attempts = new AtomicLong();
     private volatile boolean running = true;
     private Instant started;
     private Instant stopped;
 
     /**
-     * @param pace the least time between the starts of two connections (to leave the loaded machine's CPU to
-     *             the agents and servers); the loop runs as fast as it can below that rate
+     * @param workers how many connections are in flight at once (each worker connects, handshakes, asks, closes,
+     *                and starts again); on a loaded machine a second worker keeps the rate when one waits for CPU
+     * @param pace    the least time between the starts of two connections of one worker (to leave the loaded
+     *                machine's CPU to the agents and servers); a worker runs as fast as it can below that rate
      */
-    HandshakeLoop(int port, Path clientAgentOut, Duration pace, PrintStream log)
+    HandshakeLoop(int port, Path clientAgentOut, int workers, Duration pace, PrintStream log)
             throws IOException, GeneralSecurityException {
         this.port = port;
         OutputLayout files = new OutputLayout(clientAgentOut);
@@ -74,20 +77,22 @@ final class HandshakeLoop implements AutoCloseable {
         this.trust = new ReloadingTrustManager(files.chain());
         this.pace = pace;
         this.log = log;
-        this.thread = new Thread(this::run, "mtls-client-loop");
-        this.thread.setDaemon(true);
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(this::run, "mtls-client-loop-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
     }
 
     void start() {
         started = Instant.now();
-        thread.start();
+        threads.forEach(Thread::start);
     }
 
     private void run() {
-        long attempt = 0;
         while (running) {
             long begin = System.nanoTime();
-            attempt++;
+            long attempt = attempts.incrementAndGet();
             long cpu = CPU.getCurrentThreadCpuTime();
             String failure = once();
             cpuNanos.addAndGet(CPU.getCurrentThreadCpuTime() - cpu);
@@ -189,7 +194,9 @@ final class HandshakeLoop implements AutoCloseable {
     /** Stops after the connection in progress; returns the whole run's duration. */
     Duration stop() throws InterruptedException {
         running = false;
-        thread.join(30_000);
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
         if (stopped == null) {
             stopped = Instant.now();
         }

@@ -71,8 +71,12 @@ class RootRotationProofTest {
     private static final Duration NEXT_GETCA = Duration.ofMinutes(11);
     /** Past two thirds of the PKI's default 24 h lifetime, with margin: the agent renews. */
     private static final Duration RENEWAL_DUE = Duration.ofHours(17);
-    /** At most 40 connections a second: enough above the 10/s asserted, and CPU left for the rest. */
-    private static final Duration PACE = Duration.ofMillis(25);
+    /**
+     * Two connections in flight, each worker at most 25 a second: well above the 10/s asserted on a loaded 2-core
+     * machine, and CPU left for the rest.
+     */
+    private static final int WORKERS = 2;
+    private static final Duration PACE = Duration.ofMillis(40);
 
     @TempDir
     Path dir;
@@ -147,7 +151,7 @@ class RootRotationProofTest {
         await("bob's chain.pem to hold alice's root", () -> roots(bobOut, OutputLayout.CHAIN).contains(oldRoot));
         MtlsService bobService = MtlsService.start("bob", bobOut);
         open.add(bobService);
-        loop = new HandshakeLoop(bobService.port(), aliceOut, PACE, System.out);
+        loop = new HandshakeLoop(bobService.port(), aliceOut, WORKERS, PACE, System.out);
         loop.start();
         await("the first handshakes", () -> loop.succeeded() >= 10);
         phase("contract alice-bob in force, alice's client -> bob's service running");

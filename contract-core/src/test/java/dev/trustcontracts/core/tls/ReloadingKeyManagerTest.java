@@ -64,4 +64,32 @@ class ReloadingKeyManagerTest {
         assertThat(km.getCertificateChain(alias)[0]).isEqualTo(newLeaf);
         assertThat(km.getPrivateKey(alias).getEncoded()).isEqualTo(newKeys.getPrivate().getEncoded());
     }
+
+    /** JSSE asks for the alias, the chain and the key in three calls: a renewal between them must not mix pairs. */
+    @Test
+    void oneHandshakeGetsTheChainAndTheKeyOfTheSamePairWhileANewerOneIsLoaded() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        KeyPair oldKeys = KeyType.EC_P256.generate();
+        X509Certificate oldLeaf = leaf(oldKeys);
+        Files.writeString(cert, Pem.encode(oldLeaf));
+        Files.writeString(key, Pem.encode(oldKeys.getPrivate()));
+        ReloadingKeyManager km = new ReloadingKeyManager(cert, key);
+        String first = km.chooseServerAlias("EC", null, null);
+
+        KeyPair newKeys = KeyType.EC_P256.generate();
+        X509Certificate newLeaf = leaf(newKeys);
+        Files.writeString(key, Pem.encode(newKeys.getPrivate()));
+        Files.writeString(cert, Pem.encode(newLeaf));
+        Files.setLastModifiedTime(key, FileTime.from(Instant.now().plusSeconds(5)));
+        Files.setLastModifiedTime(cert, FileTime.from(Instant.now().plusSeconds(5)));
+        // a second handshake starts and loads the new pair
+        String second = km.chooseServerAlias("EC", null, null);
+        assertThat(km.getCertificateChain(second)[0]).isEqualTo(newLeaf);
+        assertThat(km.getPrivateKey(second).getEncoded()).isEqualTo(newKeys.getPrivate().getEncoded());
+        // the first one still gets its own pair
+        assertThat(km.getCertificateChain(first)[0]).isEqualTo(oldLeaf);
+        assertThat(km.getPrivateKey(first).getEncoded()).isEqualTo(oldKeys.getPrivate().getEncoded());
+        assertThat(km.getPrivateKey("identity")).as("an alias this manager did not hand out").isNull();
+    }
 }
