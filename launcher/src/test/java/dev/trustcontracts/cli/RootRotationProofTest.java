@@ -127,8 +127,25 @@ class RootRotationProofTest {
         }
     }
 
+    /** Bob's server: the demo's MtlsService, re-reading bob's agent's files at the next handshake. */
     @Test
     void aliceRotatesHerRootAndTheContractIsRenewedWithoutOneFailedHandshake() throws Exception {
+        prove(null);
+    }
+
+    /** Bob's server: nginx (Debian's), reloaded by bob's agent's {@code --on-change} after every change. */
+    @Test
+    void theSameWithNginxReloadedByTheAgentAsBobsServer() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(NGINX)), "nginx is not installed (Debian package nginx): skipped");
+        Path prefix = Files.createDirectories(dir.resolve("nginx"));
+        Files.createDirectories(prefix.resolve("logs"));
+        prove(prefix);
+    }
+
+    private static final String NGINX = "/usr/sbin/nginx";
+
+    /** @param nginxPrefix nginx's directory when nginx is bob's server; null for MtlsService */
+    private void prove(Path nginxPrefix) throws Exception {
         String oldRoot = fingerprint(aliceCa.certificate());
         String bobRoot = fingerprint(bobCa.certificate());
         String oldIssuer = Pem.certificate(Files.readString(aliceCa.certificate())).getSubjectX500Principal().getName();
@@ -145,16 +162,18 @@ class RootRotationProofTest {
         git(aliceWork, "push", "-q", "origin", "HEAD:refs/heads/main");
         aliceOut = dir.resolve("alice-agent");
         bobOut = dir.resolve("bob-agent");
-        aliceAgent = agent(aliceCa, aliceOut, aliceClock);
-        bobAgent = agent(bobCa, bobOut, Clock.systemUTC());
+        aliceAgent = agent(aliceCa, aliceOut, aliceClock, null);
+        Path nginxConf = nginxPrefix == null ? null : nginxPrefix.resolve("nginx.conf");
+        String reload = nginxPrefix == null ? null : NGINX + " -p " + nginxPrefix + " -c " + nginxConf + " -s reload";
+        bobAgent = agent(bobCa, bobOut, Clock.systemUTC(), reload);
         awaitApplied("the agents' first sync");
         await("bob's chain.pem to hold alice's root", () -> roots(bobOut, OutputLayout.CHAIN).contains(oldRoot));
-        MtlsService bobService = MtlsService.start("bob", bobOut);
-        open.add(bobService);
-        loop = new HandshakeLoop(bobService.port(), aliceOut, WORKERS, PACE, System.out);
+        int bobPort = nginxPrefix == null ? mtlsService() : nginx(nginxPrefix, nginxConf);
+        loop = new HandshakeLoop(bobPort, aliceOut, WORKERS, PACE, System.out);
         loop.start();
         await("the first handshakes", () -> loop.succeeded() >= 10);
-        phase("contract alice-bob in force, alice's client -> bob's service running");
+        phase("contract alice-bob in force, alice's client -> bob's " + (nginxPrefix == null ? "MtlsService" : "nginx")
+                + " running");
 
         // 1. alice's next root, beside the current one
         Cli started = cli("pki", "rotate", "start", "--dir", aliceCa.dir().toString());
@@ -179,7 +198,9 @@ class RootRotationProofTest {
         merge("proposals/rotate-alice");
         await("bob's chain.pem to hold both of alice's roots",
                 () -> roots(bobOut, OutputLayout.CHAIN).containsAll(List.of(oldRoot, nextRoot, bobRoot)));
-        phase("successor with alice's next root merged; both agents applied it");
+        // bob's server itself, not only its file: nginx takes the new chain.pem only once the reload took effect
+        await("bob's server to accept a certificate of alice's next root", () -> acceptsLeafOf(bobPort, aliceCa));
+        phase("successor with alice's next root merged; both agents applied it; bob's server trusts the next root");
 
         // 3. switch: the next root issues; alice's agent renews (at two thirds of its certificate's lifetime)
         cli("pki", "rotate", "switch", "--dir", aliceCa.dir().toString());
@@ -249,6 +270,12 @@ class RootRotationProofTest {
         assertThat(get("/api/contracts")).doesNotContain(oldRoot);
         assertThat(get("/api/contracts/" + CONTRACT)).contains(nextRoot).doesNotContain(oldRoot);
         assertThat(Files.readString(file)).doesNotContain(oldRoot);
+        if (nginxPrefix != null) {
+            // nginx saw the changes only through the agent's --on-change: the successor adding the next root, the one
+            // dropping the old root (and the first files)
+            assertThat(bobAgent.status().hookRuns()).as("nginx reloads by bob's agent").isGreaterThanOrEqualTo(2);
+            assertThat(bobAgent.status().hookProblem()).as("bob's --on-change").isNull();
+        }
     }
 
     // --- zones, agents --------------------------------------------------------------------------------------
@@ -270,18 +297,115 @@ class RootRotationProofTest {
         return dir.resolve(zone + "-admin" + (what.equals("key") ? "-key" : "") + ".pem").toString();
     }
 
-    /** The zone's agent: pinned to the zone's current root, notified by the repo-server's watch stream. */
-    private Agent agent(CaLayout ca, Path out, Clock clock) throws IOException {
+    /**
+     * The zone's agent: pinned to the zone's current root, notified by the repo-server's watch stream.
+     *
+     * @param onChange the command run after every change of its files, or null
+     */
+    private Agent agent(CaLayout ca, Path out, Clock clock, String onChange) throws IOException {
         String zone = ca.dir().getFileName().toString().replace("-ca", "");
         Agent a = new Agent(AgentConfig.builder(server.gitUrl(), "127.0.0.1:" + pkiPorts.get(zone), out)
                 .clock(clock).interval(Duration.ofSeconds(5)).networkTimeout(Duration.ofSeconds(30))
-                .notifyTarget("127.0.0.1:" + server.grpcPort()).name("svc." + zone)
+                .notifyTarget("127.0.0.1:" + server.grpcPort()).name("svc." + zone).onChange(onChange)
                 .channels(ChannelOptions.builder().pkiFingerprint(fingerprint(ca.certificate()))
                         .notifyPlaintext(true).build())
                 .build());
         open.add(a);
         a.start();
         return a;
+    }
+
+    private int mtlsService() throws Exception {
+        MtlsService bobService = MtlsService.start("bob", bobOut);
+        open.add(bobService);
+        return bobService.port();
+    }
+
+    /** Starts nginx with bob's agent's files (as NginxEndToEndTest does), stopped after the test. */
+    private int nginx(Path prefix, Path conf) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Files.writeString(conf, nginxConfig(prefix, bobOut, port));
+        Process nginx = new ProcessBuilder(NGINX, "-p", prefix.toString(), "-c", conf.toString(), "-g", "daemon off;")
+                .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
+        open.add(() -> {
+            nginx.destroy();
+            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
+                nginx.destroyForcibly();
+            }
+        });
+        int p = port;
+        await("nginx to listen on " + port, () -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", p)) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return port;
+    }
+
+    /** The configuration of NginxEndToEndTest: mTLS with the agent's cert.pem, key.pem and chain.pem. */
+    private static String nginxConfig(Path prefix, Path agentOut, int port) {
+        return """
+                worker_processes 1;
+                pid %1$s/nginx.pid;
+                error_log %1$s/logs/error.log warn;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    client_body_temp_path %1$s/tmp-body;
+                    proxy_temp_path %1$s/tmp-proxy;
+                    fastcgi_temp_path %1$s/tmp-fastcgi;
+                    uwsgi_temp_path %1$s/tmp-uwsgi;
+                    scgi_temp_path %1$s/tmp-scgi;
+                    server {
+                        listen 127.0.0.1:%3$d ssl;
+                        ssl_certificate %2$s/cert.pem;
+                        ssl_certificate_key %2$s/key.pem;
+                        ssl_client_certificate %2$s/chain.pem;
+                        ssl_verify_client on;
+                        ssl_verify_depth 3;
+                        location / {
+                            default_type text/plain;
+                            return 200 "hello from bob's nginx, $ssl_client_s_dn\\n";
+                        }
+                    }
+                }
+                """.formatted(prefix, agentOut, port);
+    }
+
+    /**
+     * Whether bob's server completes an mTLS request with a fresh leaf of alice's next root (made here with the next
+     * root's key, only for this probe) and alice's chain.pem as trust: what a server must accept before alice's PKI
+     * may switch.
+     */
+    private boolean acceptsLeafOf(int port, CaLayout ca) {
+        try {
+            X509Certificate next = Pem.certificate(Files.readString(ca.nextCertificate()));
+            java.security.PrivateKey nextKey = Pem.privateKey(Files.readString(ca.nextPrivateKey()));
+            java.security.KeyPair keys = dev.trustcontracts.core.crypto.KeyType.EC_P256.generate();
+            X509Certificate leaf = dev.trustcontracts.core.crypto.CertificateIssuer.issue(next, nextKey,
+                    new org.bouncycastle.asn1.x500.X500Name("CN=probe.alice"), keys.getPublic(),
+                    dev.trustcontracts.core.crypto.CertificateProfile.TLS, Instant.now().minusSeconds(60),
+                    Instant.now().plusSeconds(600), List.of());
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+            ctx.init(new javax.net.ssl.KeyManager[] {dev.trustcontracts.core.tls.PemTls.keyManager(List.of(leaf),
+                            keys.getPrivate())},
+                    new javax.net.ssl.TrustManager[] {new dev.trustcontracts.core.tls.ReloadingTrustManager(
+                            aliceOut.resolve(OutputLayout.CHAIN))}, null);
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                return reply.startsWith("HTTP/1.1 200") || reply.startsWith("HTTP/1.0 200");
+            }
+        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Moves alice's agent's clock past its next GetCA, wakes it, waits for {@code done}, and moves the clock back. */
