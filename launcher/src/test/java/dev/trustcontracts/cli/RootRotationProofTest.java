@@ -72,10 +72,10 @@ class RootRotationProofTest {
     /** Past two thirds of the PKI's default 24 h lifetime, with margin: the agent renews. */
     private static final Duration RENEWAL_DUE = Duration.ofHours(17);
     /**
-     * Two connections in flight, each worker at most 25 a second: well above the 10/s asserted on a loaded 2-core
+     * Three connections in flight, each worker at most 25 a second: well above the 10/s asserted on a loaded 2-core
      * machine, and CPU left for the rest.
      */
-    private static final int WORKERS = 2;
+    private static final int WORKERS = 3;
     private static final Duration PACE = Duration.ofMillis(40);
 
     @TempDir
