@@ -85,6 +85,12 @@ final class AgentCommand implements Callable<Integer> {
             description = "/healthz reports staleness after this long without a successful sync (default 3 x interval)")
     Duration staleAfter;
 
+    @Option(names = "--expiry-warning", paramLabel = "DURATION", defaultValue = "30d",
+            converter = DurationConverter.class,
+            description = "/healthz reports degraded when a contract behind chain.pem, a root in it or the root behind "
+                    + "cert.pem ends within this long (default ${DEFAULT-VALUE}; 0s: never)")
+    Duration expiryWarning;
+
     @Option(names = "--accept-head", paramLabel = "COMMIT",
             description = "after a refused rollback: accept this exact remote head (40 hex digits) once")
     String acceptHead;
@@ -167,6 +173,7 @@ final class AgentCommand implements Callable<Integer> {
                     .pkiTokenFile(pkiTokenFile).interval(interval).onChange(onChange).name(name)
                     .gitCredentialsFile(gitCredentialsFile).keystorePasswordFile(keystorePasswordFile)
                     .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout)
+                    .expiryWarning(expiryWarning)
                     .maxContractWindow(window.value()).channels(channels());
             if (notifyTarget != null) {
                 b.notifyTarget(notifyTarget.toString());

@@ -9,6 +9,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The input was read and found invalid (a contract that breaks a rule). */
     public static final int INVALID = 3;
+    /** Valid, but something ends soon: {@code repo lint --warn-within --fail-on-warning} only. */
+    public static final int WARNING = 4;
 
     private ExitCodes() {
     }

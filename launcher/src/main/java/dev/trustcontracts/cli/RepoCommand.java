@@ -9,8 +9,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -34,7 +38,9 @@ final class RepoCommand implements Runnable {
 
     @Command(name = "lint", mixinStandardHelpOptions = true,
             description = "Check a whole checkout as the server checks main: layout, limits, every contract, unique ids. "
-                    + "Exit 0 when clean, 3 otherwise; one line per problem. Run it in pull-request CI.")
+                    + "Exit 0 when clean, 3 otherwise; one line per problem. Run it in pull-request CI. With "
+                    + "--warn-within, also one line per contract that ends within the margin (exit 4 with "
+                    + "--fail-on-warning when that is all).")
     static final class Lint implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -48,6 +54,15 @@ final class RepoCommand implements Runnable {
         @picocli.CommandLine.Mixin
         MaxWindowOption window = new MaxWindowOption();
 
+        @Option(names = "--warn-within", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "also list every valid contract whose effective expiry (the earliest end of its window, "
+                        + "roots and signers) falls within this long, with the command that renews or rotates it")
+        Duration warnWithin;
+
+        @Option(names = "--fail-on-warning", description = "exit 4 when --warn-within lists a contract (and there is "
+                + "no problem, which exits 3)")
+        boolean failOnWarning;
+
         @Override
         public Integer call() throws IOException {
             if (!Files.isDirectory(dir)) {
@@ -56,13 +71,25 @@ final class RepoCommand implements Runnable {
             if (!Files.isDirectory(dir.resolve("contracts"))) {
                 throw new UserError(dir + " has no contracts/ directory: is this a contract repository?");
             }
-            ScanResult r = new TreeScanner(window.verifier(), ScanLimits.DEFAULT)
-                    .scan(new DirectoryTree(dir), Trustctl.clockOf(parent.root).instant());
+            if (failOnWarning && warnWithin == null) {
+                throw new UserError("--fail-on-warning needs --warn-within", ExitCodes.USAGE);
+            }
+            if (warnWithin != null && (warnWithin.isNegative() || warnWithin.isZero())) {
+                throw new UserError("--warn-within must be positive", ExitCodes.USAGE);
+            }
+            Instant now = Trustctl.clockOf(parent.root).instant();
+            ScanResult r = new TreeScanner(window.verifier(), ScanLimits.DEFAULT).scan(new DirectoryTree(dir), now);
             PrintWriter out = spec.commandLine().getOut();
             r.problems().forEach((Problem p) -> out.println(p));
-            out.printf("%d valid contract%s, %d problem%s%n", r.valid().size(), r.valid().size() == 1 ? "" : "s",
-                    r.problems().size(), r.problems().size() == 1 ? "" : "s");
-            return r.clean() ? ExitCodes.OK : ExitCodes.INVALID;
+            List<String> ending = warnWithin == null ? List.of() : EndingSoon.lines(r.valid(), now, warnWithin);
+            ending.forEach(out::println);
+            out.printf("%d valid contract%s, %d problem%s%s%n", r.valid().size(), r.valid().size() == 1 ? "" : "s",
+                    r.problems().size(), r.problems().size() == 1 ? "" : "s", warnWithin == null ? ""
+                            : String.format(", %d ending within %s", ending.size(), DurationConverter.format(warnWithin)));
+            if (!r.clean()) {
+                return ExitCodes.INVALID;
+            }
+            return failOnWarning && !ending.isEmpty() ? ExitCodes.WARNING : ExitCodes.OK;
         }
     }
 }

@@ -60,7 +60,7 @@ class AgentCommandTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("Usage: trustctl agent", "--remote", "--pki", "--pki-token-file", "--out",
                 "--interval", "--notify", "--on-change", "--name", "--listen", "--once", "--git-credentials-file",
-                "--keystore-password-file", "--accept-head", "--pki-ca", "--pki-fingerprint", "--pki-plaintext",
+                "--keystore-password-file", "--accept-head", "--expiry-warning", "--pki-ca", "--pki-fingerprint", "--pki-plaintext",
                 "--notify-ca", "--notify-plaintext", "--remote-ca", "--remote-username", "--remote-password-file",
                 "--remote-token-file", "--ssh-key", "--ssh-known-hosts");
     }

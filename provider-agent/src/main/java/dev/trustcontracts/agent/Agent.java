@@ -109,7 +109,7 @@ public final class Agent implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         if (config.listen() != null) {
-            http = new AgentHttp(config.listen(), status, config.staleAfter(), config.clock());
+            http = new AgentHttp(config.listen(), status, config.staleAfter(), config.expiryWarning(), config.clock());
             LOG.info("health and metrics on http://{}:{}/ (healthz, readyz, metrics)",
                     http.address().getHostString(), http.address().getPort());
         }

@@ -36,14 +36,18 @@ import java.util.Objects;
  *                             credentials
  * @param scanLimits           bounds on what a scan of main reads (the repo-server takes the same from its config)
  * @param historyLimits        bounds on the history read for rollback and replay checks
+ * @param expiryWarning        /healthz turns degraded when a contract behind chain.pem, a root in it or the root
+ *                             behind cert.pem ends within this long; zero turns the warning off
  */
 public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
         String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
         Duration networkTimeout, Clock clock, Duration maxContractWindow, ChannelOptions channels,
-        ScanLimits scanLimits, HistoryLimits historyLimits) {
+        ScanLimits scanLimits, HistoryLimits historyLimits, Duration expiryWarning) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+    /** Time enough to propose, co-sign and merge a successor contract, or to rotate a root. */
+    public static final Duration DEFAULT_EXPIRY_WARNING = Duration.ofDays(30);
 
     public AgentConfig {
         Objects.requireNonNull(remote, "remote");
@@ -60,6 +64,10 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         Objects.requireNonNull(channels, "channels: how the agent pins its PKI (--pki-ca or --pki-fingerprint)");
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("--interval must be positive");
+        }
+        Objects.requireNonNull(expiryWarning, "expiryWarning");
+        if (expiryWarning.isNegative()) {
+            throw new IllegalArgumentException("--expiry-warning must not be negative");
         }
         if (acceptHead != null && !acceptHead.matches("[0-9a-f]{40}")) {
             throw new IllegalArgumentException("--accept-head takes a full 40-digit commit id");
@@ -98,6 +106,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private ChannelOptions channels;
         private ScanLimits scanLimits = ScanLimits.DEFAULT;
         private HistoryLimits historyLimits = HistoryLimits.DEFAULT;
+        private Duration expiryWarning = DEFAULT_EXPIRY_WARNING;
 
         private Builder(String remote, String pki, Path out) {
             this.remote = remote;
@@ -200,6 +209,11 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
             return this;
         }
 
+        public Builder expiryWarning(Duration v) {
+            expiryWarning = v;
+            return this;
+        }
+
         public AgentConfig build() {
             Path wd = workDir != null ? workDir : new OutputLayout(out).workDir();
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
@@ -207,7 +221,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
                     networkTimeout, clock, maxContractWindow, channels != null ? channels
                             : ChannelOptions.builder().build(), // refuses, naming the pin options
-                    scanLimits, historyLimits);
+                    scanLimits, historyLimits, expiryWarning);
         }
     }
 }

@@ -25,7 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <ul>
  *   <li>/healthz: 200 with {"status":"ok"} or 503 with {"status":"degraded","problems":[...]}: stale sync,
  *       refused rollback, missing or expired certificate, a certificate due for renewal that the PKI did not
- *       renew, PKI problems, a failing --on-change command. For alerting; restarting the agent fixes none of
+ *       renew, PKI problems, a failing --on-change command, and anything ending within --expiry-warning (a
+ *       contract behind chain.pem, a root in it, the root behind cert.pem: {@link ExpiryWarnings}). For alerting; restarting the agent fixes none of
  *       these.</li>
  *   <li>/readyz: 200 once this run wrote (or confirmed) a bundle and a certificate; 503 before.</li>
  *   <li>/metrics: {@link AgentMetrics}.</li>
@@ -35,6 +36,7 @@ public final class AgentHttp implements AutoCloseable {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int MAX_THREADS = 8;
+    private static final int IDLE_MS = 10_000;
 
     private final Javalin app;
     private final ServerConnector connector;
@@ -42,25 +44,37 @@ public final class AgentHttp implements AutoCloseable {
     private final AgentStatus status;
     private final AgentMetrics metrics;
     private final Duration staleAfter;
+    private final Duration expiryWarning;
     private final Clock clock;
 
+    /** With the default --expiry-warning. */
     public AgentHttp(InetSocketAddress listen, AgentStatus status, Duration staleAfter, Clock clock) throws IOException {
+        this(listen, status, staleAfter, AgentConfig.DEFAULT_EXPIRY_WARNING, clock);
+    }
+
+    public AgentHttp(InetSocketAddress listen, AgentStatus status, Duration staleAfter, Duration expiryWarning,
+            Clock clock) throws IOException {
         this.listen = listen;
         this.status = status;
         this.staleAfter = staleAfter;
+        this.expiryWarning = expiryWarning;
         this.clock = clock;
-        this.metrics = new AgentMetrics(status, clock);
+        this.metrics = new AgentMetrics(status, clock, expiryWarning);
         ServerConnector[] holder = new ServerConnector[1];
         this.app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
-            QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2);
+            // Idle, the port costs one selector thread and one worker: threads beyond that (up to MAX_THREADS, the
+            // bound on scrapes served at once) start for a burst and end after IDLE_MS; no reserved threads.
+            QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 1, IDLE_MS);
+            pool.setReservedThreads(0);
             pool.setName("agent-http");
             pool.setDaemon(true);
             cfg.jetty.threadPool = pool;
             cfg.jetty.addConnector((server, httpConfig) -> {
-                // one acceptor and one selector whatever the core count, so the small pool always suffices
-                ServerConnector c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
+                // no acceptor thread (the selector accepts) and one selector whatever the core count, so the
+                // small pool always suffices
+                ServerConnector c = new ServerConnector(server, 0, 1, new HttpConnectionFactory(httpConfig));
                 c.setHost(listen.getAddress() != null ? listen.getAddress().getHostAddress() : listen.getHostString());
                 c.setPort(listen.getPort());
                 holder[0] = c;
@@ -109,7 +123,7 @@ public final class AgentHttp implements AutoCloseable {
 
     private void health(Context ctx) throws JsonProcessingException {
         Instant now = clock.instant();
-        List<String> problems = status.problems(now, staleAfter);
+        List<String> problems = status.problems(now, staleAfter, expiryWarning);
         Map<String, Object> n = new LinkedHashMap<>();
         n.put("status", problems.isEmpty() ? "ok" : "degraded");
         n.put("problems", problems);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -24,8 +25,9 @@ final class AgentMetrics {
     /** Series whose labels follow the status (the applied commit, the contracts behind chain.pem): set per scrape. */
     private final MultiGauge appliedCommit;
     private final MultiGauge contractExpiry;
+    private final MultiGauge rootExpiry;
 
-    AgentMetrics(AgentStatus status, Clock clock) {
+    AgentMetrics(AgentStatus status, Clock clock, Duration expiryWarning) {
         this.status = status;
         gauge("trustctl.agent.last.success.timestamp", SECONDS, "Unix time of the last successful sync (0: none yet).",
                 s -> seconds(s.lastSuccess()));
@@ -57,6 +59,16 @@ final class AgentMetrics {
         gauge("trustctl.agent.earliest.contract.expiry.timestamp", SECONDS, "The earliest effective expiry of the "
                 + "contracts behind chain.pem (0: none).",
                 s -> seconds(s.contractExpiries().values().stream().min(Instant::compareTo).orElse(null)));
+        // ends as points in time, not "seconds left": a scrape-time countdown would move without anything happening
+        rootExpiry = MultiGauge.builder("trustctl.agent.root.not.after.timestamp").baseUnit(SECONDS)
+                .description("notAfter of each root in chain.pem (role own: the zone's current and next root; peer: "
+                        + "every root of every peer).").register(registry);
+        gauge("trustctl.agent.certificate.issuer.not.after.timestamp", SECONDS, "notAfter of the root that issued "
+                + "cert.pem (0: none).", s -> s.issuingRoot() == null ? 0 : seconds(s.issuingRoot().notAfter()));
+        gauge("trustctl.agent.expiry.warning.margin", SECONDS, "The --expiry-warning margin.",
+                s -> expiryWarning.toMillis() / 1000.0);
+        gauge("trustctl.agent.expiry.warnings", null, "Contracts and roots ending within the --expiry-warning margin "
+                + "(each also a /healthz problem).", s -> ExpiryWarnings.of(s, clock.instant(), expiryWarning).size());
         gauge("trustctl.agent.invalid.files", null, "Files in the applied tree that failed verification.",
                 AgentStatus::invalidFiles);
         counter("trustctl.agent.output.files.changed", "Output files replaced.", Tags.empty(),
@@ -83,6 +95,10 @@ final class AgentMetrics {
         appliedCommit.register(List.of(MultiGauge.Row.of(Tags.of("commit", commit == null ? "" : commit), 1)), true);
         contractExpiry.register(status.contractExpiries().entrySet().stream()
                 .map(e -> MultiGauge.Row.of(Tags.of("contract", e.getKey()), seconds(e.getValue())))
+                .toList(), true);
+        rootExpiry.register(status.roots().stream()
+                .map(r -> MultiGauge.Row.of(Tags.of("zone", r.zone(), "fingerprint", r.fingerprint(), "role", r.role()),
+                        seconds(r.notAfter())))
                 .toList(), true);
         return registry.scrape();
     }

@@ -46,6 +46,10 @@ public final class AgentStatus {
     private volatile String hookProblem;
     private volatile Instant hookFailingSince;
     private volatile String renewalProblem;
+    /** The roots in chain.pem (own, then peers) with their notAfter. */
+    private volatile List<RootExpiry> roots = List.of();
+    /** The root that issued cert.pem (the top of its chain), or null while there is no certificate. */
+    private volatile RootExpiry issuingRoot;
 
     public AgentStatus(Instant started) {
         this.started = started;
@@ -100,6 +104,25 @@ public final class AgentStatus {
     /** By contract name, sorted. */
     public Map<String, Instant> contractExpiries() {
         return contractExpiries;
+    }
+
+    /** The roots chain.pem holds, with their ends (derived with the bundle). */
+    void roots(List<RootExpiry> roots) {
+        this.roots = List.copyOf(roots);
+    }
+
+    /** Own roots first, then the peers' in fingerprint order, as chain.pem holds them. */
+    public List<RootExpiry> roots() {
+        return roots;
+    }
+
+    /** The root at the top of cert.pem's chain (fingerprint and notAfter), or null while there is no certificate. */
+    void issuingRoot(String fingerprint, Instant notAfter) {
+        issuingRoot = fingerprint == null ? null : new RootExpiry("", fingerprint, true, notAfter, List.of());
+    }
+
+    public RootExpiry issuingRoot() {
+        return issuingRoot;
     }
 
     void changed(Instant at, int files) {
@@ -270,8 +293,16 @@ public final class AgentStatus {
         return Math.max(0, Duration.between(since, now).toMillis() / 1000.0);
     }
 
-    /** What an operator should look at now; empty when all is well. */
+    /** What an operator should look at now, without expiry warnings; empty when all is well. */
     public List<String> problems(Instant now, Duration staleAfter) {
+        return problems(now, staleAfter, Duration.ZERO);
+    }
+
+    /**
+     * What an operator should look at now; empty when all is well. {@code expiryWarning} adds a line for each
+     * contract, root in chain.pem, or root behind cert.pem that ends within it (zero: none).
+     */
+    public List<String> problems(Instant now, Duration staleAfter, Duration expiryWarning) {
         List<String> out = new ArrayList<>();
         double stale = stalenessSeconds(now);
         if (stale > staleAfter.toMillis() / 1000.0) {
@@ -301,6 +332,7 @@ public final class AgentStatus {
             out.add("on-change: " + hook + " (failing since " + hookFailingSince + "; retried with backoff until it "
                     + "succeeds)");
         }
+        out.addAll(ExpiryWarnings.of(this, now, expiryWarning));
         String err = lastError;
         if (err != null && !out.isEmpty()) {
             out.add("last error: " + err);

@@ -97,6 +97,7 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
             last = new Last(scan, own, revokedCount, bundle);
             status.bundle(bundle.peers().size(), countFiles(scan.problems()), replays, revokedCount);
             status.contractExpiries(expiries(own, trusted));
+            status.roots(RootExpiry.of(zone, bundle, trusted));
         }
         return new Derived(judged, last.bundle());
     }

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -105,6 +106,42 @@ class AgentHttpTest {
     }
 
     @Test
+    void whatEndsWithinTheMarginDegradesHealthSoonestFirstAndAZeroMarginIsOff() throws Exception {
+        Instant now = clock.instant();
+        status.cycleStarted(now);
+        status.synced(now, "c".repeat(40));
+        status.certificate(now.plus(Duration.ofHours(24)), null);
+        status.ready();
+        Instant peerEnd = now.plus(Duration.ofDays(20)).plusSeconds(3600);
+        Instant issuerEnd = now.plus(Duration.ofDays(5)).plusSeconds(3600);
+        status.roots(List.of(new RootExpiry("alice", "1".repeat(64), true, now.plus(Duration.ofDays(3000)), List.of()),
+                new RootExpiry("bob", "2".repeat(64), false, peerEnd, List.of("alice-bob", "bob-carol"))));
+        // after pki rotate switch: cert.pem comes from the next root, which no contract lists yet
+        status.issuingRoot("3".repeat(64), issuerEnd);
+
+        HttpResponse<String> health = send("GET", "/healthz");
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(status.problems(now, Duration.ofMinutes(10), Duration.ofDays(30))).containsExactly(
+                "expiry: the root that issued cert.pem (sha256 " + "3".repeat(64) + ") ends at " + issuerEnd
+                        + " (in 5 days); rotate the zone's root: trustctl pki rotate start",
+                "expiry: peer root bob (sha256 " + "2".repeat(64) + ") ends at " + peerEnd + " (in 20 days); its zone "
+                        + "must rotate it (trustctl pki rotate start there), then: trustctl contract rotate NAME "
+                        + "--participant bob=NEXT.pem");
+        assertThat(health.body()).contains("\"status\" : \"degraded\"", "expiry: the root that issued cert.pem",
+                "expiry: peer root bob");
+        PrometheusText.Scrape scrape = PrometheusText.parse(send("GET", "/metrics").body());
+        assertThat(scrape.value("trustctl_agent_expiry_warnings", Map.of())).isEqualTo(2);
+
+        // a zero margin turns the warnings off: the same status is healthy
+        try (AgentHttp off = new AgentHttp(new InetSocketAddress("127.0.0.1", 0), status, Duration.ofMinutes(10),
+                Duration.ZERO, clock)) {
+            HttpResponse<String> ok = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + off.address().getPort() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void getAndHeadOnlyAndNothingElseIsServed() throws Exception {
         for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
             for (String path : new String[] {"/healthz", "/metrics", "/nothing"}) {
@@ -139,6 +176,11 @@ class AgentHttpTest {
         status.contractExpiries(Map.of("alice-bob", expiry, "alice-carol", expiry.plusSeconds(60)));
         status.changed(clock.instant(), 4);
         status.certificate(expiry, null);
+        String aliceRoot = "1".repeat(64);
+        String bobRoot = "2".repeat(64);
+        status.roots(List.of(new RootExpiry("alice", aliceRoot, true, expiry.plusSeconds(3600), List.of()),
+                new RootExpiry("bob", bobRoot, false, expiry.plusSeconds(7200), List.of("alice-bob"))));
+        status.issuingRoot(aliceRoot, expiry.plusSeconds(3600));
         status.cycleFinished(true, 1.5, 0.5, null);
 
         HttpResponse<String> r = send("GET", "/metrics");
@@ -164,14 +206,25 @@ class AgentHttpTest {
         assertThat(scrape.value("trustctl_agent_earliest_contract_expiry_timestamp_seconds", Map.of()))
                 .isEqualTo(expiry.getEpochSecond());
         assertThat(scrape.value("trustctl_agent_last_cycle_duration_seconds", Map.of())).isEqualTo(1.5);
+        assertThat(scrape.value("trustctl_agent_root_not_after_timestamp_seconds",
+                Map.of("zone", "alice", "fingerprint", aliceRoot, "role", "own"))).isEqualTo(expiry.getEpochSecond() + 3600);
+        assertThat(scrape.value("trustctl_agent_root_not_after_timestamp_seconds",
+                Map.of("zone", "bob", "fingerprint", bobRoot, "role", "peer"))).isEqualTo(expiry.getEpochSecond() + 7200);
+        assertThat(scrape.value("trustctl_agent_certificate_issuer_not_after_timestamp_seconds", Map.of()))
+                .isEqualTo(expiry.getEpochSecond() + 3600);
+        assertThat(scrape.value("trustctl_agent_expiry_warning_margin_seconds", Map.of())).isEqualTo(30 * 86400);
+        // the clock is years before 2030: nothing ends within the default 30 days
+        assertThat(scrape.value("trustctl_agent_expiry_warnings", Map.of())).isZero();
 
         // series that follow the status: a new commit replaces the old one, dropped contracts leave
         status.applied("b".repeat(40));
         status.contractExpiries(Map.of());
+        status.roots(List.of());
         PrometheusText.Scrape after = PrometheusText.parse(send("GET", "/metrics").body());
         assertThat(after.samples()).filteredOn(s -> s.name().equals("trustctl_agent_applied_commit_info"))
                 .extracting(s -> s.labels().get("commit")).containsExactly("b".repeat(40));
         assertThat(after.types()).doesNotContainKey("trustctl_agent_contract_effective_expiry_timestamp_seconds");
+        assertThat(after.types()).doesNotContainKey("trustctl_agent_root_not_after_timestamp_seconds");
         assertThat(after.value("trustctl_agent_earliest_contract_expiry_timestamp_seconds", Map.of())).isZero();
     }
 
@@ -183,6 +236,7 @@ class AgentHttpTest {
         assertThat(scrape.value("trustctl_agent_peers", Map.of())).isEqualTo(-1);
         PrometheusText.assertDocumented(scrape,
                 PrometheusText.documented(PrometheusText.doc("provider-agent.md"), "Health and metrics"),
-                Set.of("trustctl_agent_contract_effective_expiry_timestamp_seconds"));
+                Set.of("trustctl_agent_contract_effective_expiry_timestamp_seconds",
+                        "trustctl_agent_root_not_after_timestamp_seconds"));
     }
 }

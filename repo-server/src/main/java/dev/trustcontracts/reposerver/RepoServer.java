@@ -63,6 +63,7 @@ public final class RepoServer implements AutoCloseable {
             index.load();
             ContractIndex idx = index;
             metrics.gauge("trustctl.server.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
+            metrics.endings(() -> idx.current().endings());
             Login login = Login.of(users, config.clock(), config.limits().passwordChecks(), metrics);
             metrics.gauge("trustctl.server.logins.throttle.entries", "Users and addresses the login throttle tracks",
                     login::throttleEntries);

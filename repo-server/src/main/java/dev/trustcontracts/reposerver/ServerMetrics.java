@@ -2,9 +2,12 @@ package dev.trustcontracts.reposerver;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.trustcontracts.reposerver.index.Ending;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -18,6 +21,13 @@ import java.util.function.Supplier;
  */
 public final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** One series per contract and per root on main, set at each scrape from the index. */
+    private final MultiGauge contractExpiry = MultiGauge.builder("trustctl.server.contract.effective.expiry.timestamp")
+            .baseUnit("seconds").description("Effective expiry of each valid contract on main").register(registry);
+    private final MultiGauge rootExpiry = MultiGauge.builder("trustctl.server.root.not.after.timestamp")
+            .baseUnit("seconds").description("notAfter of each root (current and next) listed by a valid contract")
+            .register(registry);
+    private volatile Supplier<List<Ending>> endings = List::of;
 
     /**
      * Every series whose labels are known in advance exists from the start at 0, so that the first event is
@@ -122,7 +132,26 @@ public final class ServerMetrics {
         Gauge.builder(name, value).description(description).register(registry);
     }
 
-    public String scrape() {
+    /** Where the per-contract and per-root expiry series come from (the index's current snapshot). */
+    public void endings(Supplier<List<Ending>> source) {
+        endings = source;
+        Gauge.builder("trustctl.server.earliest.contract.expiry.timestamp", () -> endings.get().stream()
+                        .filter(e -> e.kind().equals("contract")).findFirst()
+                        .map(e -> e.endsAt().toEpochMilli() / 1000.0).orElse(0.0))
+                .baseUnit("seconds").description("The earliest effective expiry of the valid contracts (0: none)")
+                .register(registry);
+    }
+
+    public synchronized String scrape() {
+        List<Ending> now = endings.get();
+        // ends as points in time, not "seconds left": the value changes only when main does
+        contractExpiry.register(now.stream().filter(e -> e.kind().equals("contract"))
+                .map(e -> MultiGauge.Row.of(Tags.of("contract", e.name()), e.endsAt().toEpochMilli() / 1000.0))
+                .toList(), true);
+        rootExpiry.register(now.stream().filter(e -> e.kind().equals("root"))
+                .map(e -> MultiGauge.Row.of(Tags.of("zone", e.name(), "fingerprint", e.fingerprint()),
+                        e.endsAt().toEpochMilli() / 1000.0))
+                .toList(), true);
         return registry.scrape();
     }
 

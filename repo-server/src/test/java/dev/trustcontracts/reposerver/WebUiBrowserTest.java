@@ -187,6 +187,14 @@ class WebUiBrowserTest {
         assertThat(ab.getAttribute("class")).doesNotContain("expiring");
         assertThat(ab.getText()).contains("363 days").contains("CN=admin@alice").contains("CN=admin@bob");
         assertThat(driver.findElement(By.id("expiring-count")).getText()).isEqualTo("1 expiring within 30 days");
+        // what ends soonest, with the command that renews it (text, so that it can be copied)
+        List<WebElement> ending = driver.findElements(By.cssSelector("#ending-soonest li"));
+        assertThat(ending).hasSize(5);
+        assertThat(ending.get(0).getAttribute("data-name")).isEqualTo("bob-carol");
+        assertThat(ending.get(0).getAttribute("data-kind")).isEqualTo("contract");
+        assertThat(ending.get(0).findElement(By.cssSelector("code.command")).getText())
+                .isEqualTo("trustctl contract renew bob-carol");
+        assertThat(ending.get(0).getText()).contains("11 days");
         screenshot("contracts");
     }
 

@@ -56,6 +56,10 @@ final class ApiRoutes {
             login.readAllowed(ctx);
             json(ctx, JsonViews.contractList(index.current()));
         });
+        r.get("/api/expiring", ctx -> {
+            login.readAllowed(ctx);
+            json(ctx, JsonViews.endings(index.current()));
+        });
         r.get("/api/contracts/{name}", ctx -> {
             login.readAllowed(ctx);
             IndexSnapshot s = index.current();

@@ -15,6 +15,7 @@ import dev.trustcontracts.proto.v1.Participant;
 import dev.trustcontracts.proto.v1.PeerCertificate;
 import dev.trustcontracts.proto.v1.Signature;
 import dev.trustcontracts.reposerver.index.CertificateQuery;
+import dev.trustcontracts.reposerver.index.Ending;
 import dev.trustcontracts.reposerver.index.IndexSnapshot;
 import dev.trustcontracts.reposerver.index.TreeValidator;
 import java.security.cert.X509Certificate;
@@ -36,6 +37,26 @@ final class JsonViews {
         Map<String, Object> m = head(s);
         m.put("count", items.size());
         m.put("contracts", items);
+        return m;
+    }
+
+    /** Every contract and root on main, soonest end first, with the command that renews or rotates it. */
+    static Map<String, Object> endings(IndexSnapshot s) {
+        List<Object> items = new ArrayList<>();
+        for (Ending e : s.endings()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", e.kind());
+            m.put("name", e.name());
+            m.put("fingerprint", e.fingerprint());
+            m.put("path", e.path());
+            m.put("contracts", e.contracts());
+            m.put("endsAt", e.endsAt().toString());
+            m.put("command", e.command());
+            items.add(m);
+        }
+        Map<String, Object> m = head(s);
+        m.put("count", items.size());
+        m.put("endings", items);
         return m;
     }
 

@@ -40,6 +40,7 @@ public final class IndexSnapshot {
     private final Map<String, Set<String>> hashesByParticipantName;
     private final Map<String, GetCertificatesResponse> certificates = new ConcurrentHashMap<>();
     private volatile ListContractsResponse list;
+    private volatile List<Ending> endings;
 
     public IndexSnapshot(String commit, Instant generatedAt, List<VerifiedContract> valid) {
         this.commit = commit;
@@ -87,6 +88,16 @@ public final class IndexSnapshot {
     /** The earliest instant at which a contract in this snapshot stops holding, if any. */
     public Optional<Instant> nextExpiry() {
         return contracts.stream().map(VerifiedContract::validUntil).min(Comparator.naturalOrder());
+    }
+
+    /** Every contract and every listed root, soonest end first (computed once per snapshot). */
+    public List<Ending> endings() {
+        List<Ending> e = endings;
+        if (e == null) {
+            e = Ending.of(contracts);
+            endings = e;
+        }
+        return e;
     }
 
     /** The root fingerprints that participants of this name use (several when zones share a name). */

@@ -5,6 +5,7 @@
 (function () {
   const DAY = 86400000;
   const EXPIRING_DAYS = 30;
+  const ENDING_SHOWN = 5;
 
   // The login lives in this page's memory only: a reload forgets it.
   const session = { user: null, auth: null, access: null };
@@ -224,8 +225,23 @@
     $('footer-commit').textContent = commit ? 'main at ' + short(commit) : '';
   }
 
+  /** What ends soonest on main (contracts and roots), with the command that renews or rotates it. */
+  function endingSoonest(data) {
+    const items = data.endings.slice(0, ENDING_SHOWN);
+    if (items.length === 0) return null;
+    return el('section', { id: 'ending-soonest' },
+      el('h2', null, 'Ending soonest'),
+      el('ul', { class: 'plain ending' }, items.map((e) =>
+        el('li', { 'data-kind': e.kind, 'data-name': e.name },
+          daysBadge(e.endsAt), ' ',
+          e.kind === 'contract'
+            ? ['contract ', link(contractHref(e.name), e.name, { class: 'name' })]
+            : ['root of ', link(zoneHref(e.fingerprint), e.name), ' ', fingerprint(e.fingerprint)],
+          ' ends ', when(e.endsAt), ': ', el('code', { class: 'command' }, e.command)))));
+  }
+
   async function contractsPage() {
-    const data = await api('GET', '/api/contracts');
+    const [data, ending] = await Promise.all([api('GET', '/api/contracts'), api('GET', '/api/expiring')]);
     setFooter(data.commit);
     if (data.contracts.length === 0) {
       return page('Contracts', el('p', { class: 'empty' }, 'No contract is in force on main.'));
@@ -249,6 +265,7 @@
       el('p', { class: 'summary' }, data.count + (data.count === 1 ? ' contract' : ' contracts') + ' in force on main',
         expiring ? [', ', el('strong', { class: 'warn-text', id: 'expiring-count' },
           expiring + ' expiring within ' + EXPIRING_DAYS + ' days')] : null, '.'),
+      endingSoonest(ending),
       el('table', { id: 'contracts-table' },
         el('thead', null, el('tr', null, ['Contract', 'Participants', 'Window', 'Left', 'Signers'].map((h) => el('th', null, h)))),
         el('tbody', null, rows)));
