@@ -29,8 +29,11 @@ public final class PemTls {
      */
     public static KeyStore keyStore(Path certPem, Path keyPem, char[] password)
             throws IOException, GeneralSecurityException {
-        List<X509Certificate> chain = Pem.certificates(read(certPem));
-        PrivateKey key = Pem.privateKey(read(keyPem));
+        return keyStore(Pem.certificates(read(certPem)), Pem.privateKey(read(keyPem)), password);
+    }
+
+    private static KeyStore keyStore(List<X509Certificate> chain, PrivateKey key, char[] password)
+            throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("identity", key, password, chain.toArray(X509Certificate[]::new));
@@ -40,9 +43,15 @@ public final class PemTls {
     /** A key manager presenting {@code certPem} with {@code keyPem}. */
     public static X509ExtendedKeyManager keyManager(Path certPem, Path keyPem)
             throws IOException, GeneralSecurityException {
+        return keyManager(Pem.certificates(read(certPem)), Pem.privateKey(read(keyPem)));
+    }
+
+    /** A key manager presenting {@code chain} (leaf first) with {@code key}. */
+    public static X509ExtendedKeyManager keyManager(List<X509Certificate> chain, PrivateKey key)
+            throws IOException, GeneralSecurityException {
         char[] none = new char[0];
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-        kmf.init(keyStore(certPem, keyPem, none), none);
+        kmf.init(keyStore(chain, key, none), none);
         return (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
     }
 

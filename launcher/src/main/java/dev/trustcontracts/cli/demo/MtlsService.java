@@ -35,6 +35,16 @@ public final class MtlsService implements AutoCloseable {
         this.executor = executor;
     }
 
+    static {
+        // The JDK server writes a response's headers and body as two TLS records; with Nagle's algorithm the
+        // second waits for the client's delayed ACK of the first, 40 ms on Linux, which would cap a client's
+        // connections at a few dozen a second. Read once, when the JDK server's configuration is first loaded;
+        // an operator's own -Dsun.net.httpserver.nodelay wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** Starts on 127.0.0.1 and an ephemeral port, serving files from an agent's output directory. */
     public static MtlsService start(String zone, Path agentOut) throws IOException, GeneralSecurityException {
         SSLContext ctx = SSLContext.getInstance("TLSv1.3");
