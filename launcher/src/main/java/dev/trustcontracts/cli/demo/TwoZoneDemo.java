@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustcontracts.agent.remote.CaBundleConnectionFactory;
 import dev.trustcontracts.core.contract.ContractDraft;
+import dev.trustcontracts.pki.ZoneBootstrap;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
 import dev.trustcontracts.proto.v1.GetCertificatesRequest;
@@ -184,7 +185,7 @@ final class TwoZoneDemo implements AutoCloseable {
     }
 
     private AdminClone adminClone(String zone) throws Exception {
-        AdminClone c = AdminClone.clone(repo.gitUrl(), dir.resolve(zone).resolve("admin-clone"), "admin@" + zone,
+        AdminClone c = AdminClone.clone(repo.gitUrl(), dir.resolve(zone).resolve("admin-clone"), ZoneBootstrap.adminName(zone),
                 user, password, new CaBundleConnectionFactory(tls.trustManager()));
         open.add(c);
         return c;
