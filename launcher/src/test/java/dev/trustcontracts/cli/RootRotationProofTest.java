@@ -8,6 +8,7 @@ import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.cli.demo.MtlsService;
+import dev.trustcontracts.cli.demo.NginxMtlsConfig;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.pki.CaInit;
@@ -327,7 +328,7 @@ class RootRotationProofTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Files.writeString(conf, nginxConfig(prefix, bobOut, port));
+        Files.writeString(conf, NginxMtlsConfig.config(prefix, bobOut, port));
         Process nginx = new ProcessBuilder(NGINX, "-p", prefix.toString(), "-c", conf.toString(), "-g", "daemon off;")
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
         open.add(() -> {
@@ -345,36 +346,6 @@ class RootRotationProofTest {
             }
         });
         return port;
-    }
-
-    /** The configuration of NginxEndToEndTest: mTLS with the agent's cert.pem, key.pem and chain.pem. */
-    private static String nginxConfig(Path prefix, Path agentOut, int port) {
-        return """
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/logs/error.log warn;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/tmp-body;
-                    proxy_temp_path %1$s/tmp-proxy;
-                    fastcgi_temp_path %1$s/tmp-fastcgi;
-                    uwsgi_temp_path %1$s/tmp-uwsgi;
-                    scgi_temp_path %1$s/tmp-scgi;
-                    server {
-                        listen 127.0.0.1:%3$d ssl;
-                        ssl_certificate %2$s/cert.pem;
-                        ssl_certificate_key %2$s/key.pem;
-                        ssl_client_certificate %2$s/chain.pem;
-                        ssl_verify_client on;
-                        ssl_verify_depth 3;
-                        location / {
-                            default_type text/plain;
-                            return 200 "hello from bob's nginx, $ssl_client_s_dn\\n";
-                        }
-                    }
-                }
-                """.formatted(prefix, agentOut, port);
     }
 
     /**

@@ -18,8 +18,10 @@ final class SlowLoris implements AutoCloseable {
     final AtomicInteger connects = new AtomicInteger();
     /** Connections the server answered 503 (no Git slot). */
     final AtomicInteger refused = new AtomicInteger();
-    /** Connections the server closed without an answer (cut off below the minimum data rate), or answered otherwise. */
+    /** Connections the server closed without an answer (cut off below the minimum data rate). */
     final AtomicInteger cut = new AtomicInteger();
+    /** Connections the server answered with anything but 503: neither refused nor cut, so counted apart. */
+    final AtomicInteger answered = new AtomicInteger();
     private final InetSocketAddress target;
     private final String source;
     private final Socket[] sockets;
@@ -67,7 +69,7 @@ final class SlowLoris implements AutoCloseable {
                         continue;
                     }
                     String head = n > 0 ? new String(buf, 0, n, StandardCharsets.ISO_8859_1) : "";
-                    (head.startsWith("HTTP/1.1 503") ? refused : cut).incrementAndGet();
+                    (n <= 0 ? cut : head.startsWith("HTTP/1.1 503") ? refused : answered).incrementAndGet();
                 } catch (IOException e) {
                     cut.incrementAndGet();
                 }

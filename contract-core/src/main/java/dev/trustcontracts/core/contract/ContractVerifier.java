@@ -48,10 +48,6 @@ public final class ContractVerifier {
         this.maxWindow = maxWindow;
     }
 
-    public Duration maxWindow() {
-        return maxWindow;
-    }
-
     /** Verifies a file's bytes; the format comes from the path's extension. */
     public Verification verify(String path, byte[] content) {
         List<Problem> problems = new ArrayList<>();

@@ -76,7 +76,8 @@ public final class PemTls {
         return (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
     }
 
-    private static String read(Path file) throws IOException {
+    /** A PEM file's text (also {@link ReloadingKeyManager}'s reader). */
+    static String read(Path file) throws IOException {
         return Files.readString(file, StandardCharsets.ISO_8859_1); // never fails to decode: the PEM parser judges
     }
 }

@@ -4,7 +4,6 @@ import dev.trustcontracts.core.crypto.KeyMatch;
 import dev.trustcontracts.core.crypto.Pem;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -57,8 +56,8 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private Loaded load(long generation) throws IOException, GeneralSecurityException {
         FileTime c = Files.getLastModifiedTime(certPem);
         FileTime k = Files.getLastModifiedTime(keyPem);
-        List<X509Certificate> chain = Pem.certificates(Files.readString(certPem, StandardCharsets.ISO_8859_1));
-        PrivateKey key = Pem.privateKey(Files.readString(keyPem, StandardCharsets.ISO_8859_1));
+        List<X509Certificate> chain = Pem.certificates(PemTls.read(certPem));
+        PrivateKey key = Pem.privateKey(PemTls.read(keyPem));
         if (chain.isEmpty() || !KeyMatch.fits(key, chain.get(0))) {
             throw new GeneralSecurityException(keyPem + " does not hold the key of the certificate in " + certPem);
         }

@@ -70,7 +70,7 @@ class NginxEndToEndTest {
             demo.start();
             Path bob = demo.bob().out();
             Path alice = demo.alice().out();
-            Files.writeString(conf, config(prefix, bob, port));
+            Files.writeString(conf, NginxMtlsConfig.config(prefix, bob, port));
             nginx = new ProcessBuilder(nginxBinary(), "-p", prefix.toString(), "-c", conf.toString(), "-g", "daemon off;")
                     .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
             awaitPort(port);
@@ -90,35 +90,6 @@ class NginxEndToEndTest {
             assertThat(refused.status()).as("nginx reloaded without alice's root").isEqualTo("400");
             assertThat(curl(alice, port, true).exit()).as("alice no longer trusts bob").isNotZero();
         }
-    }
-
-    static String config(Path prefix, Path agentOut, int port) {
-        return """
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/logs/error.log warn;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/tmp-body;
-                    proxy_temp_path %1$s/tmp-proxy;
-                    fastcgi_temp_path %1$s/tmp-fastcgi;
-                    uwsgi_temp_path %1$s/tmp-uwsgi;
-                    scgi_temp_path %1$s/tmp-scgi;
-                    server {
-                        listen 127.0.0.1:%3$d ssl;
-                        ssl_certificate %2$s/cert.pem;
-                        ssl_certificate_key %2$s/key.pem;
-                        ssl_client_certificate %2$s/chain.pem;
-                        ssl_verify_client on;
-                        ssl_verify_depth 3;
-                        location / {
-                            default_type text/plain;
-                            return 200 "hello from bob's nginx, $ssl_client_s_dn\\n";
-                        }
-                    }
-                }
-                """.formatted(prefix, agentOut, port);
     }
 
     record Curl(int exit, String status, String body) {

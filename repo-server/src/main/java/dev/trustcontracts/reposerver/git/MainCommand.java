@@ -21,6 +21,7 @@ abstract class MainCommand<T> {
     final RefUpdates updates;
     final ServerMetrics metrics;
     private Access user;
+    private ObjectId replaced;
 
     MainCommand(ContractRepository repository, RefUpdates updates, ServerMetrics metrics) {
         this.repository = repository;
@@ -71,12 +72,21 @@ abstract class MainCommand<T> {
             ZoneRule.refuse(repository.git(), main, a.commit(), user, a.action(), a.needsOwnContract());
             RefUpdates.Outcome o = updates.updateMain(main, a.commit(), user.user(), a.reflog());
             if (o.accepted()) {
+                replaced = main;
                 return a.result();
             }
             if (!o.refusedBy(RefRule.NON_FAST_FORWARD) || i >= ATTEMPTS) {
                 throw OperationRefused.of(o);
             }
         }
+    }
+
+    /**
+     * The main a successful {@link #call} replaced: not always main as read before the call, since a retry
+     * starts from a main another update moved meanwhile (the audit line names this one).
+     */
+    public ObjectId replaced() {
+        return replaced;
     }
 
     String userName() {

@@ -75,8 +75,10 @@ final class ApiRoutes {
             String name = ctx.pathParam("name");
             ObjectId before = git.repository().main();
             try {
-                RevokeCommand.Revoked done = git.revoke().setContract(name).setUser(access(user)).call();
-                Audit.mainChange("revoke", user, ctx.req().getRemoteAddr(), name, before, done.commit(), null);
+                RevokeCommand revoke = git.revoke().setContract(name).setUser(access(user));
+                RevokeCommand.Revoked done = revoke.call();
+                Audit.mainChange("revoke", user, ctx.req().getRemoteAddr(), name, revoke.replaced(), done.commit(),
+                        null);
                 json(ctx, Map.of("revoked", true, "commit", done.commit(), "path", done.path()));
             } catch (OperationRefused e) {
                 Audit.mainChange("revoke", user, ctx.req().getRemoteAddr(), name, before, null, e.getMessage());
@@ -126,8 +128,10 @@ final class ApiRoutes {
             String branch = ctx.pathParam("branch");
             ObjectId before = git.repository().main();
             try {
-                MergeCommand.Merged done = git.merge().setBranch(branch).setUser(access(user)).call();
-                Audit.mainChange("merge", user, ctx.req().getRemoteAddr(), branch, before, done.commit(), null);
+                MergeCommand merge = git.merge().setBranch(branch).setUser(access(user));
+                MergeCommand.Merged done = merge.call();
+                Audit.mainChange("merge", user, ctx.req().getRemoteAddr(), branch, merge.replaced(), done.commit(),
+                        null);
                 json(ctx, Map.of("merged", true, "commit", done.commit(), "fastForward", done.fastForward(),
                         "branch", done.branch()));
             } catch (OperationRefused e) {
