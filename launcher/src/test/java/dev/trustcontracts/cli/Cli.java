@@ -6,13 +6,13 @@ import java.time.Clock;
 import picocli.CommandLine;
 
 /** Runs trustctl in-process with captured output, as an operator would see it. */
-record Cli(int exit, String out, String err) {
-    static Cli run(String... args) {
+public record Cli(int exit, String out, String err) {
+    public static Cli run(String... args) {
         return run(Clock.systemUTC(), args);
     }
 
     /** Runs with the given clock as "now", as every command reads it from the root command. */
-    static Cli run(Clock clock, String... args) {
+    public static Cli run(Clock clock, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Trustctl.commandLine(clock);

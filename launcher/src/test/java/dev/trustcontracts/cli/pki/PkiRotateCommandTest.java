@@ -1,5 +1,6 @@
 package dev.trustcontracts.cli.pki;
 
+import dev.trustcontracts.cli.Cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.cli.ExitCodes;
@@ -46,9 +47,6 @@ class PkiRotateCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
     private static final class Captured {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
@@ -61,21 +59,15 @@ class PkiRotateCommandTest {
         }
     }
 
-    private static Run run(String... args) {
-        Captured c = new Captured();
-        int exit = c.execute(args);
-        return new Run(exit, c.out.toString(), c.err.toString());
-    }
-
     private Path init() {
         Path ca = dir.resolve("alice-ca");
-        Run r = run("pki", "init", "--dir", ca.toString(), "--name", "alice");
-        assertThat(r.exit).as(r.err).isZero();
+        Cli r = Cli.run("pki", "init", "--dir", ca.toString(), "--name", "alice");
+        assertThat(r.exit()).as(r.err()).isZero();
         return ca;
     }
 
-    private static Run rotate(String step, Path ca) {
-        return run("pki", "rotate", step, "--dir", ca.toString());
+    private static Cli rotate(String step, Path ca) {
+        return Cli.run("pki", "rotate", step, "--dir", ca.toString());
     }
 
     private static String lastLine(String out) {
@@ -89,11 +81,11 @@ class PkiRotateCommandTest {
 
     @Test
     void helpListsTheSteps() {
-        Run r = run("pki", "rotate", "--help");
-        assertThat(r.exit).isZero();
-        assertThat(r.out).contains("start", "switch", "finish", "status");
+        Cli r = Cli.run("pki", "rotate", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("start", "switch", "finish", "status");
         for (String step : new String[] {"start", "switch", "finish", "status"}) {
-            assertThat(run("pki", "rotate", step, "--help").out).as(step).contains("Usage: trustctl pki rotate " + step,
+            assertThat(Cli.run("pki", "rotate", step, "--help").out()).as(step).contains("Usage: trustctl pki rotate " + step,
                     "--dir");
         }
     }
@@ -110,27 +102,27 @@ class PkiRotateCommandTest {
         try {
             int port = awaitPort(serveOut, exit);
 
-            Run status0 = rotate("status", ca);
-            assertThat(status0.exit).as(status0.err).isZero();
-            assertThat(status0.out).startsWith("zone alice: rotation none\n")
+            Cli status0 = rotate("status", ca);
+            assertThat(status0.exit()).as(status0.err()).isZero();
+            assertThat(status0.out()).startsWith("zone alice: rotation none\n")
                     .contains("current root: sha256 " + Fingerprint.of(old));
-            assertThat(lastLine(status0.out)).isEqualTo("next: to rotate the root of zone alice: trustctl pki rotate "
+            assertThat(lastLine(status0.out())).isEqualTo("next: to rotate the root of zone alice: trustctl pki rotate "
                     + "start --dir " + ca);
 
-            Run start = rotate("start", ca);
-            assertThat(start.exit).as(start.err).isZero();
+            Cli start = rotate("start", ca);
+            assertThat(start.exit()).as(start.err()).isZero();
             X509Certificate next = cert(ca.resolve("next-ca.pem"));
-            assertThat(start.out).startsWith("started the root rotation of zone alice: the next root is created beside "
+            assertThat(start.out()).startsWith("started the root rotation of zone alice: the next root is created beside "
                     + "the current one\n").contains("next root:    sha256 " + Fingerprint.of(next));
-            assertThat(lastLine(start.out)).startsWith("next: put the next root " + ca.resolve("next-ca.pem"))
+            assertThat(lastLine(start.out())).startsWith("next: put the next root " + ca.resolve("next-ca.pem"))
                     .contains("trustctl contract rotate NAME --participant alice=" + ca.resolve("next-ca.pem"))
                     .endsWith("then: trustctl pki rotate switch --dir " + ca);
             assertThat(Files.getPosixFilePermissions(ca.resolve("next-ca-key.pem"))).isEqualTo(AtomicFiles.PRIVATE);
-            Run startAgain = rotate("start", ca);
-            assertThat(startAgain.exit).isZero();
-            assertThat(startAgain.out).startsWith("the root rotation of zone alice is already started (at ")
+            Cli startAgain = rotate("start", ca);
+            assertThat(startAgain.exit()).isZero();
+            assertThat(startAgain.out()).startsWith("the root rotation of zone alice is already started (at ")
                     .contains("; nothing changed\n");
-            assertThat(lastLine(startAgain.out)).isEqualTo(lastLine(start.out));
+            assertThat(lastLine(startAgain.out())).isEqualTo(lastLine(start.out()));
             assertThat(cert(ca.resolve("next-ca.pem"))).isEqualTo(next);
 
             GetCAResponse started = getCa(port, old);
@@ -139,32 +131,32 @@ class PkiRotateCommandTest {
                     .containsExactly(Fingerprint.of(old), Fingerprint.of(next));
             assertThat(issuerOfNewLeaf(port, old)).as("the current root still issues").isEqualTo(old);
 
-            Run sw = rotate("switch", ca);
-            assertThat(sw.exit).as(sw.err).isZero();
-            assertThat(sw.out).startsWith("switched zone alice: the next root issues from now on");
-            assertThat(lastLine(sw.out)).endsWith("then: trustctl pki rotate finish --dir " + ca);
-            Run swAgain = rotate("switch", ca);
-            assertThat(swAgain.exit).isZero();
-            assertThat(swAgain.out).startsWith("zone alice already issues from the next root (switched at ");
+            Cli sw = rotate("switch", ca);
+            assertThat(sw.exit()).as(sw.err()).isZero();
+            assertThat(sw.out()).startsWith("switched zone alice: the next root issues from now on");
+            assertThat(lastLine(sw.out())).endsWith("then: trustctl pki rotate finish --dir " + ca);
+            Cli swAgain = rotate("switch", ca);
+            assertThat(swAgain.exit()).isZero();
+            assertThat(swAgain.out()).startsWith("zone alice already issues from the next root (switched at ");
             assertThat(issuerOfNewLeaf(port, old)).as("a running serve issues from the next root").isEqualTo(next);
             assertThat(getCa(port, old).getRootsList()).extracting(CaRoot::getHash)
                     .containsExactly(Fingerprint.of(old), Fingerprint.of(next));
-            Run status2 = rotate("status", ca);
-            assertThat(status2.out).contains("next root:    sha256 " + Fingerprint.of(next) + " (" + ca.resolve("next-ca.pem")
+            Cli status2 = rotate("status", ca);
+            assertThat(status2.out()).contains("next root:    sha256 " + Fingerprint.of(next) + " (" + ca.resolve("next-ca.pem")
                     + "), published, issuing");
-            Run issue = run("pki", "issue", "--dir", ca.toString(), "--name", "admin@alice",
+            Cli issue = Cli.run("pki", "issue", "--dir", ca.toString(), "--name", "admin@alice",
                     "--key-out", dir.resolve("admin-key.pem").toString(), "--cert-out", dir.resolve("admin.pem").toString());
-            assertThat(issue.exit).as(issue.err).isZero();
-            assertThat(issue.out).contains("chains to:   " + ca.resolve("next-ca.pem"));
+            assertThat(issue.exit()).as(issue.err()).isZero();
+            assertThat(issue.out()).contains("chains to:   " + ca.resolve("next-ca.pem"));
             cert(dir.resolve("admin.pem")).verify(next.getPublicKey());
 
-            Run finish = rotate("finish", ca);
-            assertThat(finish.exit).as(finish.err).isZero();
-            assertThat(finish.out).startsWith("finished the root rotation of zone alice: the new root is the only one "
+            Cli finish = rotate("finish", ca);
+            assertThat(finish.exit()).as(finish.err()).isZero();
+            assertThat(finish.out()).startsWith("finished the root rotation of zone alice: the new root is the only one "
                     + "published\n").contains("retired: sha256 " + Fingerprint.of(old) + ": key deleted");
-            assertThat(lastLine(finish.out)).startsWith("next: drop the old root from zone alice's contracts")
+            assertThat(lastLine(finish.out())).startsWith("next: drop the old root from zone alice's contracts")
                     .contains("--pki-fingerprint " + Fingerprint.of(next));
-            assertThat(rotate("finish", ca).out).startsWith("the root rotation of zone alice is already finished (at ");
+            assertThat(rotate("finish", ca).out()).startsWith("the root rotation of zone alice is already finished (at ");
             assertThat(cert(ca.resolve("ca.pem"))).isEqualTo(next);
             assertThat(ca.resolve("next-ca-key.pem")).doesNotExist();
             GetCAResponse finished = getCa(port, next);
@@ -182,47 +174,47 @@ class PkiRotateCommandTest {
     @Test
     void refusalsAreOneLineWithTheStepToRun() throws Exception {
         Path ca = init();
-        Run sw = rotate("switch", ca);
-        assertThat(sw.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(sw.err).isEqualTo("trustctl pki rotate switch: no rotation is running in " + ca
+        Cli sw = rotate("switch", ca);
+        assertThat(sw.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(sw.err()).isEqualTo("trustctl pki rotate switch: no rotation is running in " + ca
                 + "; start one first: trustctl pki rotate start --dir " + ca + "\n");
-        Run fin = rotate("finish", ca);
-        assertThat(fin.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(fin.err.lines()).singleElement().asString().startsWith("trustctl pki rotate finish: no rotation is running");
+        Cli fin = rotate("finish", ca);
+        assertThat(fin.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(fin.err().lines()).singleElement().asString().startsWith("trustctl pki rotate finish: no rotation is running");
 
-        assertThat(rotate("start", ca).exit).isZero();
-        Run early = rotate("finish", ca);
-        assertThat(early.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(early.err).isEqualTo("trustctl pki rotate finish: the next root does not issue yet: switch before "
+        assertThat(rotate("start", ca).exit()).isZero();
+        Cli early = rotate("finish", ca);
+        assertThat(early.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(early.err()).isEqualTo("trustctl pki rotate finish: the next root does not issue yet: switch before "
                 + "finishing (after every agent has the next root): trustctl pki rotate switch --dir " + ca + "\n");
 
         Files.setPosixFilePermissions(ca.resolve("next-ca-key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
-        Run loose = rotate("switch", ca);
-        assertThat(loose.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(loose.err).isEqualTo("trustctl pki rotate switch: " + ca.resolve("next-ca-key.pem")
+        Cli loose = rotate("switch", ca);
+        assertThat(loose.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(loose.err()).isEqualTo("trustctl pki rotate switch: " + ca.resolve("next-ca-key.pem")
                 + " is accessible to other users (rw-r--r--); chmod 600 it, and treat the key as exposed\n");
         Files.setPosixFilePermissions(ca.resolve("next-ca-key.pem"), AtomicFiles.PRIVATE);
 
         Path otherKey = ca.resolve("next-ca-key.pem");
         Files.delete(otherKey);
         AtomicFiles.createNew(otherKey, Pem.encode(KeyType.EC_P256.generate().getPrivate()).getBytes(), AtomicFiles.PRIVATE);
-        Run mismatch = rotate("switch", ca);
-        assertThat(mismatch.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(mismatch.err.lines()).singleElement().asString().startsWith("trustctl pki rotate switch: "
+        Cli mismatch = rotate("switch", ca);
+        assertThat(mismatch.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(mismatch.err().lines()).singleElement().asString().startsWith("trustctl pki rotate switch: "
                 + otherKey + " is not the key of " + ca.resolve("next-ca.pem"));
-        Run status = rotate("status", ca);
-        assertThat(status.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(status.out).startsWith("rotation: started at ");
-        assertThat(status.err.lines()).singleElement().asString().startsWith("trustctl pki rotate status: " + otherKey);
+        Cli status = rotate("status", ca);
+        assertThat(status.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(status.out()).startsWith("rotation: started at ");
+        assertThat(status.err().lines()).singleElement().asString().startsWith("trustctl pki rotate status: " + otherKey);
 
         Files.delete(ca.resolve("next-ca.pem"));
-        Run missing = rotate("switch", ca);
-        assertThat(missing.err).isEqualTo("trustctl pki rotate switch: " + ca.resolve("next-ca.pem") + " is missing: "
+        Cli missing = rotate("switch", ca);
+        assertThat(missing.err()).isEqualTo("trustctl pki rotate switch: " + ca.resolve("next-ca.pem") + " is missing: "
                 + ca + " is not a complete CA directory\n");
 
-        Run noDir = rotate("start", dir.resolve("nowhere"));
-        assertThat(noDir.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(noDir.err.lines()).singleElement().asString().startsWith("trustctl pki rotate start: no CA directory at ");
+        Cli noDir = rotate("start", dir.resolve("nowhere"));
+        assertThat(noDir.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(noDir.err().lines()).singleElement().asString().startsWith("trustctl pki rotate start: no CA directory at ");
     }
 
     private static <T> T call(int port, X509Certificate trusted, Function<PkiServiceGrpc.PkiServiceBlockingStub, T> f)
