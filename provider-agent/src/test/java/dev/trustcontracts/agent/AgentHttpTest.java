@@ -37,7 +37,8 @@ class AgentHttpTest {
     @BeforeEach
     void start() throws Exception {
         status = new AgentStatus(clock.instant());
-        http = new AgentHttp(new InetSocketAddress("127.0.0.1", 0), status, Duration.ofMinutes(10), clock);
+        http = new AgentHttp(new InetSocketAddress("127.0.0.1", 0), status, Duration.ofMinutes(10),
+                AgentConfig.DEFAULT_EXPIRY_WARNING, clock);
         base = "http://127.0.0.1:" + http.address().getPort();
     }
 
@@ -65,7 +66,7 @@ class AgentHttpTest {
     void aTakenPortIsAnErrorNamingTheAddress() {
         int port = http.address().getPort();
         assertThatThrownBy(() -> new AgentHttp(new InetSocketAddress("127.0.0.1", port), status, Duration.ofMinutes(1),
-                clock)).isInstanceOf(IOException.class)
+                AgentConfig.DEFAULT_EXPIRY_WARNING, clock)).isInstanceOf(IOException.class)
                 .hasMessageStartingWith("cannot serve health and metrics on 127.0.0.1:" + port + ": ");
     }
 

@@ -24,7 +24,8 @@ class AgentStateStoreTest {
                 Instant.parse("2025-01-02T03:04:06.5Z"),
                 new TreeMap<>(Map.of("0123456789abcdef0123456789abcdef",
                         new AgentState.Revoked("ab", Instant.parse("2026-01-01T00:00:00Z"), "b".repeat(40)))),
-                new AgentState.StoreDigest("i1", "f1"), new AgentState.StoreDigest("i2", "f2"), List.of(OutputLayout.CHAIN));
+                new AgentState.StoreDigest("i1", "f1"), new AgentState.StoreDigest("i2", "f2"), List.of(OutputLayout.CHAIN),
+                AgentState.Pki.NONE);
         AgentStateStore store = new AgentStateStore(dir);
         Files.write(store.file(), AgentStateStore.serialize(s));
         assertThat(store.load()).isEqualTo(s);

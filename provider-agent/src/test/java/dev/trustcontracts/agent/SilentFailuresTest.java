@@ -45,7 +45,7 @@ class SilentFailuresTest extends AgentFixture {
         Path fixed = tmp.resolve("fixed");
         try (Agent a = new Agent(config(b -> b.onChange(flakyCommand(attempts, fixed)).clock(clock)));
              AgentHttp http = new AgentHttp(new InetSocketAddress("127.0.0.1", 0), a.status(), Duration.ofHours(1),
-                     clock)) {
+                     AgentConfig.DEFAULT_EXPIRY_WARNING, clock)) {
             String health = "http://127.0.0.1:" + http.address().getPort() + "/healthz";
             CycleResult first = a.runOnce();
             assertThat(first.failure()).isEqualTo(FailureKind.HOOK);
@@ -97,7 +97,7 @@ class SilentFailuresTest extends AgentFixture {
     void aPkiThatIsDownWhenRenewalIsDueFailsTheCycleAndDegradesHealth() throws Exception {
         try (Agent a = new Agent(config(b -> b.clock(clock)));
              AgentHttp http = new AgentHttp(new InetSocketAddress("127.0.0.1", 0), a.status(), Duration.ofDays(30),
-                     clock)) {
+                     AgentConfig.DEFAULT_EXPIRY_WARNING, clock)) {
             String health = "http://127.0.0.1:" + http.address().getPort() + "/healthz";
             assertThat(a.runOnce().ok()).isTrue();
             X509Certificate leaf = Outputs.cert(out);

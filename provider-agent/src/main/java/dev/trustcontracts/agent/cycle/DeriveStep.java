@@ -136,11 +136,6 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
         return new TrustBundle(ownHashes.get(0), List.copyOf(peers.values()), List.of());
     }
 
-    /** The effective expiry of each trusted contract this zone takes part in, by name. */
-    static Map<String, Instant> expiries(String ownHash, List<VerifiedContract> trusted) {
-        return expiries(List.of(ownHash), trusted);
-    }
-
     /**
      * The effective expiry of each trusted contract this zone takes part in through any of its own roots (listed
      * as a participant's current or next root), by name.

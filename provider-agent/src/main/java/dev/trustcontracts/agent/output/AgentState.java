@@ -33,13 +33,6 @@ public record AgentState(String remote, String appliedCommit, Instant appliedAt,
         pki = pki == null ? Pki.NONE : pki;
     }
 
-    /** A state that remembers no PKI roots (as before root rotation). */
-    public AgentState(String remote, String appliedCommit, Instant appliedAt, Instant lastSuccess,
-            SortedMap<String, Revoked> revoked, StoreDigest keystore, StoreDigest truststore,
-            List<String> pendingHook) {
-        this(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, pendingHook, Pki.NONE);
-    }
-
     /**
      * What the agent remembers of its PKI across restarts, so that a rotation is followed and never undone.
      *

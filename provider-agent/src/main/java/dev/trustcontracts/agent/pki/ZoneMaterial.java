@@ -17,12 +17,6 @@ import java.util.List;
  */
 public record ZoneMaterial(OwnRoots roots, Leaf leaf, String pkiProblem, boolean renewed, AgentState.Pki pki) {
 
-    /** One root, nothing to remember (tests and callers from before rotation). */
-    public ZoneMaterial(X509Certificate root, String rootPem, String ownHash, Leaf leaf, String pkiProblem,
-            boolean renewed) {
-        this(OwnRoots.of(root), leaf, pkiProblem, renewed, null);
-    }
-
     /** The established root. */
     public X509Certificate root() {
         return roots.established();

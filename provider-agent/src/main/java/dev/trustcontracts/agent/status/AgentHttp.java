@@ -3,7 +3,6 @@ package dev.trustcontracts.agent.status;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.trustcontracts.agent.AgentConfig;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -47,11 +46,6 @@ public final class AgentHttp implements AutoCloseable {
     private final Duration staleAfter;
     private final Duration expiryWarning;
     private final Clock clock;
-
-    /** With the default --expiry-warning. */
-    public AgentHttp(InetSocketAddress listen, AgentStatus status, Duration staleAfter, Clock clock) throws IOException {
-        this(listen, status, staleAfter, AgentConfig.DEFAULT_EXPIRY_WARNING, clock);
-    }
 
     public AgentHttp(InetSocketAddress listen, AgentStatus status, Duration staleAfter, Duration expiryWarning,
             Clock clock) throws IOException {

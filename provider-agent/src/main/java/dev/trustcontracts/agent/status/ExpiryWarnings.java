@@ -28,12 +28,18 @@ final class ExpiryWarnings {
         Instant limit = now.plus(margin);
         List<Ending> out = new ArrayList<>();
         for (Map.Entry<String, Instant> c : status.contractExpiries().entrySet()) {
+            if (c.getValue().isAfter(limit)) {
+                continue; // build lines only for what ends within the margin: this runs on every scrape
+            }
             String name = c.getKey();
             out.add(new Ending(c.getValue(), "expiry: contract " + name + ends(c.getValue(), now)
                     + "; renew it: trustctl contract renew " + name));
         }
         List<RootExpiry> roots = status.roots();
         for (RootExpiry r : roots) {
+            if (r.notAfter().isAfter(limit)) {
+                continue;
+            }
             String what = (r.own() ? "own root " : "peer root ") + named(r) + ends(r.notAfter(), now);
             out.add(new Ending(r.notAfter(), r.own()
                     ? "expiry: " + what + "; rotate it: trustctl pki rotate start, then a successor contract for "
@@ -43,12 +49,12 @@ final class ExpiryWarnings {
                             + " --participant " + (r.zone().isEmpty() ? "ZONE" : r.zone()) + "=NEXT.pem"));
         }
         RootExpiry issuer = status.issuingRoot();
-        if (issuer != null && roots.stream().noneMatch(r -> r.fingerprint().equals(issuer.fingerprint()))) {
+        if (issuer != null && !issuer.notAfter().isAfter(limit) && roots.stream().noneMatch(r -> r.fingerprint().equals(issuer.fingerprint()))) {
             out.add(new Ending(issuer.notAfter(), "expiry: the root that issued cert.pem (sha256 "
                     + issuer.fingerprint() + ")" + ends(issuer.notAfter(), now)
                     + "; rotate the zone's root: trustctl pki rotate start"));
         }
-        return out.stream().filter(e -> !e.at().isAfter(limit)).sorted(Comparator.comparing(Ending::at))
+        return out.stream().sorted(Comparator.comparing(Ending::at))
                 .map(Ending::line).toList();
     }
 

@@ -12,11 +12,10 @@ import dev.trustcontracts.agent.output.AgentState;
 import dev.trustcontracts.agent.output.AgentStateStore;
 import dev.trustcontracts.agent.output.OnChangeHook;
 import dev.trustcontracts.agent.output.OutputWriter;
+import dev.trustcontracts.agent.pki.OwnRoots;
 import dev.trustcontracts.agent.pki.ZoneMaterial;
 import dev.trustcontracts.agent.remote.GitMirror;
 import dev.trustcontracts.agent.status.AgentStatus;
-import dev.trustcontracts.core.crypto.Fingerprint;
-import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.testing.TestZone;
 import dev.trustcontracts.core.tree.TrustBundle;
@@ -84,8 +83,7 @@ class ApplyStepTest {
         OutputWriter writer = new OutputWriter(out);
         OnChangeRunner hooks = new OnChangeRunner(command == null ? null : new OnChangeHook(command, out,
                 Duration.ofSeconds(30)), state, writer, status, Clock.systemUTC());
-        ZoneMaterial zone = new ZoneMaterial(ALICE.root, Pem.encode(ALICE.root), Fingerprint.of(ALICE.root), null,
-                null, false);
+        ZoneMaterial zone = new ZoneMaterial(OwnRoots.of(ALICE.root), null, null, false, null);
         ZoneStep.Zoned zoned = new ZoneStep.Zoned(new StartStep.Started(TestZone.NOW, OnChangeRunner.Run.NONE), zone,
                 renewalFailing ? "due" : null);
         ObjectId accepted = syncFailure == null ? head : null;

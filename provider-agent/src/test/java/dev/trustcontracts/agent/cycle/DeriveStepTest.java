@@ -7,12 +7,12 @@ import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.agent.SyncException;
 import dev.trustcontracts.agent.output.AgentState;
 import dev.trustcontracts.agent.output.AgentStateStore;
+import dev.trustcontracts.agent.pki.OwnRoots;
 import dev.trustcontracts.agent.pki.ZoneMaterial;
 import dev.trustcontracts.agent.remote.GitMirror;
 import dev.trustcontracts.agent.status.AgentStatus;
 import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.crypto.Fingerprint;
-import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.testing.TestZone;
 import dev.trustcontracts.core.tree.PeerRoot;
@@ -106,7 +106,7 @@ class DeriveStepTest {
 
     DeriveStep.Derived derive(ObjectId use, List<String> removedNow) throws SyncException {
         ZoneStep.Zoned zoned = new ZoneStep.Zoned(new StartStep.Started(TestZone.NOW, OnChangeRunner.Run.NONE),
-                new ZoneMaterial(alice.root, Pem.encode(alice.root), Fingerprint.of(alice.root), null, null, false),
+                new ZoneMaterial(OwnRoots.of(alice.root), null, null, false, null),
                 null);
         return step.apply(new HistoryStep.Judged(zoned, use, use, revoked(removedNow), null));
     }

@@ -10,12 +10,12 @@ import dev.trustcontracts.agent.output.OutputWriter.Output;
 import dev.trustcontracts.agent.SyncException;
 import dev.trustcontracts.agent.output.OnChangeHook;
 import dev.trustcontracts.agent.output.OutputWriter;
+import dev.trustcontracts.agent.pki.OwnRoots;
 import dev.trustcontracts.agent.pki.ZoneMaterial;
 import dev.trustcontracts.agent.remote.GitMirror;
 import dev.trustcontracts.agent.status.AgentStatus;
 import dev.trustcontracts.core.crypto.CertificateIssuer;
 import dev.trustcontracts.core.crypto.CertificateProfile;
-import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.files.AtomicFiles;
@@ -78,7 +78,7 @@ class PlanStepTest {
             leaf = new ZoneMaterial.Leaf(Pem.encode(c), CanonicalKey.pem(k.getPrivate()), k.getPrivate(),
                     List.of(c, ALICE.root));
         }
-        return new ZoneMaterial(ALICE.root, Pem.encode(ALICE.root), Fingerprint.of(ALICE.root), leaf, null, false);
+        return new ZoneMaterial(OwnRoots.of(ALICE.root), leaf, null, false, null);
     }
 
     DeriveStep.Derived derived(ZoneMaterial zone, boolean withBundle, ObjectId accepted, SyncException failure) {
