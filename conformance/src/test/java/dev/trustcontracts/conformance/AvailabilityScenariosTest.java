@@ -42,7 +42,7 @@ class AvailabilityScenariosTest extends ConformanceScenario {
         clock.advance(Duration.ofMinutes(5));
         CycleResult r = frozen.sync();
         assertThat(r.failure()).isEqualTo(FailureKind.REMOTE);
-        assertThat(frozen.agent.status().problems(clock.instant(), Duration.ofMinutes(2)))
+        assertThat(frozen.agent.status().problems(clock.instant(), Duration.ofMinutes(2), Duration.ZERO))
                 .anySatisfy(p -> assertThat(p).startsWith("stale:"));
         assertVictimTrustedBy(frozen);
         assertVictimIntact();

@@ -169,7 +169,7 @@ class AgentCycleTest extends AgentFixture {
             assertThat(r.ok()).isFalse();
             assertThat(a.status().rollbackRefused()).contains(c1.name());
             assertThat(a.status().failures(FailureKind.ROLLBACK)).isEqualTo(1);
-            assertThat(a.status().problems(clock.instant(), Duration.ofHours(1)))
+            assertThat(a.status().problems(clock.instant(), Duration.ofHours(1), Duration.ZERO))
                     .anySatisfy(p -> assertThat(p).startsWith("rollback refused"));
             assertThat(Outputs.snapshot(out)).isEqualTo(before);
             assertThat(new AgentStateStore(out).load().appliedCommit()).isEqualTo(applied);
@@ -288,7 +288,7 @@ class AgentCycleTest extends AgentFixture {
             assertThat(Outputs.chain(out)).containsExactly(own(), hash(bob));
             assertThat(Outputs.cert(out)).isEqualTo(leaf);
             assertThat(a.status().failures(FailureKind.PKI)).isEqualTo(1);
-            assertThat(a.status().problems(clock.instant(), Duration.ofHours(1)))
+            assertThat(a.status().problems(clock.instant(), Duration.ofHours(1), Duration.ZERO))
                     .anySatisfy(p -> assertThat(p).startsWith("pki: "));
             // the problem stays visible until the PKI answers again
             assertThat(a.runOnce().ok()).isTrue();

@@ -134,7 +134,7 @@ class SilentFailuresTest extends AgentFixture {
             assertThat(r.failure()).as(r.toString()).isEqualTo(FailureKind.PKI);
             assertThat(r.message()).startsWith("certificate renewal failed: no certificate yet and the PKI did not "
                     + "issue one: ").contains("mallory.example");
-            assertThat(a.status().problems(clock.instant(), Duration.ofHours(1)))
+            assertThat(a.status().problems(clock.instant(), Duration.ofHours(1), Duration.ZERO))
                     .anySatisfy(p -> assertThat(p).startsWith("certificate: renewal failed: no certificate yet"));
         }
     }

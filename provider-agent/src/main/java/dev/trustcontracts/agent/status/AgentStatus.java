@@ -294,11 +294,6 @@ public final class AgentStatus {
         return Math.max(0, Duration.between(since, now).toMillis() / 1000.0);
     }
 
-    /** What an operator should look at now, without expiry warnings; empty when all is well. */
-    public List<String> problems(Instant now, Duration staleAfter) {
-        return problems(now, staleAfter, Duration.ZERO);
-    }
-
     /**
      * What an operator should look at now; empty when all is well. {@code expiryWarning} adds a line for each
      * contract, root in chain.pem, or root behind cert.pem that ends within it (zero: none).
