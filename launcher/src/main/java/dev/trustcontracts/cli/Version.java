@@ -25,19 +25,26 @@ final class Version implements CommandLine.IVersionProvider {
         };
     }
 
-    /** "commit 1a2b3c4", with "-dirty" when the working tree had uncommitted changes, or "commit unknown". */
+    /** The commit recorded with the classes of {@code anchor}'s package; see {@link #commit(Properties)}. */
     static String commit(Class<?> anchor) {
         Properties git = new Properties();
         try (InputStream in = anchor.getResourceAsStream(GIT_PROPERTIES)) {
-            if (in == null) {
-                return "commit unknown";
+            if (in != null) {
+                git.load(in);
             }
-            git.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String id = git.getProperty("git.commit.id.abbrev", "");
-        if (id.isBlank()) {
+        return commit(git);
+    }
+
+    /**
+     * "commit 1a2b3c4", with "-dirty" when the working tree had uncommitted changes, or "commit unknown" when
+     * nothing was recorded (no file, or the empty one the plugin writes outside a Git checkout).
+     */
+    static String commit(Properties git) {
+        String id = git.getProperty("git.commit.id.abbrev", "").strip();
+        if (id.isEmpty()) {
             return "commit unknown";
         }
         return "commit " + id + ("true".equals(git.getProperty("git.dirty")) ? "-dirty" : "");
