@@ -121,6 +121,14 @@ class ReleaseArchiveIT {
     }
 
     @Test
+    void theAgentsJvmOptionsStartThisJava() throws Exception {
+        // bin/trustctl gives "agent" its memory-lean options; a JVM that refused one would exit before picocli
+        Proc p = Proc.run(work, machine.env(), List.of(linked.toString(), "agent", "--help"));
+        assertThat(p.exit()).as("%s", p).isZero();
+        assertThat(p.out()).contains("Usage: trustctl agent");
+    }
+
+    @Test
     void bashCompletionCompletesSubcommands() throws Exception {
         Path script = install.resolve("completion/trustctl.bash");
         assertThat(complete(script, "trustctl", "con")).containsExactly("contract");
