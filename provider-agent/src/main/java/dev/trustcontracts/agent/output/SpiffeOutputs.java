@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -61,12 +60,14 @@ public final class SpiffeOutputs {
             SpiffeBundle bundle = new SpiffeBundle(d.getValue(), refreshHintSeconds);
             String digest = bundle.contentDigest();
             AgentState.SpiffeSequence prev = previous.get(td);
+            // the file on disk counts too: a lost state file, or one restored from an older backup, must not take
+            // the sequence below what a consumer may have read
+            long onDisk = sequenceOnDisk(OutputLayout.spiffeDomain(td));
             long sequence;
-            if (prev != null && digest.equals(prev.digest())) {
+            if (prev != null && digest.equals(prev.digest()) && prev.sequence() >= onDisk) {
                 sequence = prev.sequence();
             } else {
-                long floor = prev != null ? prev.sequence() : sequenceOnDisk(OutputLayout.spiffeDomain(td));
-                sequence = floor + 1;
+                sequence = Math.max(prev == null ? 0 : prev.sequence(), onDisk) + 1;
             }
             next.put(td, new AgentState.SpiffeSequence(sequence, digest));
             String name = OutputLayout.spiffeDomain(td);
@@ -113,17 +114,13 @@ public final class SpiffeOutputs {
         return out;
     }
 
-    /**
-     * The spiffe_sequence of a bundle file the state does not know (a lost or replaced state file), or 0: a
-     * sequence never goes back below what a consumer may have seen.
-     */
+    /** The spiffe_sequence in the bundle file on disk, or 0 when there is none (or it is unreadable). */
     private long sequenceOnDisk(String name) {
         try {
             JsonNode n = JSON.readTree(Files.readAllBytes(layout.dir().resolve(name))).get("spiffe_sequence");
             return n != null && n.canConvertToLong() && n.asLong() > 0 ? n.asLong() : 0;
-        } catch (NoSuchFileException e) {
-            return 0;
         } catch (IOException | RuntimeException e) {
+            // missing, or not ours to trust: the state's number stands
             return 0;
         }
     }

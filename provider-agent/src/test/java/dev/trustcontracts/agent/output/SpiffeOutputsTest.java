@@ -102,6 +102,23 @@ class SpiffeOutputsTest {
     }
 
     @Test
+    void aStateFileRestoredFromAnOlderBackupDoesNotTakeTheSequenceBack() throws Exception {
+        AgentState[] state = {AgentState.empty()};
+        cycle(Map.of("bob.mesh.test", List.of(bob)), 30, state);
+        AgentState backup = state[0];
+        cycle(Map.of("bob.mesh.test", List.of(alice)), 30, state);
+        cycle(Map.of("bob.mesh.test", List.of(bob)), 30, state);
+        assertThat(state[0].spiffe().get("bob.mesh.test").sequence()).isEqualTo(3);
+        // the backup remembers bob's root at sequence 1: the same content, but consumers saw 3
+        AgentState[] restored = {backup};
+        SpiffeOutputs.Planned p = cycle(Map.of("bob.mesh.test", List.of(bob)), 30, restored);
+        assertThat(sequenceIn(p, "bob.mesh.test")).isEqualTo(4);
+        // and from then on it stays
+        p = cycle(Map.of("bob.mesh.test", List.of(bob)), 30, restored);
+        assertThat(sequenceIn(p, "bob.mesh.test")).isEqualTo(4);
+    }
+
+    @Test
     void onlyFilesTheAgentWritesAreEverRemoved() throws Exception {
         Path dir = out.resolve(OutputLayout.SPIFFE_DIR);
         Files.createDirectories(dir);
