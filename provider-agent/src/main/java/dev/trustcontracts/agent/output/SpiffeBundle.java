@@ -32,12 +32,10 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
  * One trust domain's SPIFFE bundle (SPIFFE Trust Domain and Bundle §4): a JWK set with one {@code x509-svid} key
  * per root, the root's DER in {@code x5c} and its public key parameters beside it, plus {@code spiffe_sequence}
  * and {@code spiffe_refresh_hint}. The keys are built by nimbus-jose-jwt; the JSON is written with sorted keys, so
- * that the same roots always give the same bytes and a file is replaced only when its content changed.
- *
- * @param roots              the domain's roots, in the order they are written (a zone's current root first)
- * @param refreshHintSeconds how often a consumer should read the file again
+ * that the same roots always give the same bytes and a file is replaced only when its content changed. The keys,
+ * the digest and the last bytes are computed once per instance: the agent keeps instances across cycles.
  */
-public record SpiffeBundle(List<X509Certificate> roots, long refreshHintSeconds) {
+public final class SpiffeBundle {
     /** The {@code use} of keys that authenticate X.509-SVIDs (X509-SVID §6). */
     public static final KeyUse X509_SVID = new KeyUse("x509-svid");
 
@@ -45,11 +43,32 @@ public record SpiffeBundle(List<X509Certificate> roots, long refreshHintSeconds)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, SerializationFeature.INDENT_OUTPUT)
             .build();
 
-    public SpiffeBundle {
-        roots = List.copyOf(roots);
-        if (roots.isEmpty()) {
+    private final List<X509Certificate> roots;
+    private final long refreshHintSeconds;
+    /** The JWK set with the refresh hint, without the sequence; built once. */
+    private Map<String, Object> body;
+    private String digest;
+    private long lastSequence = -1;
+    private byte[] lastJson;
+
+    /**
+     * @param roots              the domain's roots, in the order they are written (a zone's current root first)
+     * @param refreshHintSeconds how often a consumer should read the file again
+     */
+    public SpiffeBundle(List<X509Certificate> roots, long refreshHintSeconds) {
+        this.roots = List.copyOf(roots);
+        if (this.roots.isEmpty()) {
             throw new IllegalArgumentException("a SPIFFE bundle has at least one root");
         }
+        this.refreshHintSeconds = refreshHintSeconds;
+    }
+
+    public List<X509Certificate> roots() {
+        return roots;
+    }
+
+    public long refreshHintSeconds() {
+        return refreshHintSeconds;
     }
 
     /** The JWK of one root, or an IllegalArgumentException naming the key type that JWK cannot carry. */
@@ -84,14 +103,18 @@ public record SpiffeBundle(List<X509Certificate> roots, long refreshHintSeconds)
 
     /** The JWK set with the SPIFFE parameters, as a JSON object (the value of a bundle map entry too). */
     public Map<String, Object> jsonObject(long sequence) {
-        Map<String, Object> o = withoutSequence();
+        Map<String, Object> o = new LinkedHashMap<>(withoutSequence());
         o.put("spiffe_sequence", sequence);
         return o;
     }
 
     /** The bundle file's bytes. */
     public byte[] json(long sequence) {
-        return write(jsonObject(sequence));
+        if (sequence != lastSequence) {
+            lastJson = write(jsonObject(sequence));
+            lastSequence = sequence;
+        }
+        return lastJson.clone();
     }
 
     /**
@@ -99,11 +122,14 @@ public record SpiffeBundle(List<X509Certificate> roots, long refreshHintSeconds)
      * roots, their order, the refresh hint).
      */
     public String contentDigest() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(write(withoutSequence())));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        if (digest == null) {
+            try {
+                digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(write(withoutSequence())));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+            }
         }
+        return digest;
     }
 
     /** The SPIFFE bundle map (as gRPC's and Envoy's SPIFFE validators read it): trust domain → bundle. */
@@ -114,13 +140,16 @@ public record SpiffeBundle(List<X509Certificate> roots, long refreshHintSeconds)
     }
 
     private Map<String, Object> withoutSequence() {
-        List<JWK> keys = new ArrayList<>();
-        for (X509Certificate root : roots) {
-            keys.add(jwk(root));
+        if (body == null) {
+            List<JWK> keys = new ArrayList<>();
+            for (X509Certificate root : roots) {
+                keys.add(jwk(root));
+            }
+            Map<String, Object> o = new LinkedHashMap<>(new JWKSet(keys).toJSONObject(true));
+            o.put("spiffe_refresh_hint", refreshHintSeconds);
+            body = java.util.Collections.unmodifiableMap(o);
         }
-        Map<String, Object> o = new LinkedHashMap<>(new JWKSet(keys).toJSONObject(true));
-        o.put("spiffe_refresh_hint", refreshHintSeconds);
-        return o;
+        return body;
     }
 
     private static byte[] write(Map<String, Object> o) {

@@ -13,6 +13,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,15 @@ public final class SpiffeOutputs {
             Map<String, AgentState.SpiffeSequence> sequences) {
     }
 
+    /** The bundles of the last cycles by roots and hint: their keys and bytes are built once, not every cycle. */
+    private record BundleKey(List<X509Certificate> roots, long refreshHint) {
+    }
+
     private final OutputLayout layout;
+    private final Map<BundleKey, SpiffeBundle> bundles = new HashMap<>();
+    /** The last bundle map's inputs (domain, sequence, digest) and bytes. */
+    private List<String> lastMapKey = List.of();
+    private byte[] lastMap;
 
     public SpiffeOutputs(OutputLayout layout) {
         this.layout = layout;
@@ -55,25 +64,37 @@ public final class SpiffeOutputs {
         List<OutputWriter.Output> outputs = new ArrayList<>();
         Map<String, Map<String, Object>> map = new LinkedHashMap<>();
         Set<String> planned = new TreeSet<>();
+        List<String> mapKey = new ArrayList<>();
+        if (bundles.size() > 2 * domains.size() + 16) {
+            bundles.clear();
+        }
         for (Map.Entry<String, List<X509Certificate>> d : new TreeMap<>(domains).entrySet()) {
             String td = d.getKey();
-            SpiffeBundle bundle = new SpiffeBundle(d.getValue(), refreshHintSeconds);
+            String name = OutputLayout.spiffeDomain(td);
+            SpiffeBundle bundle = bundles.computeIfAbsent(new BundleKey(List.copyOf(d.getValue()), refreshHintSeconds),
+                    k -> new SpiffeBundle(k.roots(), k.refreshHint()));
             String digest = bundle.contentDigest();
             AgentState.SpiffeSequence prev = previous.get(td);
-            // the file on disk counts too: a lost state file, or one restored from an older backup, must not take
-            // the sequence below what a consumer may have read
-            long onDisk = sequenceOnDisk(OutputLayout.spiffeDomain(td));
             long sequence;
-            if (prev != null && digest.equals(prev.digest()) && prev.sequence() >= onDisk) {
+            if (prev != null && digest.equals(prev.digest())
+                    && onDisk(name, bundle.json(prev.sequence()))) {
+                // the usual cycle: nothing changed, and the file says so
                 sequence = prev.sequence();
             } else {
-                sequence = Math.max(prev == null ? 0 : prev.sequence(), onDisk) + 1;
+                // the file on disk counts too: a lost state file, or one restored from an older backup, must not
+                // take the sequence below what a consumer may have read
+                long onDisk = sequenceOnDisk(name);
+                if (prev != null && digest.equals(prev.digest()) && prev.sequence() >= onDisk) {
+                    sequence = prev.sequence();
+                } else {
+                    sequence = Math.max(prev == null ? 0 : prev.sequence(), onDisk) + 1;
+                }
             }
             next.put(td, new AgentState.SpiffeSequence(sequence, digest));
-            String name = OutputLayout.spiffeDomain(td);
             planned.add(name);
             outputs.add(new OutputWriter.Output(name, bundle.json(sequence), AtomicFiles.PUBLIC));
             map.put(td, bundle.jsonObject(sequence));
+            mapKey.add(td + " " + sequence + " " + digest);
         }
         // domains that left keep their sequence, with no digest: if one comes back, it continues above it
         previous.forEach((td, q) -> {
@@ -81,8 +102,11 @@ public final class SpiffeOutputs {
                 next.put(td, new AgentState.SpiffeSequence(q.sequence(), null));
             }
         });
-        outputs.add(new OutputWriter.Output(OutputLayout.SPIFFE_BUNDLE_MAP, SpiffeBundle.bundleMap(map),
-                AtomicFiles.PUBLIC));
+        if (lastMap == null || !mapKey.equals(lastMapKey)) {
+            lastMap = SpiffeBundle.bundleMap(map);
+            lastMapKey = mapKey;
+        }
+        outputs.add(new OutputWriter.Output(OutputLayout.SPIFFE_BUNDLE_MAP, lastMap.clone(), AtomicFiles.PUBLIC));
         planned.add(OutputLayout.SPIFFE_BUNDLE_MAP);
         return new Planned(outputs, stale(planned), next);
     }
@@ -112,6 +136,15 @@ public final class SpiffeOutputs {
         }
         out.sort(null);
         return out;
+    }
+
+    /** Whether the file on disk holds exactly these bytes. */
+    private boolean onDisk(String name, byte[] content) {
+        try {
+            return java.util.Arrays.equals(Files.readAllBytes(layout.dir().resolve(name)), content);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The spiffe_sequence in the bundle file on disk, or 0 when there is none (or it is unreadable). */
