@@ -91,6 +91,11 @@ final class AgentCommand implements Callable<Integer> {
                     + "cert.pem ends within this long (default ${DEFAULT-VALUE}; 0s: never)")
     Duration expiryWarning;
 
+    @Option(names = "--spiffe-trust-domain-suffix", paramLabel = "SUFFIX",
+            description = "also write SPIFFE trust bundles (OUT/spiffe/<trust-domain>.json and OUT/spiffe/bundles.json); "
+                    + "a zone whose contracts declare no trust domain answers for <zone>.SUFFIX")
+    String spiffeTrustDomainSuffix;
+
     @Option(names = "--accept-head", paramLabel = "COMMIT",
             description = "after a refused rollback: accept this exact remote head (40 hex digits) once")
     String acceptHead;
@@ -173,7 +178,7 @@ final class AgentCommand implements Callable<Integer> {
                     .pkiTokenFile(pkiTokenFile).interval(interval).onChange(onChange).name(name)
                     .gitCredentialsFile(gitCredentialsFile).keystorePasswordFile(keystorePasswordFile)
                     .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout)
-                    .expiryWarning(expiryWarning)
+                    .expiryWarning(expiryWarning).spiffeTrustDomainSuffix(spiffeTrustDomainSuffix)
                     .maxContractWindow(window.value()).channels(channels());
             if (notifyTarget != null) {
                 b.notifyTarget(notifyTarget.toString());

@@ -62,7 +62,7 @@ class AgentCommandTest {
                 "--interval", "--notify", "--on-change", "--name", "--listen", "--once", "--git-credentials-file",
                 "--keystore-password-file", "--accept-head", "--expiry-warning", "--pki-ca", "--pki-fingerprint", "--pki-plaintext",
                 "--notify-ca", "--notify-plaintext", "--remote-ca", "--remote-username", "--remote-password-file",
-                "--remote-token-file", "--ssh-key", "--ssh-known-hosts");
+                "--remote-token-file", "--ssh-key", "--ssh-known-hosts", "--spiffe-trust-domain-suffix");
     }
 
     @Test
@@ -74,14 +74,37 @@ class AgentCommandTest {
         assertThat(r.out()).startsWith("agent: synced ").contains("0 peer(s)", OutputLayout.CHAIN);
         // every file the operator guide lists (docs/provider-agent.md §3)
         assertThat(OutputLayout.FILES).containsExactly("ca.pem", "cert.pem", "key.pem", "chain.pem", "keystore.p12",
-                "truststore.p12", "keystore.pass", "agent-state.json");
-        for (String f : OutputLayout.FILES) {
+                "truststore.p12", "keystore.pass", "agent-state.json", "spiffe/<trust-domain>.json",
+                "spiffe/bundles.json");
+        for (String f : OutputLayout.FILES.subList(0, 8)) {
             assertThat(out.resolve(f)).exists();
         }
+        // the SPIFFE bundles only with --spiffe-trust-domain-suffix
+        assertThat(out.resolve(OutputLayout.SPIFFE_DIR)).doesNotExist();
         Cli again = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
                 "--pki-ca", dir.resolve("ca/ca.pem").toString(), "--out", out.toString());
         assertThat(again.exit()).isZero();
         assertThat(again.out()).contains("no file changed");
+    }
+
+    @Test
+    void theSpiffeSuffixWritesTheBundleMapAndABadOneIsRefusedInOneLine() throws Exception {
+        Path out = dir.resolve("out");
+        Cli r = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", ca.fingerprint(), "--out", out.toString(), "--spiffe-trust-domain-suffix",
+                "mesh.test");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains(OutputLayout.SPIFFE_BUNDLE_MAP);
+        // no contract names this zone yet: an empty map, no domain file
+        assertThat(java.nio.file.Files.readString(out.resolve(OutputLayout.SPIFFE_BUNDLE_MAP)))
+                .contains("\"trust_domains\" : { }");
+
+        Cli bad = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", ca.fingerprint(), "--out", dir.resolve("out2").toString(),
+                "--spiffe-trust-domain-suffix", "Mesh.Test");
+        assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err().strip()).isEqualTo("trustctl agent: --spiffe-trust-domain-suffix 'Mesh.Test' is not a "
+                + "SPIFFE trust domain suffix (lowercase letters, digits, '.', '-', '_'; no leading or trailing dot)");
     }
 
     @Test

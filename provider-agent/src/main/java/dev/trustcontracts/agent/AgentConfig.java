@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.agent.output.SpiffeTrustDomains;
 import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.history.HistoryLimits;
 import dev.trustcontracts.core.tree.ScanLimits;
@@ -38,12 +39,14 @@ import java.util.Objects;
  * @param historyLimits        bounds on the history read for rollback and replay checks
  * @param expiryWarning        /healthz turns degraded when a contract behind chain.pem, a root in it or the root
  *                             behind cert.pem ends within this long; zero turns the warning off
+ * @param spiffeTrustDomainSuffix with it, SPIFFE bundles are written (OUT/spiffe/): a zone whose contracts declare
+ *                             no trust domain answers for {@code <zone>.<suffix>}; null writes none
  */
 public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
         String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
         Duration networkTimeout, Clock clock, Duration maxContractWindow, ChannelOptions channels,
-        ScanLimits scanLimits, HistoryLimits historyLimits, Duration expiryWarning) {
+        ScanLimits scanLimits, HistoryLimits historyLimits, Duration expiryWarning, String spiffeTrustDomainSuffix) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
     /** Time enough to propose, co-sign and merge a successor contract, or to rotate a root. */
@@ -68,6 +71,9 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         Objects.requireNonNull(expiryWarning, "expiryWarning");
         if (expiryWarning.isNegative()) {
             throw new IllegalArgumentException("--expiry-warning must not be negative");
+        }
+        if (spiffeTrustDomainSuffix != null) {
+            SpiffeTrustDomains.checkSuffix(spiffeTrustDomainSuffix);
         }
         if (acceptHead != null && !acceptHead.matches("[0-9a-f]{40}")) {
             throw new IllegalArgumentException("--accept-head takes a full 40-digit commit id");
@@ -107,6 +113,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private ScanLimits scanLimits = ScanLimits.DEFAULT;
         private HistoryLimits historyLimits = HistoryLimits.DEFAULT;
         private Duration expiryWarning = DEFAULT_EXPIRY_WARNING;
+        private String spiffeTrustDomainSuffix;
 
         private Builder(String remote, String pki, Path out) {
             this.remote = remote;
@@ -214,6 +221,12 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
             return this;
         }
 
+        /** Turns on the SPIFFE bundles (OUT/spiffe/); null (the default) leaves them off. */
+        public Builder spiffeTrustDomainSuffix(String v) {
+            spiffeTrustDomainSuffix = v;
+            return this;
+        }
+
         public AgentConfig build() {
             Path wd = workDir != null ? workDir : new OutputLayout(out).workDir();
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
@@ -221,7 +234,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
                     networkTimeout, clock, maxContractWindow, channels != null ? channels
                             : ChannelOptions.builder().build(), // refuses, naming the pin options
-                    scanLimits, historyLimits, expiryWarning);
+                    scanLimits, historyLimits, expiryWarning, spiffeTrustDomainSuffix);
         }
     }
 }

@@ -30,6 +30,12 @@ public record OutputLayout(Path dir) {
     public static final String KEYSTORE_PASSWORD = "keystore.pass";
     /** The state file: applied commit, replay memory, pending --on-change. */
     public static final String STATE = "agent-state.json";
+    /** With --spiffe-trust-domain-suffix: the directory of the SPIFFE bundles (docs/provider-agent.md, SPIFFE bundles). */
+    public static final String SPIFFE_DIR = "spiffe";
+    /** One SPIFFE bundle (JWK set) per trust domain; the name stands for {@code spiffe/<trust-domain>.json}. */
+    public static final String SPIFFE_DOMAIN = SPIFFE_DIR + "/<trust-domain>.json";
+    /** The SPIFFE bundle map: every trust domain's bundle in one file. */
+    public static final String SPIFFE_BUNDLE_MAP = SPIFFE_DIR + "/bundles.json";
     /** The default --work-dir, inside the output directory. */
     public static final String WORK_DIR = ".trustctl-agent";
     /** The local clone, inside the work directory. */
@@ -37,7 +43,12 @@ public record OutputLayout(Path dir) {
 
     /** Every file the agent writes, in the order of the operator guide's table. */
     public static final List<String> FILES = List.of(CA, CERT, KEY, CHAIN, KEYSTORE, TRUSTSTORE, KEYSTORE_PASSWORD,
-            STATE);
+            STATE, SPIFFE_DOMAIN, SPIFFE_BUNDLE_MAP);
+
+    /** The SPIFFE bundle file of a trust domain, relative to the output directory. */
+    public static String spiffeDomain(String trustDomain) {
+        return SPIFFE_DIR + "/" + trustDomain + ".json";
+    }
 
     public Path ca() {
         return dir.resolve(CA);
@@ -69,6 +80,10 @@ public record OutputLayout(Path dir) {
 
     public Path state() {
         return dir.resolve(STATE);
+    }
+
+    public Path spiffeDir() {
+        return dir.resolve(SPIFFE_DIR);
     }
 
     public Path workDir() {

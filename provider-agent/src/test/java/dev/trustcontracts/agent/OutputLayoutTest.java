@@ -37,8 +37,11 @@ class OutputLayoutTest {
     void pathsAreInTheOutputDirectory() {
         OutputLayout layout = new OutputLayout(Path.of("/etc/trust"));
         assertThat(List.of(layout.ca(), layout.cert(), layout.key(), layout.chain(), layout.keystore(),
-                layout.truststore(), layout.keystorePassword(), layout.state()))
-                .extracting(p -> p.getFileName().toString()).containsExactlyElementsOf(OutputLayout.FILES);
+                layout.truststore(), layout.keystorePassword(), layout.state(),
+                layout.dir().resolve(OutputLayout.spiffeDomain("<trust-domain>")),
+                layout.dir().resolve(OutputLayout.SPIFFE_BUNDLE_MAP)))
+                .extracting(p -> layout.dir().relativize(p).toString()).containsExactlyElementsOf(OutputLayout.FILES);
+        assertThat(layout.dir().resolve(OutputLayout.SPIFFE_BUNDLE_MAP).getParent()).isEqualTo(layout.spiffeDir());
         assertThat(List.of(layout.ca(), layout.state(), layout.workDir())).allMatch(p -> p.getParent().equals(layout.dir()));
         assertThat(layout.workDir().getFileName().toString()).isEqualTo(OutputLayout.WORK_DIR);
     }

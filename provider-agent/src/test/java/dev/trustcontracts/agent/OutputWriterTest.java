@@ -26,6 +26,24 @@ class OutputWriterTest {
     }
 
     @Test
+    void oneSubdirectoryIsWrittenWithTheRestRemovalsGoBeforeTheStateAndNothingEscapesTheDirectory() throws Exception {
+        OutputWriter w = new OutputWriter(dir);
+        assertThat(w.write(List.of(out("spiffe/a.example.json", "a1"), out("spiffe/b.example.json", "b1"),
+                out("chain.pem", "c1"), out(OutputLayout.STATE, "s1"))))
+                .containsExactly("spiffe/a.example.json", "spiffe/b.example.json", "chain.pem", OutputLayout.STATE);
+        assertThat(w.write(List.of(out("spiffe/a.example.json", "a1"), out("chain.pem", "c2"),
+                out(OutputLayout.STATE, "s2")), List.of("spiffe/b.example.json", "spiffe/never-written.json")))
+                .containsExactly("chain.pem", "spiffe/b.example.json", OutputLayout.STATE);
+        assertThat(dir.resolve("spiffe/b.example.json")).doesNotExist();
+        assertThat(Files.readString(dir.resolve("spiffe/a.example.json"))).isEqualTo("a1");
+        for (String bad : List.of("../x", "spiffe/../../x", "a/b/c", ".hidden", "spiffe/.x", "/etc/passwd", "spiffe/")) {
+            assertThatThrownBy(() -> out(bad, "x")).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> w.write(List.of(), List.of(bad))).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void writesOnlyWhatChangedWithItsMode() throws Exception {
         OutputWriter w = new OutputWriter(dir);
         List<Output> first = List.of(new Output("key.pem", "k1".getBytes(), AtomicFiles.PRIVATE), out("chain.pem", "c1"));

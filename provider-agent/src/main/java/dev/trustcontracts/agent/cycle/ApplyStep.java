@@ -48,7 +48,7 @@ final class ApplyStep implements CycleStep<PlanStep.Plan, CycleResult> {
         TrustBundle bundle = plan.derived().bundle();
         SyncException syncFailure = judged.failure();
 
-        List<String> changed = new ArrayList<>(writer.write(plan.outputs()));
+        List<String> changed = new ArrayList<>(writer.write(plan.outputs(), plan.removals()));
         changed.remove(OutputLayout.STATE);
         if (plan.writeState()) {
             state.set(plan.next());

@@ -9,6 +9,7 @@ import dev.trustcontracts.agent.status.RootExpiry;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.VerifiedContract;
 import dev.trustcontracts.core.tree.PeerRoot;
+import dev.trustcontracts.proto.v1.Participant;
 import dev.trustcontracts.core.tree.ScanResult;
 import dev.trustcontracts.core.tree.TrustBundle;
 import java.io.IOException;
@@ -36,13 +37,29 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
     /** Logs under the cycle's name, as before the split: operators filter on it. */
     private static final Logger LOG = LoggerFactory.getLogger(SyncCycle.class);
 
-    /** @param bundle the trust bundle, or null when no commit is in use */
-    record Derived(HistoryStep.Judged judged, TrustBundle bundle) {
+    /**
+     * @param bundle the trust bundle, or null when no commit is in use
+     * @param own    the own zone as the trusted contracts name it (for its SPIFFE trust domain), or null when none does
+     */
+    record Derived(HistoryStep.Judged judged, TrustBundle bundle, OwnZone own) {
+        Derived(HistoryStep.Judged judged, TrustBundle bundle) {
+            this(judged, bundle, null);
+        }
+    }
+
+    /**
+     * The own zone's participant name in the trusted contracts (the first by contract name that lists an own root)
+     * and the trust domains they declare for it.
+     */
+    record OwnZone(String name, Set<String> declared) {
+        OwnZone {
+            declared = Set.copyOf(declared);
+        }
     }
 
     /** The inputs of the last derivation and its bundle: reused while the inputs are the same objects. */
-    private record Last(ScanResult scan, List<String> ownHashes, int revokedCount, TrustBundle bundle) {
-        static final Last NONE = new Last(null, List.of(), -1, null);
+    private record Last(ScanResult scan, List<String> ownHashes, int revokedCount, TrustBundle bundle, OwnZone own) {
+        static final Last NONE = new Last(null, List.of(), -1, null, null);
     }
 
     private final GitMirror mirror;
@@ -100,12 +117,12 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
             }
             TrustBundle bundle = derive(own, trusted);
             int revokedCount = known.size() + (int) fresh.keySet().stream().filter(id -> !known.containsKey(id)).count();
-            last = new Last(scan, own, revokedCount, bundle);
+            last = new Last(scan, own, revokedCount, bundle, ownZone(own, trusted));
             status.bundle(bundle.peers().size(), countFiles(scan.problems()), replays, revokedCount);
             status.contractExpiries(expiries(own, trusted));
             status.roots(RootExpiry.of(zone, bundle, trusted));
         }
-        return new Derived(judged, last.bundle());
+        return new Derived(judged, last.bundle(), last.own());
     }
 
     /**
@@ -134,6 +151,25 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
             }
         }
         return new TrustBundle(ownHashes.get(0), List.copyOf(peers.values()), List.of());
+    }
+
+    /** The own zone as the trusted contracts name it, or null when none lists an own root. */
+    static OwnZone ownZone(List<String> ownHashes, List<VerifiedContract> trusted) {
+        List<VerifiedContract> byName = new ArrayList<>(trusted);
+        byName.sort(java.util.Comparator.comparing(VerifiedContract::name));
+        String name = null;
+        Set<String> declared = new TreeSet<>();
+        for (VerifiedContract c : byName) {
+            for (Participant p : c.contract().getBody().getParticipantsList()) {
+                if (ownHashes.contains(p.getHash()) || (p.hasNext() && ownHashes.contains(p.getNext().getHash()))) {
+                    name = name == null ? p.getName() : name;
+                    if (!p.getTrustDomain().isEmpty()) {
+                        declared.add(p.getTrustDomain());
+                    }
+                }
+            }
+        }
+        return name == null ? null : new OwnZone(name, declared);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent.cycle;
 
+import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.FailureKind;
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.agent.output.OutputWriter.Output;
@@ -8,6 +9,7 @@ import dev.trustcontracts.agent.output.AgentState;
 import dev.trustcontracts.agent.output.AgentStateStore;
 import dev.trustcontracts.agent.output.KeyStores;
 import dev.trustcontracts.agent.output.OutputWriter;
+import dev.trustcontracts.agent.output.SpiffeOutputs;
 import dev.trustcontracts.agent.pki.ZoneMaterial;
 import dev.trustcontracts.agent.remote.GitMirror;
 import dev.trustcontracts.core.crypto.Pem;
@@ -43,8 +45,14 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
      * @param outputs    the files to keep current, the state file last when it is to be written
      * @param next       the state after this cycle
      * @param writeState whether the state file is among the outputs
+     * @param removals   files to delete with the write (SPIFFE bundles of trust domains no longer trusted)
      */
-    record Plan(DeriveStep.Derived derived, List<Output> outputs, AgentState next, boolean writeState) {
+    record Plan(DeriveStep.Derived derived, List<Output> outputs, AgentState next, boolean writeState,
+            List<String> removals) {
+        Plan(DeriveStep.Derived derived, List<Output> outputs, AgentState next, boolean writeState) {
+            this(derived, outputs, next, writeState, List.of());
+        }
+
         HistoryStep.Judged judged() {
             return derived.judged();
         }
@@ -68,11 +76,20 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
     private final OnChangeRunner hooks;
     private final OutputLayout layout;
     private final char[] password;
+    private final SpiffeFiles spiffe;
     /** Parsed peer roots by PEM; dropped when it grows past the peers in use. */
     private final Map<String, PeerCertificate> peerCertificates = new HashMap<>();
 
     PlanStep(GitMirror mirror, AppliedState state, OutputWriter writer, OnChangeRunner hooks, OutputLayout layout,
             char[] password) {
+        this(mirror, state, writer, hooks, layout, password,
+                new SpiffeFiles(null, new SpiffeOutputs(layout), AgentConfig.DEFAULT_INTERVAL));
+    }
+
+    /** @param spiffe the SPIFFE bundles to plan (off: those a previous run wrote are removed) */
+    PlanStep(GitMirror mirror, AppliedState state, OutputWriter writer, OnChangeRunner hooks, OutputLayout layout,
+            char[] password, SpiffeFiles spiffe) {
+        this.spiffe = spiffe;
         this.mirror = mirror;
         this.state = state;
         this.writer = writer;
@@ -112,7 +129,19 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
             next = next.withStores(ks, ts);
             stateChanged = true;
         }
-        List<String> differing = writer.differing(files.outputs());
+        List<Output> outputs = new ArrayList<>(files.outputs());
+        SpiffeFiles.Result spiffeFiles = spiffe.plan(judged.zoned().zone(), derived, current, this::peerCertificate);
+        List<String> removals = List.of();
+        if (spiffeFiles != null) {
+            outputs.addAll(spiffeFiles.outputs());
+            removals = spiffeFiles.removals();
+            if (!spiffeFiles.sequences().equals(next.spiffe())) {
+                next = next.withSpiffe(spiffeFiles.sequences());
+                stateChanged = true;
+            }
+        }
+        List<String> differing = new ArrayList<>(writer.differing(outputs));
+        differing.addAll(removals);
         if (hooks.configured() && !differing.isEmpty()) {
             // recorded with the files, so that a crash before the command ran still runs it at the next start;
             // added to what an earlier failed run still owes
@@ -128,11 +157,11 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
         if (writeState && synced) {
             next = next.withLastSuccess(now);
         }
-        List<Output> all = new ArrayList<>(files.outputs());
+        List<Output> all = new ArrayList<>(outputs);
         if (writeState) {
             all.add(new Output(OutputLayout.STATE, AgentStateStore.serialize(next), AtomicFiles.PUBLIC));
         }
-        return new Plan(derived, all, next, writeState);
+        return new Plan(derived, all, next, writeState, removals);
     }
 
     /** The output files for the zone material and the bundle (null when no commit is in use). */
@@ -177,6 +206,11 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
             outs.add(new Output(OutputLayout.TRUSTSTORE, bytes, AtomicFiles.PUBLIC));
         }
         return new OutputSet(outs, ks, ts);
+    }
+
+    /** A peer root parsed once (the cache chain.pem is written from). */
+    private X509Certificate peerCertificate(String pem) {
+        return peerCertificates.computeIfAbsent(pem, PeerCertificate::of).certificate();
     }
 
     /** The PKCS#12 file on disk when it was written from these inputs and is unchanged since; else null. */

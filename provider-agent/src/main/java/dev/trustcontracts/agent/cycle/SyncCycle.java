@@ -8,6 +8,8 @@ import dev.trustcontracts.agent.SyncException;
 import dev.trustcontracts.agent.output.AgentStateStore;
 import dev.trustcontracts.agent.output.OnChangeHook;
 import dev.trustcontracts.agent.output.OutputWriter;
+import dev.trustcontracts.agent.output.SpiffeOutputs;
+import dev.trustcontracts.agent.output.SpiffeTrustDomains;
 import dev.trustcontracts.agent.pki.CertificateKeeper;
 import dev.trustcontracts.agent.remote.GitMirror;
 import dev.trustcontracts.agent.status.AgentStatus;
@@ -62,8 +64,16 @@ public final class SyncCycle {
                 .then(new FetchStep(mirror, state, status))
                 .then(new HistoryStep(mirror, historyRules, config.acceptHead(), status, repair))
                 .then(new DeriveStep(mirror, scans, state, status, repair))
-                .then(new PlanStep(mirror, state, writer, hooks, new OutputLayout(config.out()), password))
+                .then(new PlanStep(mirror, state, writer, hooks, new OutputLayout(config.out()), password,
+                        spiffeFiles(config)))
                 .then(new ApplyStep(mirror, state, writer, hooks, status));
+    }
+
+    /** The SPIFFE bundles of --spiffe-trust-domain-suffix (none without it). */
+    private static SpiffeFiles spiffeFiles(AgentConfig config) {
+        String suffix = config.spiffeTrustDomainSuffix();
+        return new SpiffeFiles(suffix == null ? null : new SpiffeTrustDomains(suffix),
+                new SpiffeOutputs(new OutputLayout(config.out())), config.interval());
     }
 
     /** The zone root's fingerprint, once known. */

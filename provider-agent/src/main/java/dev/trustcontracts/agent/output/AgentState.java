@@ -20,10 +20,12 @@ import java.util.TreeMap;
  * @param truststore    the same for truststore.p12
  * @param pendingHook   output files changed whose --on-change run has not finished (run after a crash)
  * @param pki           the zone's own roots as last accepted from the PKI, and the roots seen retired
+ * @param spiffe        per SPIFFE trust domain ever written: its last spiffe_sequence and the digest of its content,
+ *                      so that the sequence only grows, across restarts and after a domain was removed and came back
  */
 public record AgentState(String remote, String appliedCommit, Instant appliedAt, Instant lastSuccess,
         SortedMap<String, Revoked> revoked, StoreDigest keystore, StoreDigest truststore,
-        List<String> pendingHook, Pki pki) {
+        List<String> pendingHook, Pki pki, SortedMap<String, SpiffeSequence> spiffe) {
 
     public static final int VERSION = 1;
 
@@ -31,6 +33,22 @@ public record AgentState(String remote, String appliedCommit, Instant appliedAt,
         revoked = Collections.unmodifiableSortedMap(new TreeMap<>(revoked));
         pendingHook = List.copyOf(pendingHook);
         pki = pki == null ? Pki.NONE : pki;
+        spiffe = Collections.unmodifiableSortedMap(new TreeMap<>(spiffe == null ? Map.of() : spiffe));
+    }
+
+    /** A state without SPIFFE memory (as before SPIFFE bundles). */
+    public AgentState(String remote, String appliedCommit, Instant appliedAt, Instant lastSuccess,
+            SortedMap<String, Revoked> revoked, StoreDigest keystore, StoreDigest truststore,
+            List<String> pendingHook, Pki pki) {
+        this(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, pendingHook, pki, null);
+    }
+
+    /**
+     * @param sequence the spiffe_sequence last written for the trust domain
+     * @param digest   sha-256 of the bundle's content without its sequence; null once its file was removed (the
+     *                 sequence is kept: a domain that comes back continues above it)
+     */
+    public record SpiffeSequence(long sequence, String digest) {
     }
 
     /**
@@ -75,30 +93,35 @@ public record AgentState(String remote, String appliedCommit, Instant appliedAt,
     }
 
     public AgentState withApplied(String remote, String commit, Instant at) {
-        return new AgentState(remote, commit, at, lastSuccess, revoked, keystore, truststore, pendingHook, pki);
+        return new AgentState(remote, commit, at, lastSuccess, revoked, keystore, truststore, pendingHook, pki, spiffe);
     }
 
     public AgentState withRevoked(Map<String, Revoked> more) {
         TreeMap<String, Revoked> all = new TreeMap<>(revoked);
         more.forEach(all::putIfAbsent);
         return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, all, keystore, truststore, pendingHook,
-                pki);
+                pki, spiffe);
     }
 
     public AgentState withLastSuccess(Instant t) {
-        return new AgentState(remote, appliedCommit, appliedAt, t, revoked, keystore, truststore, pendingHook, pki);
+        return new AgentState(remote, appliedCommit, appliedAt, t, revoked, keystore, truststore, pendingHook, pki, spiffe);
     }
 
     public AgentState withStores(StoreDigest ks, StoreDigest ts) {
-        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, ks, ts, pendingHook, pki);
+        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, ks, ts, pendingHook, pki, spiffe);
     }
 
     public AgentState withPki(Pki p) {
         return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, pendingHook,
-                p);
+                p, spiffe);
+    }
+
+    public AgentState withSpiffe(Map<String, SpiffeSequence> sequences) {
+        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, pendingHook,
+                pki, new TreeMap<>(sequences));
     }
 
     public AgentState withPendingHook(List<String> files) {
-        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, files, pki);
+        return new AgentState(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, files, pki, spiffe);
     }
 }

@@ -91,7 +91,7 @@ public final class AgentStateStore {
         }
         return new AgentState(text(root, "remote"), text(root, "applied_commit"), instant(root, "applied_at"),
                 instant(root, "last_success"), revoked, digest(root.get("keystore")), digest(root.get("truststore")),
-                pending, pki(root.get("pki")));
+                pending, pki(root.get("pki")), spiffe(root.get("spiffe")));
     }
 
     public static byte[] serialize(AgentState s) {
@@ -119,6 +119,18 @@ public final class AgentStateStore {
             n.put("pins", s.pki().pins());
             n.put("retired", s.pki().retired());
             root.put("pki", n);
+        }
+        if (!s.spiffe().isEmpty()) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            s.spiffe().forEach((td, q) -> {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("sequence", q.sequence());
+                if (q.digest() != null) {
+                    e.put("digest", q.digest());
+                }
+                n.put(td, e);
+            });
+            root.put("spiffe", n);
         }
         try {
             return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -162,6 +174,24 @@ public final class AgentStateStore {
             throw new IOException("pki: expected an object of roots, pins, retired");
         }
         return new AgentState.Pki(strings(m, "pki.roots"), strings(m, "pki.pins"), strings(m, "pki.retired"));
+    }
+
+    /** The spiffe_sequence memory per trust domain; absent in a state file written before SPIFFE bundles. */
+    private static TreeMap<String, AgentState.SpiffeSequence> spiffe(Object n) throws IOException {
+        TreeMap<String, AgentState.SpiffeSequence> out = new TreeMap<>();
+        if (n == null) {
+            return out;
+        }
+        if (!(n instanceof Map<?, ?> m)) {
+            throw new IOException("spiffe: expected an object of trust domain -> sequence");
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> v) || !(v.get("sequence") instanceof Long seq) || seq < 1) {
+                throw new IOException("spiffe." + e.getKey() + ": expected an object with a positive sequence");
+            }
+            out.put(e.getKey().toString(), new AgentState.SpiffeSequence(seq, text(v, "digest")));
+        }
+        return out;
     }
 
     private static List<String> strings(Map<?, ?> m, String path) throws IOException {
