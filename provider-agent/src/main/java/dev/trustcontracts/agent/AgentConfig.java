@@ -38,12 +38,13 @@ import java.util.Objects;
  * @param historyLimits        bounds on the history read for rollback and replay checks
  * @param expiryWarning        /healthz turns degraded when a contract behind chain.pem, a root in it or the root
  *                             behind cert.pem ends within this long; zero turns the warning off
+ * @param kubernetes           the Kubernetes Secret and ConfigMap also written, and the kubeconfig; null for none
  */
 public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
         String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
         Duration networkTimeout, Clock clock, Duration maxContractWindow, ChannelOptions channels,
-        ScanLimits scanLimits, HistoryLimits historyLimits, Duration expiryWarning) {
+        ScanLimits scanLimits, HistoryLimits historyLimits, Duration expiryWarning, KubernetesOptions kubernetes) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
     /** Time enough to propose, co-sign and merge a successor contract, or to rotate a root. */
@@ -107,6 +108,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private ScanLimits scanLimits = ScanLimits.DEFAULT;
         private HistoryLimits historyLimits = HistoryLimits.DEFAULT;
         private Duration expiryWarning = DEFAULT_EXPIRY_WARNING;
+        private KubernetesOptions kubernetes;
 
         private Builder(String remote, String pki, Path out) {
             this.remote = remote;
@@ -214,6 +216,11 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
             return this;
         }
 
+        public Builder kubernetes(KubernetesOptions v) {
+            kubernetes = v;
+            return this;
+        }
+
         public AgentConfig build() {
             Path wd = workDir != null ? workDir : new OutputLayout(out).workDir();
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
@@ -221,7 +228,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
                     networkTimeout, clock, maxContractWindow, channels != null ? channels
                             : ChannelOptions.builder().build(), // refuses, naming the pin options
-                    scanLimits, historyLimits, expiryWarning);
+                    scanLimits, historyLimits, expiryWarning, kubernetes);
         }
     }
 }
