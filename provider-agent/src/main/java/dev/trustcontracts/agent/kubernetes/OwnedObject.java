@@ -113,7 +113,7 @@ abstract class OwnedObject<T extends HasMetadata> {
         String left = existsAfter(verb) ? "; it keeps its last content, retried next cycle" : "; retried next cycle";
         int code = e.getCode();
         String message;
-        if (code == 0) {
+        if (code <= 0) { // no HTTP answer at all (fabric8 says 0 or -1)
             message = "cannot reach the API server " + apiServer + " to " + verb + " " + describe() + ": "
                     + ApiFailures.cause(e) + left;
         } else if (code == 403 && verb.equals("create")) {
