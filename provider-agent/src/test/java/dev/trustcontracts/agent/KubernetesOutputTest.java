@@ -207,6 +207,19 @@ class KubernetesOutputTest extends AgentFixture {
             assertThat(retried.ok()).as(retried.toString()).isTrue();
             assertThat(decoded(secret(), "ca.crt")).isEqualTo(Files.readString(files().chain()));
             assertThat(a.status().kubernetesProblem()).isNull();
+
+            // someone edits the Secret, and the agent's write then races another writer (409 once): it reads again,
+            // compares and writes its content back, all in one cycle
+            admin.secrets().inNamespace("trust").withName("alice-tls")
+                    .edit(x -> new SecretBuilder(x).addToData("tls.crt", b64("edited")).build());
+            server.expect().put().withPath(SECRET_PATH).andReturn(409, new StatusBuilder().withCode(409)
+                    .withReason("Conflict").withMessage("the object has been modified").build()).once();
+            drainRequests();
+            CycleResult raced = a.runOnce();
+            assertThat(raced.ok()).as(raced.toString()).isTrue();
+            assertThat(drainRequests()).containsExactly("GET " + SECRET_PATH, "PUT " + SECRET_PATH,
+                    "GET " + SECRET_PATH, "PUT " + SECRET_PATH);
+            assertThat(decoded(secret(), "tls.crt")).isEqualTo(Files.readString(files().cert()));
         }
 
         // the API server down (nothing listens on the kubeconfig's port): the Secret stays as it was
