@@ -6,6 +6,8 @@ import dev.trustcontracts.agent.KubernetesOptions.ObjectName;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyMatch;
 import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.agent.status.AgentHttp;
+import dev.trustcontracts.testing.PrometheusText;
 import dev.trustcontracts.testing.TestZone;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -20,6 +22,8 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -201,6 +206,21 @@ class KubernetesOutputTest extends AgentFixture {
             assertThat(secret()).isEqualTo(before);
             assertThat(fingerprints(Files.readString(files().chain()))).hasSize(3); // the files moved on
             assertThat(a.status().kubernetesProblem()).isEqualTo(refused.message());
+            // what an operator's alerting sees, held to the documented table
+            try (AgentHttp http = new AgentHttp(new InetSocketAddress("127.0.0.1", 0), a.status(), Duration.ofHours(1),
+                    Duration.ZERO, clock)) {
+                String base = "http://127.0.0.1:" + http.address().getPort();
+                PrometheusText.Scrape scrape = PrometheusText.parse(AgentLoopTest.get(base + "/metrics").body());
+                PrometheusText.assertDocumented(scrape, PrometheusText.documented(
+                        PrometheusText.doc("provider-agent.md"), "Health and metrics"), Set.of());
+                assertThat(scrape.value("trustctl_agent_kubernetes_failing", Map.of())).isEqualTo(1);
+                assertThat(scrape.value("trustctl_agent_kubernetes_writes_total", Map.of())).isEqualTo(1);
+                assertThat(scrape.value("trustctl_agent_failures_total", Map.of("kind", "kubernetes"))).isEqualTo(1);
+                HttpResponse<String> health = AgentLoopTest.get(base + "/healthz");
+                assertThat(health.statusCode()).isEqualTo(503);
+                assertThat(health.body()).contains("kubernetes: the API server refused to update Secret trust/alice-tls "
+                        + "(403 Forbidden");
+            }
 
             // the next cycle retries, with nothing new in the repository
             CycleResult retried = a.runOnce();
