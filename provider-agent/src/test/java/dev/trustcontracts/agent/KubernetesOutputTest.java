@@ -52,6 +52,9 @@ class KubernetesOutputTest extends AgentFixture {
     private static final ObjectName CONFIG_MAP = new ObjectName("trust", "alice-bundle");
     private static final String SECRET_PATH = "/api/v1/namespaces/trust/secrets/alice-tls";
 
+    /** The mock server logs every request at INFO through java.util.logging: kept, quieter (a strong reference). */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     static TestZone bob;
     static TestZone carol;
     static TestZone dave;
@@ -62,6 +65,7 @@ class KubernetesOutputTest extends AgentFixture {
 
     @BeforeAll
     static void zones() {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         bob = TestZone.create("bob");
         carol = TestZone.create("carol");
         dave = TestZone.create("dave");
@@ -198,7 +202,7 @@ class KubernetesOutputTest extends AgentFixture {
                             + "\"system:serviceaccount:trust:trustctl-agent\" cannot update resource \"secrets\"")
                     .build()).once();
             repo.put(alice.contractWith("alice-carol", carol));
-            CycleResult refused = a.runOnce();
+            CycleResult refused = logged(a::runOnce);
             assertThat(refused.failure()).isEqualTo(FailureKind.KUBERNETES);
             assertThat(refused.message()).isEqualTo("the API server refused to update Secret trust/alice-tls (403 "
                     + "Forbidden: secrets \"alice-tls\" is forbidden: User \"system:serviceaccount:trust:trustctl-agent\" "
@@ -250,7 +254,7 @@ class KubernetesOutputTest extends AgentFixture {
         }
         repo.put(alice.contractWith("alice-dave", dave));
         try (Agent a = agent(new KubernetesOptions(SECRET, null, kubeconfig(closed)))) {
-            CycleResult down = a.runOnce();
+            CycleResult down = logged(a::runOnce);
             assertThat(down.synced()).isTrue();
             assertThat(down.failure()).isEqualTo(FailureKind.KUBERNETES);
             assertThat(down.message()).isEqualTo("cannot reach the API server http://127.0.0.1:" + closed
@@ -261,6 +265,33 @@ class KubernetesOutputTest extends AgentFixture {
                     .contains("kubernetes: " + down.message());
         }
         assertThat(secret()).isEqualTo(last);
+    }
+
+    private interface Cycle {
+        CycleResult run() throws Exception;
+    }
+
+    /**
+     * Runs a cycle with the log (slf4j-simple writes to System.err) captured, and holds it: the failure is logged in
+     * one line, and neither the key's PEM nor its base64 (as the Secret carries it) ever reaches the log.
+     */
+    private CycleResult logged(Cycle c) throws Exception {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        CycleResult r;
+        try (java.io.PrintStream p = new java.io.PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setErr(p);
+            r = c.run();
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        err.print(log);
+        String key = Files.readString(files().key());
+        String keyBody = key.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        assertThat(log).contains("kubernetes: " + r.message()).doesNotContain("PRIVATE KEY").doesNotContain(keyBody)
+                .doesNotContain(b64(key).substring(0, 40)).doesNotContain("\tat ");
+        return r;
     }
 
     private Agent agent(Path kubeconfig) throws Exception {
