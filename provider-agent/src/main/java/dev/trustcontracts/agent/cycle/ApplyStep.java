@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out the plan: the changed files are replaced (the state file with them), the accepted commit is
- * pinned in the clone, health is told, and the --on-change command runs for what it is owed. The cycle's
+ * pinned in the clone, health is told, the Kubernetes objects (when configured) are made to hold the same content as
+ * the files, and the --on-change command runs for what it is owed. The cycle's
  * result says whether it synced and what still fails (the command, a certificate renewal).
  */
 final class ApplyStep implements CycleStep<PlanStep.Plan, CycleResult> {
