@@ -4,6 +4,7 @@ import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.agent.CycleResult;
+import dev.trustcontracts.agent.KubernetesOptions;
 import dev.trustcontracts.core.net.HostPort;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -155,6 +156,33 @@ final class AgentCommand implements Callable<Integer> {
             description = "known_hosts with the ssh:// server's host key; an unknown or changed host key is refused")
     Path sshKnownHosts;
 
+    @Option(names = "--out-kubernetes-secret", paramLabel = "NAMESPACE/NAME",
+            description = "also keep a kubernetes.io/tls Secret current: tls.crt, tls.key, ca.crt (the trust bundle); "
+                    + "only one labelled app.kubernetes.io/managed-by=trustctl, or created so")
+    String kubernetesSecret;
+
+    @Option(names = "--out-kubernetes-configmap", paramLabel = "NAMESPACE/NAME",
+            description = "also keep a ConfigMap current with the trust bundle under trust-bundle.pem")
+    String kubernetesConfigMap;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "reach the API server with this kubeconfig (outside a cluster); default: the pod's service "
+                    + "account")
+    Path kubeconfig;
+
+    /** The Kubernetes outputs, or null when none is asked for. */
+    private KubernetesOptions kubernetes() {
+        if (kubernetesSecret == null && kubernetesConfigMap == null && kubeconfig == null) {
+            return null;
+        }
+        return new KubernetesOptions(
+                kubernetesSecret == null ? null
+                        : KubernetesOptions.ObjectName.parse("--out-kubernetes-secret", kubernetesSecret),
+                kubernetesConfigMap == null ? null
+                        : KubernetesOptions.ObjectName.parse("--out-kubernetes-configmap", kubernetesConfigMap),
+                kubeconfig);
+    }
+
     /** How the agent secures its links, from the options above. */
     private ChannelOptions channels() {
         String fingerprints = pkiFingerprint == null ? null : String.join(",", pkiFingerprint);
@@ -179,7 +207,7 @@ final class AgentCommand implements Callable<Integer> {
                     .gitCredentialsFile(gitCredentialsFile).keystorePasswordFile(keystorePasswordFile)
                     .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout)
                     .expiryWarning(expiryWarning).spiffeTrustDomainSuffix(spiffeTrustDomainSuffix)
-                    .maxContractWindow(window.value()).channels(channels());
+                    .maxContractWindow(window.value()).channels(channels()).kubernetes(kubernetes());
             if (notifyTarget != null) {
                 b.notifyTarget(notifyTarget.toString());
             }

@@ -66,6 +66,57 @@ class AgentCommandTest {
     }
 
     @Test
+    void kubernetesOutputsAreCheckedAsUsageAndAnUnreachableApiServerFailsTheCycleWithOneLine() throws Exception {
+        Path out = dir.resolve("out");
+        assertThat(Cli.run("agent", "--help").out()).contains("--out-kubernetes-secret", "--out-kubernetes-configmap",
+                "--kubeconfig");
+        Cli bad = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", ca.fingerprint(), "--out", out.toString(), "--out-kubernetes-secret", "alice-tls");
+        assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err().lines()).singleElement().asString().isEqualTo(
+                "trustctl agent: --out-kubernetes-secret takes NAMESPACE/NAME, not 'alice-tls'");
+        Cli upper = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", ca.fingerprint(), "--out", out.toString(), "--out-kubernetes-configmap",
+                "Trust/bundle");
+        assertThat(upper.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(upper.err()).startsWith("trustctl agent: --out-kubernetes-configmap Trust/bundle: namespace "
+                + "'Trust' is not a DNS label");
+
+        // nothing listens where the kubeconfig points: the files are written, the cycle fails on the Secret alone
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        Path kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: down
+                  cluster:
+                    server: http://127.0.0.1:%d
+                users:
+                - name: agent
+                  user:
+                    token: not-a-real-token
+                contexts:
+                - name: down
+                  context:
+                    cluster: down
+                    user: agent
+                current-context: down
+                """.formatted(closed));
+        Cli down = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", ca.fingerprint(), "--out", out.toString(), "--out-kubernetes-secret",
+                "trust/alice-tls", "--kubeconfig", kubeconfig.toString());
+        assertThat(down.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(down.err().lines()).singleElement().asString().isEqualTo("trustctl agent: [kubernetes] cannot "
+                + "reach the API server http://127.0.0.1:" + closed + "/ to read Secret trust/alice-tls: connection "
+                + "refused; it keeps its last content, retried next cycle");
+        assertThat(out.resolve(OutputLayout.CERT)).exists();
+    }
+
+    @Test
     void onceSyncsAndSaysSo() {
         Path out = dir.resolve("out");
         Cli r = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),

@@ -1,7 +1,9 @@
 package dev.trustcontracts.agent;
 
 import dev.trustcontracts.agent.cycle.SyncCycle;
+import dev.trustcontracts.agent.kubernetes.KubernetesOutput;
 import dev.trustcontracts.agent.output.AgentStateStore;
+import dev.trustcontracts.agent.output.ClusterOutput;
 import dev.trustcontracts.agent.output.OnChangeHook;
 import dev.trustcontracts.agent.output.OutputWriter;
 import dev.trustcontracts.agent.output.Secrets;
@@ -43,6 +45,8 @@ public final class Agent implements AutoCloseable {
     /** Trust for the --notify TLS stream; null for the JVM default or when plaintext. */
     private final TrustManager notifyTrust;
     private final SyncCycle cycle;
+    /** The Kubernetes outputs, or null: without the flags the agent never loads the Kubernetes client. */
+    private final ClusterOutput cluster;
     private final Backoff backoff;
     private final Wakeup wakeup = new Wakeup();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -77,8 +81,10 @@ public final class Agent implements AutoCloseable {
                 config.clock(), config.out());
         OnChangeHook hook = config.onChange() == null ? null
                 : new OnChangeHook(config.onChange(), config.out(), config.hookTimeout());
+        this.cluster = config.kubernetes() == null ? null
+                : KubernetesOutput.open(config.kubernetes(), config.networkTimeout());
         this.cycle = new SyncCycle(config, mirror, keeper, new AgentStateStore(config.out()),
-                new OutputWriter(config.out()), hook, status, password);
+                new OutputWriter(config.out()), hook, status, password, cluster);
         java.util.Arrays.fill(password, '\0');
     }
 
@@ -222,6 +228,9 @@ public final class Agent implements AutoCloseable {
             mirror.close();
         }
         remoteAccess.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         stopped.countDown();
     }
 }

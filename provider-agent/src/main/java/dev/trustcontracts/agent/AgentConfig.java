@@ -41,12 +41,14 @@ import java.util.Objects;
  *                             behind cert.pem ends within this long; zero turns the warning off
  * @param spiffeTrustDomainSuffix with it, SPIFFE bundles are written (OUT/spiffe/): a zone whose contracts declare
  *                             no trust domain answers for {@code <zone>.<suffix>}; null writes none
+ * @param kubernetes           the Kubernetes Secret and ConfigMap also written, and the kubeconfig; null for none
  */
 public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
         String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
         Duration networkTimeout, Clock clock, Duration maxContractWindow, ChannelOptions channels,
-        ScanLimits scanLimits, HistoryLimits historyLimits, Duration expiryWarning, String spiffeTrustDomainSuffix) {
+        ScanLimits scanLimits, HistoryLimits historyLimits, Duration expiryWarning, String spiffeTrustDomainSuffix,
+        KubernetesOptions kubernetes) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
     /** Time enough to propose, co-sign and merge a successor contract, or to rotate a root. */
@@ -114,6 +116,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private HistoryLimits historyLimits = HistoryLimits.DEFAULT;
         private Duration expiryWarning = DEFAULT_EXPIRY_WARNING;
         private String spiffeTrustDomainSuffix;
+        private KubernetesOptions kubernetes;
 
         private Builder(String remote, String pki, Path out) {
             this.remote = remote;
@@ -227,6 +230,11 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
             return this;
         }
 
+        public Builder kubernetes(KubernetesOptions v) {
+            kubernetes = v;
+            return this;
+        }
+
         public AgentConfig build() {
             Path wd = workDir != null ? workDir : new OutputLayout(out).workDir();
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
@@ -234,7 +242,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
                     networkTimeout, clock, maxContractWindow, channels != null ? channels
                             : ChannelOptions.builder().build(), // refuses, naming the pin options
-                    scanLimits, historyLimits, expiryWarning, spiffeTrustDomainSuffix);
+                    scanLimits, historyLimits, expiryWarning, spiffeTrustDomainSuffix, kubernetes);
         }
     }
 }

@@ -18,6 +18,8 @@ public enum FailureKind {
     STATE,
     /** The --on-change command failed or timed out. */
     HOOK,
+    /** A Kubernetes output (Secret, ConfigMap) could not be written: API server down, refused, or not ours. */
+    KUBERNETES,
     /** Anything else: an unexpected error, logged with its stack trace. */
     INTERNAL;
 

@@ -4,10 +4,12 @@ import dev.trustcontracts.agent.CycleResult;
 import dev.trustcontracts.agent.FailureKind;
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.agent.SyncException;
+import dev.trustcontracts.agent.output.ClusterOutput;
 import dev.trustcontracts.agent.output.OutputWriter;
 import dev.trustcontracts.agent.remote.GitMirror;
 import dev.trustcontracts.agent.status.AgentStatus;
 import dev.trustcontracts.core.tree.TrustBundle;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out the plan: the changed files are replaced (the state file with them), the accepted commit is
- * pinned in the clone, health is told, and the --on-change command runs for what it is owed. The cycle's
+ * pinned in the clone, health is told, the Kubernetes objects (when configured) are made to hold the same content as
+ * the files, and the --on-change command runs for what it is owed. The cycle's
  * result says whether it synced and what still fails (the command, a certificate renewal).
  */
 final class ApplyStep implements CycleStep<PlanStep.Plan, CycleResult> {
@@ -29,8 +32,16 @@ final class ApplyStep implements CycleStep<PlanStep.Plan, CycleResult> {
     private final OutputWriter writer;
     private final OnChangeRunner hooks;
     private final AgentStatus status;
+    /** The Kubernetes outputs, or null when none is configured. */
+    private final ClusterOutput cluster;
 
     ApplyStep(GitMirror mirror, AppliedState state, OutputWriter writer, OnChangeRunner hooks, AgentStatus status) {
+        this(mirror, state, writer, hooks, status, null);
+    }
+
+    ApplyStep(GitMirror mirror, AppliedState state, OutputWriter writer, OnChangeRunner hooks, AgentStatus status,
+            ClusterOutput cluster) {
+        this.cluster = cluster;
         this.mirror = mirror;
         this.state = state;
         this.writer = writer;
@@ -65,6 +76,7 @@ final class ApplyStep implements CycleStep<PlanStep.Plan, CycleResult> {
             LOG.info("outputs changed: {} (commit {}, {} peers)", changed, use == null ? "none" : use.name(),
                     bundle == null ? "?" : bundle.peers().size());
         }
+        String clusterFailure = publish(plan);
         OnChangeRunner.Run hook = zoned.start().hook();
         if (hooks.owed() && !hook.tried()) {
             hook = hooks.run();
@@ -83,10 +95,49 @@ final class ApplyStep implements CycleStep<PlanStep.Plan, CycleResult> {
             return new CycleResult(true, commit, changed, FailureKind.HOOK, hook.failure()
                     + "; it is run again with backoff until it succeeds");
         }
+        if (clusterFailure != null) {
+            return new CycleResult(true, commit, changed, FailureKind.KUBERNETES, clusterFailure);
+        }
         if (zoned.renewalFailure() != null) {
             return new CycleResult(true, commit, changed, FailureKind.PKI, "certificate renewal failed: "
                     + zoned.renewalFailure());
         }
         return new CycleResult(true, commit, changed, null, null);
+    }
+
+    /**
+     * Writes the Kubernetes outputs from the same content as the files, once there are a certificate, a key and a
+     * bundle; every cycle compares (so a failed or overwritten object is put right by the next one).
+     *
+     * @return why it failed, or null
+     */
+    private String publish(PlanStep.Plan plan) {
+        if (cluster == null) {
+            return null;
+        }
+        String cert = content(plan, OutputLayout.CERT);
+        String key = content(plan, OutputLayout.KEY);
+        String bundle = content(plan, OutputLayout.CHAIN);
+        if (cert == null || key == null || bundle == null) {
+            return null;
+        }
+        try {
+            List<String> written = cluster.publish(new ClusterOutput.Material(cert, key, bundle));
+            status.kubernetesWritten(written.size());
+            if (!written.isEmpty()) {
+                LOG.info("kubernetes: wrote {}", written);
+            }
+            return null;
+        } catch (SyncException e) {
+            status.failed(FailureKind.KUBERNETES);
+            status.kubernetesFailed(e.getMessage());
+            LOG.warn("kubernetes: {}", e.getMessage());
+            return e.getMessage();
+        }
+    }
+
+    private static String content(PlanStep.Plan plan, String file) {
+        return plan.outputs().stream().filter(o -> o.name().equals(file)).findFirst()
+                .map(o -> new String(o.content(), StandardCharsets.US_ASCII)).orElse(null);
     }
 }

@@ -6,6 +6,7 @@ import dev.trustcontracts.agent.FailureKind;
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.agent.SyncException;
 import dev.trustcontracts.agent.output.AgentStateStore;
+import dev.trustcontracts.agent.output.ClusterOutput;
 import dev.trustcontracts.agent.output.OnChangeHook;
 import dev.trustcontracts.agent.output.OutputWriter;
 import dev.trustcontracts.agent.output.SpiffeOutputs;
@@ -49,6 +50,15 @@ public final class SyncCycle {
     /** @param hook the --on-change command, or null */
     public SyncCycle(AgentConfig config, GitMirror mirror, CertificateKeeper keeper, AgentStateStore store,
             OutputWriter writer, OnChangeHook hook, AgentStatus status, char[] password) {
+        this(config, mirror, keeper, store, writer, hook, status, password, null);
+    }
+
+    /**
+     * @param hook    the --on-change command, or null
+     * @param cluster the Kubernetes outputs, or null
+     */
+    public SyncCycle(AgentConfig config, GitMirror mirror, CertificateKeeper keeper, AgentStateStore store,
+            OutputWriter writer, OnChangeHook hook, AgentStatus status, char[] password, ClusterOutput cluster) {
         this.status = status;
         this.clock = config.clock();
         this.state = new AppliedState(store);
@@ -66,7 +76,7 @@ public final class SyncCycle {
                 .then(new DeriveStep(mirror, scans, state, status, repair))
                 .then(new PlanStep(mirror, state, writer, hooks, new OutputLayout(config.out()), password,
                         spiffeFiles(config)))
-                .then(new ApplyStep(mirror, state, writer, hooks, status));
+                .then(new ApplyStep(mirror, state, writer, hooks, status, cluster));
     }
 
     /** The SPIFFE bundles of --spiffe-trust-domain-suffix (none without it). */

@@ -80,6 +80,10 @@ final class AgentMetrics {
                 + "backoff).", s -> s.hookProblem() == null ? 0 : 1);
         gauge("trustctl.agent.certificate.renewal.failing", null, "1 while the certificate is due for renewal and "
                 + "the PKI did not renew it.", s -> s.renewalProblem() == null ? 0 : 1);
+        counter("trustctl.agent.kubernetes.writes", "Kubernetes objects (--out-kubernetes-secret, "
+                + "--out-kubernetes-configmap) created or updated.", Tags.empty(), AgentStatus::kubernetesWrites);
+        gauge("trustctl.agent.kubernetes.failing", null, "1 while the Kubernetes outputs cannot be written (retried "
+                + "every cycle; the objects keep their last content).", s -> s.kubernetesProblem() == null ? 0 : 1);
         gauge("trustctl.agent.notify.connected", null, "1 while the --notify stream is open.",
                 s -> s.isNotifyConnected() ? 1 : 0);
         counter("trustctl.agent.doorbells", "Changes signalled by the --notify stream.", Tags.empty(),

@@ -25,6 +25,7 @@ public final class AgentStatus {
     private final AtomicLong outputChanges = new AtomicLong();
     private final AtomicLong hookRuns = new AtomicLong();
     private final AtomicLong doorbells = new AtomicLong();
+    private final AtomicLong kubernetesWrites = new AtomicLong();
 
     private volatile Instant lastAttempt;
     private volatile Instant lastSuccess;
@@ -47,6 +48,8 @@ public final class AgentStatus {
     private volatile String hookProblem;
     private volatile Instant hookFailingSince;
     private volatile String renewalProblem;
+    /** Why the last write of the Kubernetes outputs failed, or null (none configured, or written). */
+    private volatile String kubernetesProblem;
     /** The roots in chain.pem (own, then peers) with their notAfter. */
     private volatile List<RootExpiry> roots = List.of();
     /** The root that issued cert.pem (the top of its chain), or null while there is no certificate. */
@@ -151,6 +154,17 @@ public final class AgentStatus {
     /** The certificate is due for renewal and the PKI did not renew it (null: not due, or renewed). */
     public void renewalFailing(String problem) {
         renewalProblem = problem;
+    }
+
+    /** The Kubernetes outputs were compared and {@code written} objects were created or updated. */
+    public void kubernetesWritten(int written) {
+        kubernetesWrites.addAndGet(written);
+        kubernetesProblem = null;
+    }
+
+    /** The Kubernetes outputs could not be written; the next cycle tries again. */
+    public void kubernetesFailed(String problem) {
+        kubernetesProblem = problem;
     }
 
     public void rollbackRefused(String description) {
@@ -283,6 +297,16 @@ public final class AgentStatus {
         return hookProblem;
     }
 
+    /** Kubernetes objects created or updated. */
+    public long kubernetesWrites() {
+        return kubernetesWrites.get();
+    }
+
+    /** Why the Kubernetes outputs could not be written, or null. */
+    public String kubernetesProblem() {
+        return kubernetesProblem;
+    }
+
     /** Why the certificate due for renewal was not renewed, or null. */
     public String renewalProblem() {
         return renewalProblem;
@@ -327,6 +351,10 @@ public final class AgentStatus {
         if (hook != null) {
             out.add("on-change: " + hook + " (failing since " + hookFailingSince + "; retried with backoff until it "
                     + "succeeds)");
+        }
+        String kubernetes = kubernetesProblem;
+        if (kubernetes != null) {
+            out.add("kubernetes: " + kubernetes);
         }
         out.addAll(ExpiryWarnings.of(this, now, expiryWarning));
         String err = lastError;
