@@ -94,7 +94,10 @@ final class ConfigYaml {
                 return new ConfigEntry(key, line, ConfigEntry.Kind.BOOLEAN, List.of(p.getText()));
             }
             default -> {
-                return new ConfigEntry(key, line, ConfigEntry.Kind.SCALAR, List.of(p.getText()));
+                String text = p.getText();
+                // 'key:' with nothing after it is an empty string to this parser: a value forgotten, not given
+                return text.isEmpty() ? new ConfigEntry(key, line, ConfigEntry.Kind.EMPTY, List.of())
+                        : new ConfigEntry(key, line, ConfigEntry.Kind.SCALAR, List.of(text));
             }
         }
     }
