@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CoderResult;
@@ -15,6 +17,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
+import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * Reads a configuration file's YAML into its keys, strictly: one document, a mapping at the top, each key once,
@@ -25,8 +36,11 @@ final class ConfigYaml {
     private static final YAMLFactory YAML = YAMLFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build())
             .build();
-    /** A Java class name inside a parser's message (e.g. a wrapped exception's): never shown to operators. */
-    private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error)\\b:?\\s*");
+    /** A Java exception's class name inside a parser's message: dropped, never shown to operators. */
+    private static final Pattern EXCEPTION_NAME =
+            Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error)\\b:?\\s*");
+    /** Any other Java object a parser's message shows (SnakeYAML prints its events): said in words. */
+    private static final Pattern OBJECT = Pattern.compile("<?\\b(?:[a-z][a-z0-9_]*\\.){2,}[A-Z]\\w*(?:\\([^)]*\\))?>?");
 
     private ConfigYaml() {
     }
@@ -34,6 +48,7 @@ final class ConfigYaml {
     /** The entries of {@code content}, read from the file {@code where} names (used in messages only). */
     static List<ConfigEntry> read(String where, byte[] content) {
         requireUtf8(where, content);
+        refuseGraphAndTypes(where, content);
         try (JsonParser p = YAML.createParser(content)) {
             JsonToken t = p.nextToken();
             if (t == null) {
@@ -120,6 +135,38 @@ final class ConfigYaml {
         }
     }
 
+    /**
+     * Refuses YAML's aliases, anchors and tags, found in SnakeYAML's event stream: Jackson reads an alias back as
+     * the anchor's name and decodes some tags ({@code !!binary}) silently, so a value would not be what it reads
+     * as. A configuration is a plain mapping of texts. Syntax errors are left to the Jackson parse, which reports
+     * them with its own line and message.
+     */
+    private static void refuseGraphAndTypes(String where, byte[] content) {
+        try {
+            Parser events = new ParserImpl(new StreamReader(
+                    new InputStreamReader(new ByteArrayInputStream(content), StandardCharsets.UTF_8)), new LoaderOptions());
+            while (!events.checkEvent(Event.ID.StreamEnd)) {
+                Event e = events.getEvent();
+                int line = e.getStartMark() == null ? 0 : e.getStartMark().getLine() + 1;
+                if (e instanceof AliasEvent a) {
+                    throw at(where, line, "YAML aliases (*" + a.getAnchor() + ") are not allowed in a configuration file");
+                }
+                if (e instanceof NodeEvent n && n.getAnchor() != null) {
+                    throw at(where, line, "YAML anchors (&" + n.getAnchor() + ") are not allowed in a configuration file");
+                }
+                String tag = e instanceof ScalarEvent sc ? sc.getTag()
+                        : e instanceof CollectionStartEvent cs ? cs.getTag() : null;
+                if (tag != null) {
+                    throw at(where, line, "YAML tags (" + tag + ") are not allowed in a configuration file");
+                }
+            }
+        } catch (ConfigError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // malformed YAML: the Jackson parse reports it
+        }
+    }
+
     private static ConfigError at(String where, JsonParser p, String message) {
         return at(where, p.currentTokenLocation().getLineNr(), message);
     }
@@ -144,7 +191,7 @@ final class ConfigYaml {
             if (l.startsWith("in 'reader'") || l.startsWith("at [Source:")) {
                 i += l.endsWith(":") ? 2 : 0; // the quoted line and the caret under it
             } else if (!l.isEmpty()) {
-                parts.add(CLASS_NAME.matcher(l).replaceAll(""));
+                parts.add(OBJECT.matcher(EXCEPTION_NAME.matcher(l).replaceAll("")).replaceAll("something else"));
             }
         }
         String joined = String.join("; ", parts).strip();

@@ -224,10 +224,25 @@ class ConfigFilesTest {
             assertThat(line).as(yaml).startsWith("trustctl agent: config " + dir.resolve("m.yaml"))
                     .contains("malformed YAML: ");
         }
+        assertThat(refusal(Cli.run(Map.of(), "agent", "--config", file("k.yaml", "? [a]\n: b\n").toString())))
+                .contains("line 1: malformed YAML: ").doesNotContain("snakeyaml");
         byte[] latin1 = "remote: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
         Path f = file("latin1.yaml", latin1);
         assertThat(refusal(Cli.run(Map.of(), "agent", "--config", f.toString())))
                 .isEqualTo("trustctl agent: config " + f + " line 1: not UTF-8 text: byte 0xe9 at offset 11");
+    }
+
+    @Test
+    void aliasesAnchorsAndTagsAreRefusedSinceTheParserWouldReadThemAsSomethingElse() throws IOException {
+        // Jackson reads '*x' back as the text "x" and decodes !!binary: the value would not be what it reads as
+        String where = "trustctl agent: config " + dir.resolve("g.yaml") + " line 2: ";
+        assertThat(refusal(Cli.run(Map.of(), "agent", "--config", file("g.yaml", "pki: 127.0.0.1:1\nremote: *x\n")
+                .toString()))).isEqualTo(where + "YAML aliases (*x) are not allowed in a configuration file");
+        assertThat(refusal(Cli.run(Map.of(), "agent", "--config", file("g.yaml", "pki: 127.0.0.1:1\nremote: &x a\n")
+                .toString()))).isEqualTo(where + "YAML anchors (&x) are not allowed in a configuration file");
+        assertThat(refusal(Cli.run(Map.of(), "agent", "--config", file("g.yaml", "pki: 127.0.0.1:1\nname: !!binary "
+                + "aGVsbG8=\n").toString()))).isEqualTo(where
+                        + "YAML tags (tag:yaml.org,2002:binary) are not allowed in a configuration file");
     }
 
     @Test
