@@ -19,7 +19,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * Gives one command's options their values from the environment and the configuration file, as picocli's default
  * value provider. picocli asks it only for options not given on the command line, after the command line was read
  * (so {@code --config} is known), and converts what it answers with the option's own converter; an option it
- * answers counts as given, so a required option may come from the file or the environment. Precedence:
+ * answers counts as given, so a required option may come from the file or the environment (picocli 4.7's
+ * {@code Interpreter.applyDefaultValues} drops an option from the missing list when the provider answers it, and
+ * still reports the ones nobody answered). Precedence:
  * flag, then {@code TRUSTCTL_<COMMAND>_<OPTION>}, then the file, then the built-in default.
  *
  * <p>The file and the variables are read and checked once per parse, all of them, when the first option asks
