@@ -31,6 +31,10 @@ final class AgentCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code --config FILE} and {@code TRUSTCTL_AGENT_*}: every option below may come from them. */
+    @CommandLine.Mixin
+    dev.trustcontracts.cli.config.ConfigOption config = new dev.trustcontracts.cli.config.ConfigOption();
+
     @Option(names = "--remote", required = true, paramLabel = "URL",
             description = "the contract repository: https://, http://, git://, file:// or a path")
     String remote;

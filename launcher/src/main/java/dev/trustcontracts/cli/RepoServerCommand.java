@@ -25,6 +25,10 @@ public final class RepoServerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code --config FILE} and {@code TRUSTCTL_REPO_SERVER_*}: every option below may come from them. */
+    @CommandLine.Mixin
+    dev.trustcontracts.cli.config.ConfigOption config = new dev.trustcontracts.cli.config.ConfigOption();
+
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (repository, default users file).")
     Path data;
 

@@ -1,7 +1,9 @@
 package dev.trustcontracts.cli;
 
+import dev.trustcontracts.cli.config.ConfigFiles;
 import dev.trustcontracts.cli.pki.PkiCommand;
 import java.time.Clock;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -60,8 +62,14 @@ public final class Trustctl implements Runnable {
 
     /** The command line with a given clock: tests pass a fixed one. */
     public static CommandLine commandLine(Clock clock) {
+        return commandLine(clock, System.getenv());
+    }
+
+    /** The command line with a given clock and environment (the TRUSTCTL_* variables daemons read): tests pass both. */
+    public static CommandLine commandLine(Clock clock, Map<String, String> env) {
         CommandLine cl = new CommandLine(new Trustctl(clock));
         cl.setExecutionExceptionHandler(new UserErrors());
+        ConfigFiles.install(cl, env); // last: it wraps the usage error handler set by then
         return cl;
     }
 }

@@ -40,6 +40,10 @@ final class PkiServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code --config FILE} and {@code TRUSTCTL_PKI_SERVE_*}: every option below may come from them. */
+    @Mixin
+    dev.trustcontracts.cli.config.ConfigOption config = new dev.trustcontracts.cli.config.ConfigOption();
+
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "CA directory (from pki init)")
     Path dir;
 
