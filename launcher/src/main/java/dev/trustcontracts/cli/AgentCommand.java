@@ -91,6 +91,12 @@ final class AgentCommand implements Callable<Integer> {
                     + "cert.pem ends within this long (default ${DEFAULT-VALUE}; 0s: never)")
     Duration expiryWarning;
 
+    @Option(names = "--pki-check-every", paramLabel = "DURATION", defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "ask the PKI for its roots this often while all is well: how soon a root rotation's start, "
+                    + "switch and finish are followed (default ${DEFAULT-VALUE}; at least 1s)")
+    Duration pkiCheckEvery;
+
     @Option(names = "--accept-head", paramLabel = "COMMIT",
             description = "after a refused rollback: accept this exact remote head (40 hex digits) once")
     String acceptHead;
@@ -173,7 +179,7 @@ final class AgentCommand implements Callable<Integer> {
                     .pkiTokenFile(pkiTokenFile).interval(interval).onChange(onChange).name(name)
                     .gitCredentialsFile(gitCredentialsFile).keystorePasswordFile(keystorePasswordFile)
                     .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout)
-                    .expiryWarning(expiryWarning)
+                    .expiryWarning(expiryWarning).pkiCheckEvery(pkiCheckEvery)
                     .maxContractWindow(window.value()).channels(channels());
             if (notifyTarget != null) {
                 b.notifyTarget(notifyTarget.toString());
