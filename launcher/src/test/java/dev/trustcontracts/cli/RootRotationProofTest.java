@@ -7,6 +7,7 @@ import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.agent.OutputLayout;
+import dev.trustcontracts.cli.demo.HandshakeLoop;
 import dev.trustcontracts.cli.demo.MtlsService;
 import dev.trustcontracts.cli.demo.NginxMtlsConfig;
 import dev.trustcontracts.core.crypto.Fingerprint;
@@ -171,7 +172,7 @@ class RootRotationProofTest {
         awaitApplied("the agents' first sync");
         await("bob's chain.pem to hold alice's root", () -> roots(bobOut, OutputLayout.CHAIN).contains(oldRoot));
         int bobPort = nginxPrefix == null ? mtlsService() : nginx(nginxPrefix, nginxConf);
-        loop = new HandshakeLoop(bobPort, aliceOut, WORKERS, PACE, System.out);
+        loop = new HandshakeLoop(bobPort, aliceOut, WORKERS, PACE, f -> System.out.println("[rotation-proof] " + f));
         loop.start();
         await("the first handshakes", () -> loop.succeeded() >= 10);
         phase("contract alice-bob in force, alice's client -> bob's " + (nginxPrefix == null ? "MtlsService" : "nginx")
