@@ -105,7 +105,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("%nclient loop alice -> bob: %d handshakes in %.1f s (%.1f/s), %d failed%n", r.handshakes(),
                 r.ran().toNanos() / 1e9, r.rate(), r.failures().size());
         r.failures().forEach(f -> out.println("  " + f));
-        r.byIssuer().forEach((issuer, n) -> out.printf("  %6d with alice's certificate from %s%n", n, issuer));
+        out.printf("  %d with alice's certificate from her old root, %d from her new root; %s%n", r.withOldRoot(),
+                r.withNewRoot(), r.meanTimes());
         out.printf("alice's old root sha256:%s is in %s%n", r.oldRoot(), r.oldRootFoundIn().isEmpty()
                 ? "no bundle: neither agent's chain.pem, ca.pem or truststore.p12, nor the repo-server's JSON or gRPC answers"
                 : String.join(", ", r.oldRootFoundIn()));

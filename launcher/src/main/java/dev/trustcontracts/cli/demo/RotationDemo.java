@@ -48,10 +48,10 @@ final class RotationDemo implements AutoCloseable {
     /** How often the demo's agents ask their PKI for its roots: a real zone's default is ten minutes. */
     static final Duration PKI_CHECK_EVERY = Duration.ofSeconds(1);
     /**
-     * Two connections in flight, each worker at most one every 50 ms: up to 40 handshakes a second offered, well
-     * above ten, with CPU left for the agents and servers on a small machine.
+     * Three connections in flight, each worker at most one every 50 ms: up to 60 handshakes a second offered, well
+     * above ten, so that a loaded machine still gets there, with CPU left for the agents and servers.
      */
-    private static final int WORKERS = 2;
+    private static final int WORKERS = 3;
     private static final Duration PACE = Duration.ofMillis(50);
     private static final Duration NEXT_ROOT_VALIDITY = Duration.ofDays(30);
     private static final String CONTRACT = TwoZoneDemo.CONTRACT;
@@ -158,8 +158,9 @@ final class RotationDemo implements AutoCloseable {
 
         Duration ran = loop.stop();
         List<String> foundIn = oldRootIn(oldRoot, newRoot, bobRoot);
-        return new RotationReport(loop.succeeded(), loop.failures(), ran, loop.byIssuer(), oldRoot, newRoot,
-                switchToRenewal, foundIn);
+        String oldIssuer = alice.ca.certificate().getSubjectX500Principal().getName();
+        return new RotationReport(loop.succeeded(), loop.failures(), ran, loop.presentedFrom(oldIssuer),
+                loop.presentedFrom(nextIssuer), loop.meanTimes(), oldRoot, newRoot, switchToRenewal, foundIn);
     }
 
     /**
@@ -173,7 +174,8 @@ final class RotationDemo implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("contract", verb, a.file(CONTRACT).toString()));
         Collections.addAll(command, args);
         String wrote = trustctl(command);
-        say.say("alice's admin: trustctl contract %s %s %s, on branch %s", verb, CONTRACT, String.join(" ", args), branch);
+        say.say("alice's admin: trustctl contract %s %s, on branch %s", verb, String.join(" ", command.subList(2,
+                command.size())).replace(a.file(CONTRACT).toString(), CONTRACT), branch);
         say.detail("%s", wrote.lines().findFirst().orElse(""));
         for (Credential signer : signers) {
             a.sign(CONTRACT, signer);

@@ -2,7 +2,6 @@ package dev.trustcontracts.cli.demo;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What {@code trustctl demo --rotate} measured: the client loop's handshakes and failures over the whole rotation,
@@ -11,17 +10,18 @@ import java.util.Map;
  * @param handshakes       successful handshakes from alice's client to bob's service
  * @param failures         every failed handshake, with its time
  * @param ran              how long the client loop ran
- * @param byIssuer         successful handshakes per issuer of the client certificate alice presented
+ * @param withOldRoot      successful handshakes in which alice presented a certificate of her old root
+ * @param withNewRoot      successful handshakes in which alice presented a certificate of her new root
+ * @param meanTimes        the loop's mean handshake, request and client CPU times
  * @param oldRoot          alice's first root (SHA-256)
  * @param newRoot          alice's root after the rotation (SHA-256)
  * @param switchToRenewal  from {@code pki rotate switch} to alice's agent holding a certificate of the new root
  * @param oldRootFoundIn   every bundle that still holds the old root at the end ("bob agent chain.pem", ...)
  */
-record RotationReport(long handshakes, List<HandshakeLoop.Failure> failures, Duration ran, Map<String, Long> byIssuer,
-        String oldRoot, String newRoot, Duration switchToRenewal, List<String> oldRootFoundIn) {
+record RotationReport(long handshakes, List<HandshakeLoop.Failure> failures, Duration ran, long withOldRoot,
+        long withNewRoot, String meanTimes, String oldRoot, String newRoot, Duration switchToRenewal, List<String> oldRootFoundIn) {
     RotationReport {
         failures = List.copyOf(failures);
-        byIssuer = Map.copyOf(byIssuer);
         oldRootFoundIn = List.copyOf(oldRootFoundIn);
     }
 
