@@ -3,6 +3,8 @@ package dev.trustcontracts.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.agent.OutputLayout;
+import dev.trustcontracts.cli.Cli;
+import dev.trustcontracts.cli.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -53,5 +55,15 @@ class RotationDemoTest {
         assertThat(text.toString()).contains("pki rotate start", "trustctl contract rotate alice-bob --participant alice=",
                 "pki rotate switch", "trustctl contract rotate alice-bob --drop-old alice", "pki rotate finish",
                 "trustctl contract renew alice-bob", "next: ", "merge rotate-alice-start: 200");
+    }
+
+    @Test
+    void theCommandLineOffersTheScenarioAndRefusesABadIntervalWithOneLine() {
+        Cli help = Cli.run("demo", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--rotate", "--interval");
+        Cli bad = Cli.run("demo", "--rotate", "--interval", "0s", "--dir", dir.toString());
+        assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err().lines()).singleElement().asString().isEqualTo("trustctl demo: --interval must be positive");
     }
 }
