@@ -111,7 +111,7 @@ final class RotationDemo implements AutoCloseable {
         // 2. the successor carrying both of alice's roots, signed by each of them and by bob
         Credential nextAdmin = ContractSignerIssuer.issue(next, IssuedLog.open(ca.issuedLog()),
                 ZoneBootstrap.adminName("alice"), KeyType.EC_P256, Duration.ofDays(7), clock);
-        say.detail("alice's admin gets a contract-signing certificate under the next root (pki issue)");
+        say.detail("alice's admin gets a contract-signing certificate issued under the next root, to sign for it");
         successor("rotate-alice-start", List.of(alice.admin, nextAdmin), "rotate", "--participant",
                 "alice=" + ca.nextCertificate());
         demo.await("bob's chain.pem to hold both of alice's roots",
