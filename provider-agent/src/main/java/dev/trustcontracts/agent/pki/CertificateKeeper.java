@@ -1,9 +1,11 @@
 package dev.trustcontracts.agent.pki;
 
+import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.agent.SyncException;
 import dev.trustcontracts.agent.output.AgentState;
 import dev.trustcontracts.agent.output.CanonicalKey;
+import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.proto.v1.GetCAResponse;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * stored (a different root later is refused). It keeps a certificate and key, issuing a new key and CSR
  * when there is none, when it no longer chains to an own root (after a rotation finished), fits the key
  * or the name, at two thirds of its lifetime, and as soon as GetCA says another root issues (after
- * {@code pki rotate switch}: the certificate is renewed from the new root at once). When the PKI is down the current certificate is kept until it expires (and beyond:
- * there is nothing better to serve).
+ * {@code pki rotate switch}: the certificate is renewed from the new root at once). When the PKI is down
+ * the current certificate is kept until it expires (and beyond: there is nothing better to serve).
  *
  * <p>This class decides when to contact the PKI; which root is accepted is {@link RootPin}'s job, when a
  * certificate is due {@link RenewalPolicy}'s, the request {@link CsrBuilder}'s, what an answer must be
@@ -44,7 +46,7 @@ public final class CertificateKeeper {
     private final Duration checkEvery;
 
     /** How often the PKI is asked for its root while all is well, unless told otherwise (--pki-check-every). */
-    public static final Duration CHECK_EVERY = Duration.ofMinutes(10);
+    public static final Duration CHECK_EVERY = AgentConfig.DEFAULT_PKI_CHECK_EVERY;
     /** How often a failed PKI is tried again. */
     public static final Duration RETRY_EVERY = Duration.ofSeconds(30);
 
@@ -195,7 +197,7 @@ public final class CertificateKeeper {
         storedLeaf.remember(issued, root);
         // what the PKI just issued from is its issuing root, even when a switch came between GetCA and SignCSR: the
         // new certificate is never renewed again for that
-        issuingRoot = dev.trustcontracts.core.crypto.Fingerprint.of(chain.get(chain.size() - 1));
+        issuingRoot = Fingerprint.of(chain.get(chain.size() - 1));
         LOG.info("certificate: issued {} serial {} valid until {}", leaf.getSubjectX500Principal().getName(),
                 leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());
         return issued;
