@@ -101,6 +101,12 @@ final class AgentCommand implements Callable<Integer> {
                     + "a zone whose contracts declare no trust domain answers for <zone>.SUFFIX")
     String spiffeTrustDomainSuffix;
 
+    @Option(names = "--pki-check-every", paramLabel = "DURATION", defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "ask the PKI for its roots this often while all is well: how soon a root rotation's start, "
+                    + "switch and finish are followed (default ${DEFAULT-VALUE}; at least 1s)")
+    Duration pkiCheckEvery;
+
     @Option(names = "--accept-head", paramLabel = "COMMIT",
             description = "after a refused rollback: accept this exact remote head (40 hex digits) once")
     String acceptHead;
@@ -211,6 +217,7 @@ final class AgentCommand implements Callable<Integer> {
                     .gitCredentialsFile(gitCredentialsFile).keystorePasswordFile(keystorePasswordFile)
                     .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout)
                     .expiryWarning(expiryWarning).spiffeTrustDomainSuffix(spiffeTrustDomainSuffix)
+                    .pkiCheckEvery(pkiCheckEvery)
                     .maxContractWindow(window.value()).channels(channels()).kubernetes(kubernetes());
             if (notifyTarget != null) {
                 b.notifyTarget(notifyTarget.toString());

@@ -60,7 +60,7 @@ class AgentCommandTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("Usage: trustctl agent", "--remote", "--pki", "--pki-token-file", "--out",
                 "--interval", "--notify", "--on-change", "--name", "--listen", "--once", "--git-credentials-file",
-                "--keystore-password-file", "--accept-head", "--expiry-warning", "--pki-ca", "--pki-fingerprint", "--pki-plaintext",
+                "--keystore-password-file", "--accept-head", "--expiry-warning", "--pki-check-every", "--pki-ca", "--pki-fingerprint", "--pki-plaintext",
                 "--notify-ca", "--notify-plaintext", "--remote-ca", "--remote-username", "--remote-password-file",
                 "--remote-token-file", "--ssh-key", "--ssh-known-hosts", "--spiffe-trust-domain-suffix");
     }
@@ -202,6 +202,21 @@ class AgentCommandTest {
                 "--pki-fingerprint", "xyz", "--out", out.toString());
         assertThat(malformed.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(malformed.err()).contains("--pki-fingerprint takes the zone root's SHA-256 as 64 hex digits");
+    }
+
+    @Test
+    void pkiCheckEveryIsValidatedWithOneLine() {
+        for (String bad : new String[] {"500ms", "0s"}) {
+            Cli r = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                    "--pki-fingerprint", ca.fingerprint(), "--out", dir.resolve("out").toString(),
+                    "--pki-check-every", bad);
+            assertThat(r.exit()).as(bad).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err().lines()).singleElement().asString()
+                    .isEqualTo("trustctl agent: --pki-check-every must be at least 1s");
+        }
+        Cli ok = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
+                "--pki-fingerprint", ca.fingerprint(), "--out", dir.resolve("out").toString(), "--pki-check-every", "2s");
+        assertThat(ok.exit()).as(ok.err()).isZero();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.agent.OutputLayout;
+import dev.trustcontracts.cli.demo.HandshakeLoop;
 import dev.trustcontracts.cli.demo.MtlsService;
 import dev.trustcontracts.cli.demo.NginxMtlsConfig;
 import dev.trustcontracts.core.crypto.Fingerprint;
@@ -171,7 +172,7 @@ class RootRotationProofTest {
         awaitApplied("the agents' first sync");
         await("bob's chain.pem to hold alice's root", () -> roots(bobOut, OutputLayout.CHAIN).contains(oldRoot));
         int bobPort = nginxPrefix == null ? mtlsService() : nginx(nginxPrefix, nginxConf);
-        loop = new HandshakeLoop(bobPort, aliceOut, WORKERS, PACE, System.out);
+        loop = new HandshakeLoop(bobPort, aliceOut, WORKERS, PACE, f -> System.out.println("[rotation-proof] " + f));
         loop.start();
         await("the first handshakes", () -> loop.succeeded() >= 10);
         phase("contract alice-bob in force, alice's client -> bob's " + (nginxPrefix == null ? "MtlsService" : "nginx")
@@ -204,7 +205,9 @@ class RootRotationProofTest {
         await("bob's server to accept a certificate of alice's next root", () -> acceptsLeafOf(bobPort, aliceCa));
         phase("successor with alice's next root merged; both agents applied it; bob's server trusts the next root");
 
-        // 3. switch: the next root issues; alice's agent renews (at two thirds of its certificate's lifetime)
+        // 3. switch: the next root issues; alice's agent renews from it at its next GetCA (the clock jumps past two
+        // thirds of the certificate's lifetime too: the earlier jumps moved its next GetCA out of a short jump's reach;
+        // the renewal at the next GetCA in real time is what RotationDemoTest and AgentRootRotationTest show)
         cli("pki", "rotate", "switch", "--dir", aliceCa.dir().toString());
         phase("pki rotate switch: alice's PKI issues from the next root");
         aliceRenews("alice's agent to renew its certificate from the next root",

@@ -78,7 +78,7 @@ public final class Agent implements AutoCloseable {
         this.mirror = new GitMirror(config.mirrorDir(), config.remote(), remoteAccess.credentials(),
                 config.networkTimeout(), remoteAccess);
         CertificateKeeper keeper = new CertificateKeeper(pki, pins, config.name(), config.certLifetime(),
-                config.clock(), config.out());
+                config.clock(), config.out(), config.pkiCheckEvery());
         OnChangeHook hook = config.onChange() == null ? null
                 : new OnChangeHook(config.onChange(), config.out(), config.hookTimeout());
         this.cluster = config.kubernetes() == null ? null

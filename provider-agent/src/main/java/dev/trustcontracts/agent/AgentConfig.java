@@ -48,11 +48,15 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
         Duration networkTimeout, Clock clock, Duration maxContractWindow, ChannelOptions channels,
         ScanLimits scanLimits, HistoryLimits historyLimits, Duration expiryWarning, String spiffeTrustDomainSuffix,
-        KubernetesOptions kubernetes) {
+        KubernetesOptions kubernetes, Duration pkiCheckEvery) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
     /** Time enough to propose, co-sign and merge a successor contract, or to rotate a root. */
     public static final Duration DEFAULT_EXPIRY_WARNING = Duration.ofDays(30);
+    /** Often enough to follow a root rotation within minutes, rarely enough to cost the PKI nothing. */
+    public static final Duration DEFAULT_PKI_CHECK_EVERY = Duration.ofMinutes(10);
+    /** The least --pki-check-every: the PKI is asked at most once a second by one agent. */
+    public static final Duration MIN_PKI_CHECK_EVERY = Duration.ofSeconds(1);
 
     public AgentConfig {
         Objects.requireNonNull(remote, "remote");
@@ -76,6 +80,10 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         }
         if (spiffeTrustDomainSuffix != null) {
             SpiffeTrustDomains.checkSuffix(spiffeTrustDomainSuffix);
+        }
+        Objects.requireNonNull(pkiCheckEvery, "pkiCheckEvery");
+        if (pkiCheckEvery.compareTo(MIN_PKI_CHECK_EVERY) < 0) {
+            throw new IllegalArgumentException("--pki-check-every must be at least 1s");
         }
         if (acceptHead != null && !acceptHead.matches("[0-9a-f]{40}")) {
             throw new IllegalArgumentException("--accept-head takes a full 40-digit commit id");
@@ -117,6 +125,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private Duration expiryWarning = DEFAULT_EXPIRY_WARNING;
         private String spiffeTrustDomainSuffix;
         private KubernetesOptions kubernetes;
+        private Duration pkiCheckEvery = DEFAULT_PKI_CHECK_EVERY;
 
         private Builder(String remote, String pki, Path out) {
             this.remote = remote;
@@ -235,6 +244,11 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
             return this;
         }
 
+        public Builder pkiCheckEvery(Duration v) {
+            pkiCheckEvery = v;
+            return this;
+        }
+
         public AgentConfig build() {
             Path wd = workDir != null ? workDir : new OutputLayout(out).workDir();
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
@@ -242,7 +256,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
                     networkTimeout, clock, maxContractWindow, channels != null ? channels
                             : ChannelOptions.builder().build(), // refuses, naming the pin options
-                    scanLimits, historyLimits, expiryWarning, spiffeTrustDomainSuffix, kubernetes);
+                    scanLimits, historyLimits, expiryWarning, spiffeTrustDomainSuffix, kubernetes, pkiCheckEvery);
         }
     }
 }

@@ -257,6 +257,44 @@ class AgentRootRotationTest {
         }
     }
 
+    /**
+     * --pki-check-every: an agent asking its PKI every 5 s learns the next root and the switch 5 s after them (not 10
+     * minutes), renews from the next root at once, and does not ask before the interval passed.
+     */
+    @Test
+    void aShortCheckIntervalFollowsStartAndSwitchWithinIt() throws Exception {
+        Path out = tmp.resolve("out");
+        String old = Fingerprint.of(root());
+        try (Agent a = new Agent(AgentConfig.builder(repo.url(), "127.0.0.1:" + pki.port(), out).clock(clock)
+                .pkiCheckEvery(Duration.ofSeconds(5))
+                .channels(ChannelOptions.builder().pkiFingerprint(old).build()).build())) {
+            assertThat(a.runOnce().ok()).isTrue();
+            ZoneCa next = CaRotation.start(layout, null, CaInit.DEFAULT_VALIDITY, Clock.systemUTC()).roots().next();
+            String nextHash = Fingerprint.of(next.certificate());
+            clock.advance(Duration.ofSeconds(4));
+            assertThat(a.runOnce().ok()).isTrue();
+            assertThat(fingerprints(out.resolve(OutputLayout.CA))).as("within the interval").containsExactly(old);
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(a.runOnce().ok()).isTrue();
+            assertThat(fingerprints(out.resolve(OutputLayout.CA))).containsExactly(old, nextHash);
+            assertLeafChainsTo(out, root());
+
+            CaRotation.switchIssuing(layout, Clock.systemUTC());
+            clock.advance(Duration.ofSeconds(6));
+            assertThat(a.runOnce().ok()).isTrue();
+            assertLeafChainsTo(out, next.certificate());
+        }
+        assertThatThrownByConfig(Duration.ofMillis(500));
+        assertThatThrownByConfig(Duration.ZERO);
+    }
+
+    private void assertThatThrownByConfig(Duration every) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentConfig.builder(repo.url(), "127.0.0.1:1",
+                        tmp.resolve("x")).pkiCheckEvery(every)
+                        .channels(ChannelOptions.builder().pkiFingerprint(Fingerprint.of(root())).build()).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--pki-check-every must be at least 1s");
+    }
+
     @Test
     void aPinnedAgentFollowsAFullRotationAndRefusesTheOldRootAfterwards() throws Exception {
         Path out = tmp.resolve("out");
@@ -289,13 +327,14 @@ class AgentRootRotationTest {
             Path oldKeystore = tmp.resolve("old-keystore.p12");
             Files.copy(out.resolve(OutputLayout.KEYSTORE), oldKeystore);
 
-            // switch: the current leaf stays until it is due; the operator forces a renewal by removing cert.pem
+            // switch: at its next GetCA the agent sees that the next root issues and renews its young leaf from it
             CaRotation.switchIssuing(layout, Clock.systemUTC());
             cycle(a);
-            assertThat(Outputs.cert(out)).isEqualTo(leafBefore);
-            Files.delete(out.resolve(OutputLayout.CERT));
-            cycle(a);
+            assertThat(Outputs.cert(out)).isNotEqualTo(leafBefore);
             assertLeafChainsTo(out, next.certificate());
+            X509Certificate renewed = Outputs.cert(out);
+            cycle(a);
+            assertThat(Outputs.cert(out)).as("renewed once, not at every GetCA").isEqualTo(renewed);
             assertThat(Outputs.chain(out)).containsExactly(old, nextHash, peers.get(0), peers.get(1));
             // mid-rotation a workload of the zone with the old leaf and one with the new leaf are both trusted
             assertThat(handshake(oldKeystore, out)).as("old leaf, mid-rotation").isTrue();

@@ -68,9 +68,16 @@ final class DemoZone implements AutoCloseable {
      * @param repoCa the CA of the repo-server's certificate, for its https:// remote and its TLS watch stream
      */
     void startAgent(String gitUrl, int grpcPort, Path repoCa, Duration interval, String onChange) throws IOException {
+        startAgent(gitUrl, grpcPort, repoCa, interval, onChange, AgentConfig.DEFAULT_PKI_CHECK_EVERY);
+    }
+
+    /** @param pkiCheckEvery how often the agent asks its PKI for the roots (short in the rotation demo) */
+    void startAgent(String gitUrl, int grpcPort, Path repoCa, Duration interval, String onChange,
+            Duration pkiCheckEvery) throws IOException {
         AgentConfig config = AgentConfig.builder(gitUrl, "127.0.0.1:" + pki.port(), out())
                 .pkiTokenFile(dir.resolve("pki.token"))
                 .interval(interval)
+                .pkiCheckEvery(pkiCheckEvery)
                 .notifyTarget("127.0.0.1:" + grpcPort)
                 .name("svc." + name)
                 .listen(new InetSocketAddress("127.0.0.1", 0))
@@ -100,6 +107,11 @@ final class DemoZone implements AutoCloseable {
 
     Path out() {
         return dir.resolve("agent-out");
+    }
+
+    /** The zone's CA directory, as {@code pki init} made it and {@code pki rotate} works on it. */
+    CaLayout caLayout() {
+        return new CaLayout(dir.resolve("pki"));
     }
 
     /** The zone root the agent pins. */

@@ -55,6 +55,7 @@ final class TwoZoneDemo implements AutoCloseable {
     private DemoZone bob;
     private final String user = "admin";
     private final String bobOnChange;
+    private final Duration pkiCheckEvery;
     private AdminClone aliceAdmin;
     private AdminClone bobAdmin;
     private DemoServerTls tls;
@@ -67,10 +68,16 @@ final class TwoZoneDemo implements AutoCloseable {
 
     /** @param bobOnChange a command bob's agent runs after every change (the nginx suite reloads nginx) */
     TwoZoneDemo(Path dir, Narrator say, Duration pollInterval, String bobOnChange) {
+        this(dir, say, pollInterval, bobOnChange, dev.trustcontracts.agent.AgentConfig.DEFAULT_PKI_CHECK_EVERY);
+    }
+
+    /** @param pkiCheckEvery how often the agents ask their PKIs for the roots (the rotation demo: seconds) */
+    TwoZoneDemo(Path dir, Narrator say, Duration pollInterval, String bobOnChange, Duration pkiCheckEvery) {
         this.dir = dir;
         this.say = say;
         this.pollInterval = pollInterval;
         this.bobOnChange = bobOnChange;
+        this.pkiCheckEvery = pkiCheckEvery;
     }
 
     DemoReport run() throws Exception {
@@ -173,8 +180,8 @@ final class TwoZoneDemo implements AutoCloseable {
         open.add(alice);
         bob = DemoZone.create("bob", dir);
         open.add(bob);
-        alice.startAgent(repo.gitUrl(), repo.grpcPort(), tls.caFile(), pollInterval, null);
-        bob.startAgent(repo.gitUrl(), repo.grpcPort(), tls.caFile(), pollInterval, bobOnChange);
+        alice.startAgent(repo.gitUrl(), repo.grpcPort(), tls.caFile(), pollInterval, null, pkiCheckEvery);
+        bob.startAgent(repo.gitUrl(), repo.grpcPort(), tls.caFile(), pollInterval, bobOnChange, pkiCheckEvery);
         await("the agents' first sync", () -> alice.agentReady() && bob.agentReady());
         alice.startService();
         bob.startService();
@@ -182,6 +189,21 @@ final class TwoZoneDemo implements AutoCloseable {
                 repo.grpcPort(), tls.caFile());
         say.detail("alice: PKI 127.0.0.1:%d, service %s   bob: PKI 127.0.0.1:%d, service %s",
                 alice.pkiPort(), alice.service().url(), bob.pkiPort(), bob.service().url());
+    }
+
+    /** Alice's admin's clone, once {@link #propose} made it. */
+    AdminClone aliceAdmin() {
+        return aliceAdmin;
+    }
+
+    /** Bob's admin's clone, once {@link #cosign} made it. */
+    AdminClone bobAdmin() {
+        return bobAdmin;
+    }
+
+    /** The commit main is at on the repo-server now. */
+    String mainCommit() throws IOException {
+        return repo.repository().main().name();
     }
 
     private AdminClone adminClone(String zone) throws Exception {
@@ -214,7 +236,7 @@ final class TwoZoneDemo implements AutoCloseable {
         return r;
     }
 
-    private void await(String what, BooleanSupplier done) throws InterruptedException {
+    void await(String what, BooleanSupplier done) throws InterruptedException {
         Instant deadline = Instant.now().plus(STEP_DEADLINE);
         while (!done.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
@@ -224,11 +246,16 @@ final class TwoZoneDemo implements AutoCloseable {
         }
     }
 
-    /** POST /api/proposals/{branch}/merge as the admin user; returns the server's answer. */
+    /** POST /api/proposals/{branch}/merge as the admin user, for the demo's proposal branch. */
     String merge() throws IOException, InterruptedException, GeneralSecurityException {
+        return merge(BRANCH);
+    }
+
+    /** POST /api/proposals/{branch}/merge as the admin user; returns the server's answer ("200 merged as ..."). */
+    String merge(String branch) throws IOException, InterruptedException, GeneralSecurityException {
         String auth = Base64.getEncoder().encodeToString((user + ":" + new String(password))
                 .getBytes(StandardCharsets.UTF_8));
-        HttpRequest req = HttpRequest.newBuilder(URI.create(repo.httpUrl() + "/api/proposals/" + BRANCH + "/merge"))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(repo.httpUrl() + "/api/proposals/" + branch + "/merge"))
                 .header("Authorization", "Basic " + auth)
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<String> resp = https().send(req, HttpResponse.BodyHandlers.ofString());
@@ -270,6 +297,33 @@ final class TwoZoneDemo implements AutoCloseable {
         }
         report.jsonPeers = json;
         say.detail("mirror: alice's peers by JSON %s, by gRPC %s", short12(json), short12(report.grpcPeers));
+    }
+
+    /** GET a path of the JSON API over HTTPS; the body of a 200 answer. */
+    String getJson(String path) throws IOException, InterruptedException, GeneralSecurityException {
+        HttpResponse<String> resp = https().send(HttpRequest.newBuilder(URI.create(repo.httpUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (resp.statusCode() != 200) {
+            throw new IOException("GET " + path + ": " + resp.statusCode() + " " + resp.body());
+        }
+        return resp.body();
+    }
+
+    /** The peers' root hashes of the zone with root {@code hash}, as the JSON API and the gRPC mirror list them. */
+    List<List<String>> peersByHash(String hash) throws IOException, InterruptedException, GeneralSecurityException {
+        List<String> json = new ArrayList<>();
+        new ObjectMapper().readTree(getJson("/api/certificates?hash=" + hash)).path("certificates")
+                .forEach(c -> json.add(c.path("hash").asText()));
+        ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", repo.grpcPort(),
+                TlsChannelCredentials.newBuilder().trustManager(tls.trustManager()).build()).build();
+        try {
+            List<String> grpc = ContractsServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getCertificates(GetCertificatesRequest.newBuilder().setHash(hash).build())
+                    .getCertificatesList().stream().map(PeerCertificate::getHash).toList();
+            return List.of(List.copyOf(json), grpc);
+        } finally {
+            ch.shutdownNow();
+        }
     }
 
     /** An HTTPS client that trusts exactly the demo's repo-server CA. */

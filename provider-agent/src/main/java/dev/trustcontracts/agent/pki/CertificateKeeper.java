@@ -1,9 +1,11 @@
 package dev.trustcontracts.agent.pki;
 
+import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.agent.SyncException;
 import dev.trustcontracts.agent.output.AgentState;
 import dev.trustcontracts.agent.output.CanonicalKey;
+import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.proto.v1.GetCAResponse;
@@ -24,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * root rotation (its next root). Without a pin (only with --pki-plaintext) it trusts the first root it
  * stored (a different root later is refused). It keeps a certificate and key, issuing a new key and CSR
  * when there is none, when it no longer chains to an own root (after a rotation finished), fits the key
- * or the name, and at two thirds of its lifetime: after {@code pki rotate switch} the next renewal comes
- * from the new root. When the PKI is down the current certificate is kept until it expires (and beyond:
- * there is nothing better to serve).
+ * or the name, at two thirds of its lifetime, and as soon as GetCA says another root issues (after
+ * {@code pki rotate switch}: the certificate is renewed from the new root at once). When the PKI is down
+ * the current certificate is kept until it expires (and beyond: there is nothing better to serve).
  *
  * <p>This class decides when to contact the PKI; which root is accepted is {@link RootPin}'s job, when a
  * certificate is due {@link RenewalPolicy}'s, the request {@link CsrBuilder}'s, what an answer must be
@@ -41,9 +43,10 @@ public final class CertificateKeeper {
     private final String configuredName;
     private final Duration lifetime;
     private final Clock clock;
+    private final Duration checkEvery;
 
-    /** How often the PKI is asked for its root while all is well. */
-    public static final Duration CHECK_EVERY = Duration.ofMinutes(10);
+    /** How often the PKI is asked for its root while all is well, unless told otherwise (--pki-check-every). */
+    public static final Duration CHECK_EVERY = AgentConfig.DEFAULT_PKI_CHECK_EVERY;
     /** How often a failed PKI is tried again. */
     public static final Duration RETRY_EVERY = Duration.ofSeconds(30);
 
@@ -54,6 +57,11 @@ public final class CertificateKeeper {
     private String renewalFailure;
     /** The zone name GetCA reported; the default certificate name. */
     private String zone;
+    /**
+     * The fingerprint of the root the PKI issues from, as its last GetCA answer said (or as the last certificate it
+     * issued shows); null while unknown. A certificate from another own root is renewed (after a switch).
+     */
+    private String issuingRoot;
 
     /**
      * @param name     the certificate's CN and DNS (or IP) SAN; null for the zone name GetCA reports
@@ -70,7 +78,14 @@ public final class CertificateKeeper {
 
     /** @param pins the zone roots accepted, shared with the PKI client's TLS trust, updated as roots are learned */
     public CertificateKeeper(PkiClient pki, PinSet pins, String name, Duration lifetime, Clock clock, Path out) {
+        this(pki, pins, name, lifetime, clock, out, CHECK_EVERY);
+    }
+
+    /** @param checkEvery how often the PKI is asked for its roots while all is well */
+    public CertificateKeeper(PkiClient pki, PinSet pins, String name, Duration lifetime, Clock clock, Path out,
+            Duration checkEvery) {
         this.pki = pki;
+        this.checkEvery = checkEvery;
         OutputLayout layout = new OutputLayout(out);
         this.rootPin = new RootPin(pins, layout);
         this.storedLeaf = new StoredLeaf(layout);
@@ -81,8 +96,8 @@ public final class CertificateKeeper {
 
     /**
      * The material for this cycle; fails only when no root is known at all. The PKI is contacted when
-     * there is no root or no good certificate, and otherwise every {@link #CHECK_EVERY} to notice a
-     * changed root; after a failed contact, at most every {@link #RETRY_EVERY}.
+     * there is no root or no good certificate, and otherwise every check interval ({@link #CHECK_EVERY} by
+     * default) to notice a changed root; after a failed contact, at most every {@link #RETRY_EVERY}.
      */
     /** Takes the PKI memory of the state file (roots, retired roots); once, before the first {@link #ensure}. */
     public void restore(AgentState.Pki memory) throws SyncException {
@@ -103,6 +118,13 @@ public final class CertificateKeeper {
                 GetCAResponse r = pki.getCa();
                 RootPin.Decision decision = rootPin.judge(r);
                 zone = r.getZone().isEmpty() ? zone : r.getZone();
+                if (decision.issuing() != null && !decision.issuing().equals(issuingRoot)) {
+                    if (issuingRoot != null) {
+                        LOG.info("pki: the zone's root sha256:{} issues now (was sha256:{})", decision.issuing(),
+                                issuingRoot);
+                    }
+                    issuingRoot = decision.issuing();
+                }
                 if (!decision.roots().equals(stored)) {
                     // first roots, a next root learned, or a rotation finished: a leaf from a retired root is dropped
                     root = decision.roots();
@@ -135,7 +157,7 @@ public final class CertificateKeeper {
                     }
                 }
             }
-            nextContact = now.plus(problem == null ? CHECK_EVERY : RETRY_EVERY);
+            nextContact = now.plus(problem == null ? checkEvery : RETRY_EVERY);
         }
         String due = leaf == null ? "no certificate yet" : renewalReason(leaf);
         renewalFailure = due != null && !renewed && problem != null ? due + " and the PKI did not issue one: " + problem
@@ -157,7 +179,7 @@ public final class CertificateKeeper {
 
     /** Why the leaf must be replaced now, or null when it is good. */
     private String renewalReason(ZoneMaterial.Leaf leaf) {
-        return RenewalPolicy.reason(leaf, name(), clock.instant());
+        return RenewalPolicy.reason(leaf, name(), clock.instant(), issuingRoot);
     }
 
     private ZoneMaterial.Leaf issue(OwnRoots root, String name) throws SyncException {
@@ -173,6 +195,9 @@ public final class CertificateKeeper {
         String keyPem = CanonicalKey.pem(keys.getPrivate());
         ZoneMaterial.Leaf issued = new ZoneMaterial.Leaf(certPem, keyPem, keys.getPrivate(), chain);
         storedLeaf.remember(issued, root);
+        // what the PKI just issued from is its issuing root, even when a switch came between GetCA and SignCSR: the
+        // new certificate is never renewed again for that
+        issuingRoot = Fingerprint.of(chain.get(chain.size() - 1));
         LOG.info("certificate: issued {} serial {} valid until {}", leaf.getSubjectX500Principal().getName(),
                 leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());
         return issued;

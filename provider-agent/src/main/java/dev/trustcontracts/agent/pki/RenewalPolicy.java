@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent.pki;
 
+import dev.trustcontracts.core.crypto.Fingerprint;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +10,9 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
 
 /**
  * When the agent's certificate must be replaced: once expired, once two thirds of its lifetime have passed
- * (a third is left to ride out a PKI outage), or when its name is not the one asked for.
+ * (a third is left to ride out a PKI outage), when its name is not the one asked for, or when it chains to an own
+ * root that no longer issues (after {@code pki rotate switch}: the certificate moves to the new root at once, so
+ * that the old root can be dropped from the contracts without waiting for a renewal).
  */
 public final class RenewalPolicy {
     private RenewalPolicy() {
@@ -21,6 +24,16 @@ public final class RenewalPolicy {
      * @param name the name the certificate must carry, or null when any name will do
      */
     static String reason(ZoneMaterial.Leaf leaf, String name, Instant now) {
+        return reason(leaf, name, now, null);
+    }
+
+    /**
+     * Why the leaf must be replaced at {@code now}, or null when it is good.
+     *
+     * @param name        the name the certificate must carry, or null when any name will do
+     * @param issuingRoot the fingerprint of the root the PKI issues from now, or null when unknown
+     */
+    static String reason(ZoneMaterial.Leaf leaf, String name, Instant now, String issuingRoot) {
         Instant nb = leaf.notBefore();
         Instant na = leaf.notAfter();
         if (now.isAfter(na)) {
@@ -32,6 +45,11 @@ public final class RenewalPolicy {
         }
         if (name != null && !name.equals(commonName(leaf.certificate()))) {
             return "its name is " + commonName(leaf.certificate()) + ", not " + name;
+        }
+        String root = Fingerprint.of(leaf.chain().get(leaf.chain().size() - 1));
+        if (issuingRoot != null && !issuingRoot.equals(root)) {
+            return "it chains to the root sha256:" + root + ", and the PKI issues from sha256:" + issuingRoot
+                    + " now (pki rotate switch)";
         }
         return null;
     }

@@ -35,8 +35,14 @@ final class RootPin {
     /** Logs under the keeper's name, as before the split: operators filter on it. */
     private static final Logger LOG = LoggerFactory.getLogger(CertificateKeeper.class);
 
-    /** What a GetCA answer means for the zone's roots: the roots to use, and why the answer was not taken (or null). */
-    record Decision(OwnRoots roots, String problem) {
+    /**
+     * What a GetCA answer means for the zone's roots: the roots to use, why the answer was not taken (or null), and
+     * the fingerprint of the root that issues (or null when the answer was not taken or names none).
+     */
+    record Decision(OwnRoots roots, String problem, String issuing) {
+        Decision(OwnRoots roots, String problem) {
+            this(roots, problem, null);
+        }
     }
 
     private final PinSet pins;
@@ -168,7 +174,25 @@ final class RootPin {
         }
         roots = offered;
         pins.update(roots, retired);
-        return new Decision(roots, null);
+        return new Decision(roots, null, issuing(answer, offered));
+    }
+
+    /**
+     * The root that issues: the entry of {@code roots} marked {@code issuing} (either own root, checked by
+     * {@link #published}); the established root from a PKI that predates rotation (no list); null when no entry is
+     * marked.
+     */
+    private static String issuing(GetCAResponse r, OwnRoots offered) {
+        if (r.getRootsCount() == 0) {
+            return offered.establishedHash();
+        }
+        for (CaRoot root : r.getRootsList()) {
+            if (root.getIssuing()) {
+                return root.getNext() && offered.next() != null ? Fingerprint.of(offered.next())
+                        : offered.establishedHash();
+            }
+        }
+        return null;
     }
 
     /** The roots an answer publishes, each checked: readable, a CA, its hash right; the established one first. */

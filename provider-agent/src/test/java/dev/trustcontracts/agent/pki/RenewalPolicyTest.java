@@ -67,4 +67,21 @@ class RenewalPolicyTest {
         assertThat(RenewalPolicy.reason(noCn, "web.alice", NOT_BEFORE)).isEqualTo("its name is , not web.alice");
         assertThat(RenewalPolicy.commonName(LEAF.certificate())).isEqualTo("web.alice");
     }
+
+    /**
+     * After {@code pki rotate switch}: a young certificate of the old root is due at once, one of the issuing root is
+     * not; with the issuing root unknown (no GetCA answer yet) nothing changes. Expiry and two thirds still come first.
+     */
+    @Test
+    void aCertificateOfARootThatNoLongerIssuesIsDue() {
+        String own = dev.trustcontracts.core.crypto.Fingerprint.of(ZONE.root);
+        String other = "ab".repeat(32);
+        assertThat(RenewalPolicy.reason(LEAF, null, NOT_BEFORE.plus(Duration.ofDays(1)), own)).isNull();
+        assertThat(RenewalPolicy.reason(LEAF, null, NOT_BEFORE.plus(Duration.ofDays(1)), null)).isNull();
+        assertThat(RenewalPolicy.reason(LEAF, "web.alice", NOT_BEFORE.plus(Duration.ofDays(1)), other)).isEqualTo(
+                "it chains to the root sha256:" + own + ", and the PKI issues from sha256:" + other
+                        + " now (pki rotate switch)");
+        assertThat(RenewalPolicy.reason(LEAF, null, NOT_BEFORE.plus(Duration.ofDays(31)), other))
+                .startsWith("the certificate expired at");
+    }
 }

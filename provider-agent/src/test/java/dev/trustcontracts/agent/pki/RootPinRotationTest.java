@@ -55,6 +55,27 @@ class RootPinRotationTest {
         return new PinSet(Stream.of(pinned).map(c -> new PkiPin(Fingerprint.of(c), null)).toList());
     }
 
+    /** Which root issues, as the keeper learns it from each step's answer: it renews a certificate of another root. */
+    @Test
+    void theDecisionNamesTheRootThatIssues() throws Exception {
+        RootPin pin = new RootPin(pins(ALICE.root), new OutputLayout(out));
+        pin.restore(AgentState.Pki.NONE);
+        String old = Fingerprint.of(ALICE.root);
+        String next = Fingerprint.of(ALICE_NEXT.root);
+        assertThat(pin.judge(answer(ALICE.root, null)).issuing()).as("no rotation").isEqualTo(old);
+        assertThat(pin.judge(answer(ALICE.root, ALICE_NEXT.root)).issuing()).as("started").isEqualTo(old);
+        GetCAResponse switched = GetCAResponse.newBuilder().setCertificate(Pem.encode(ALICE.root)).setHash(old)
+                .setZone("alice").addRoots(root(ALICE.root, false, false)).addRoots(root(ALICE_NEXT.root, true, true))
+                .build();
+        assertThat(pin.judge(switched).issuing()).as("switched").isEqualTo(next);
+        assertThat(pin.judge(answer(ALICE_NEXT.root, null)).issuing()).as("finished").isEqualTo(next);
+        // a PKI from before rotation lists no roots: its one root issues
+        RootPin legacy = new RootPin(pins(ALICE.root), new OutputLayout(out.resolve("legacy")));
+        legacy.restore(AgentState.Pki.NONE);
+        assertThat(legacy.judge(GetCAResponse.newBuilder().setCertificate(Pem.encode(ALICE.root)).setHash(old).build())
+                .issuing()).isEqualTo(old);
+    }
+
     @Test
     void theNextRootOfThePinnedPkiIsLearnedAndTheFinishFollowed() throws Exception {
         PinSet pins = pins(ALICE.root);

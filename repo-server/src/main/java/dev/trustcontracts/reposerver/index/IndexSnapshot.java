@@ -54,13 +54,25 @@ public final class IndexSnapshot {
         for (VerifiedContract c : sorted) {
             names.put(c.name(), c);
             for (Participant p : c.contract().getBody().getParticipantsList()) {
-                hashes.computeIfAbsent(p.getHash(), h -> new ArrayList<>()).add(c);
+                // a zone during a root rotation asks with either root: a contract is found by its next root too
+                listedBy(hashes, p.getHash(), c);
+                if (p.hasNext()) {
+                    listedBy(hashes, p.getNext().getHash(), c);
+                }
                 participantNames.computeIfAbsent(p.getName(), n -> new TreeSet<>()).add(p.getHash());
             }
         }
         this.byName = Collections.unmodifiableMap(names);
         this.byHash = hashes;
         this.hashesByParticipantName = participantNames;
+    }
+
+    /** Records that {@code c} lists the root {@code hash}, once per contract. */
+    private static void listedBy(Map<String, List<VerifiedContract>> hashes, String hash, VerifiedContract c) {
+        List<VerifiedContract> list = hashes.computeIfAbsent(hash, h -> new ArrayList<>());
+        if (list.isEmpty() || list.get(list.size() - 1) != c) {
+            list.add(c);
+        }
     }
 
     /** Increases with every snapshot made, so that consumers can drop an older one arriving late. */
@@ -105,7 +117,10 @@ public final class IndexSnapshot {
         return hashesByParticipantName.getOrDefault(participantName, Set.of());
     }
 
-    /** The peers of the zone with this root: every other participant of every valid contract it is in. */
+    /**
+     * The peers of the zone with this root (its current or, during a rotation, its next root): every other
+     * participant of every valid contract that lists it.
+     */
     public TrustBundle bundle(String hash) {
         return TrustBundle.derive(hash, byHash.getOrDefault(hash, List.of()));
     }

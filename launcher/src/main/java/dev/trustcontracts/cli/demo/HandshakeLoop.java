@@ -1,4 +1,4 @@
-package dev.trustcontracts.cli;
+package dev.trustcontracts.cli.demo;
 
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.core.tls.ReloadingKeyManager;
@@ -6,7 +6,6 @@ import dev.trustcontracts.core.tls.ReloadingTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -31,11 +31,12 @@ import javax.net.ssl.TrustManager;
  * connection and a full TLS 1.3 handshake (a fresh SSLContext each time, so no session is resumed and both
  * sides check the other's chain every time) followed by one HTTP request that must answer 200. The client
  * presents the agent's cert.pem/key.pem and trusts its chain.pem, re-read when the agent replaces them, as
- * the demo's MtlsService does on the server side. Every failure is kept with its time and printed at once.
+ * the demo's MtlsService does on the server side. Every failure is kept with its time and reported at once.
+ * {@code trustctl demo --rotate} and the rotation proof test run it through a root rotation.
  */
-final class HandshakeLoop implements AutoCloseable {
+public final class HandshakeLoop implements AutoCloseable {
     /** One failed connection: when, which attempt, why. */
-    record Failure(Instant at, long attempt, String reason) {
+    public record Failure(Instant at, long attempt, String reason) {
         @Override
         public String toString() {
             return "handshake #" + attempt + " FAILED at " + at + ": " + reason;
@@ -46,7 +47,7 @@ final class HandshakeLoop implements AutoCloseable {
     private final ReloadingKeyManager keys;
     private final ReloadingTrustManager trust;
     private final Duration pace;
-    private final PrintStream log;
+    private final Consumer<Failure> onFailure;
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong ok = new AtomicLong();
@@ -68,15 +69,16 @@ final class HandshakeLoop implements AutoCloseable {
      *                and starts again); on a loaded machine a second worker keeps the rate when one waits for CPU
      * @param pace    the least time between the starts of two connections of one worker (to leave the loaded
      *                machine's CPU to the agents and servers); a worker runs as fast as it can below that rate
+     * @param onFailure told of every failure as it happens (from a worker's thread)
      */
-    HandshakeLoop(int port, Path clientAgentOut, int workers, Duration pace, PrintStream log)
+    public HandshakeLoop(int port, Path clientAgentOut, int workers, Duration pace, Consumer<Failure> onFailure)
             throws IOException, GeneralSecurityException {
         this.port = port;
         OutputLayout files = new OutputLayout(clientAgentOut);
         this.keys = new ReloadingKeyManager(files.cert(), files.key());
         this.trust = new ReloadingTrustManager(files.chain());
         this.pace = pace;
-        this.log = log;
+        this.onFailure = onFailure;
         for (int i = 0; i < workers; i++) {
             Thread t = new Thread(this::run, "mtls-client-loop-" + i);
             t.setDaemon(true);
@@ -84,7 +86,7 @@ final class HandshakeLoop implements AutoCloseable {
         }
     }
 
-    void start() {
+    public void start() {
         started = Instant.now();
         threads.forEach(Thread::start);
     }
@@ -101,7 +103,7 @@ final class HandshakeLoop implements AutoCloseable {
                 synchronized (this) {
                     failures.add(f);
                 }
-                log.println("[rotation-proof] " + f);
+                onFailure.accept(f);
             }
             long rest = pace.toNanos() - (System.nanoTime() - begin);
             if (rest > 0) {
@@ -167,32 +169,32 @@ final class HandshakeLoop implements AutoCloseable {
     }
 
     /** Handshakes that succeeded so far. */
-    long succeeded() {
+    public long succeeded() {
         return ok.get();
     }
 
     /** Mean milliseconds of a successful handshake, and of the request after it. */
-    String meanTimes() {
+    public String meanTimes() {
         long n = Math.max(1, ok.get());
         return String.format("handshake %.1f ms, request %.1f ms, client CPU %.1f ms (means)",
                 handshakeNanos.get() / 1e6 / n, requestNanos.get() / 1e6 / n, cpuNanos.get() / 1e6 / n);
     }
 
     /** Successful handshakes in which the client presented a certificate issued by {@code issuerName} (RFC 2253). */
-    synchronized long presentedFrom(String issuerName) {
+    public synchronized long presentedFrom(String issuerName) {
         return byIssuer.getOrDefault(issuerName, 0L);
     }
 
-    synchronized List<Failure> failures() {
+    public synchronized List<Failure> failures() {
         return List.copyOf(failures);
     }
 
-    synchronized Map<String, Long> byIssuer() {
+    public synchronized Map<String, Long> byIssuer() {
         return Map.copyOf(byIssuer);
     }
 
     /** Stops after the connection in progress; returns the whole run's duration. */
-    Duration stop() throws InterruptedException {
+    public Duration stop() throws InterruptedException {
         running = false;
         for (Thread t : threads) {
             t.join(30_000);
