@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             PkiCommand.class,
             RepoServerCommand.class,
             AgentCommand.class,
+            dev.trustcontracts.cli.server.ServerCommand.class,
             dev.trustcontracts.cli.demo.DemoCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -62,6 +63,7 @@ public final class Trustctl implements Runnable {
     public static CommandLine commandLine(Clock clock) {
         CommandLine cl = new CommandLine(new Trustctl(clock));
         cl.setExecutionExceptionHandler(new UserErrors());
+        cl.setParameterExceptionHandler(new UsageErrors()); // one line and a hint, not the whole help
         return cl;
     }
 }
