@@ -17,6 +17,11 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     }
 
     static String describe(CommandLine.ParameterException ex) {
+        List<String> unmatched = ex.getCommandLine().getUnmatchedArguments();
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException) && !unmatched.isEmpty()) {
+            // a mistyped option is the likely cause of a "missing required option": name the typo
+            ex = new CommandLine.UnmatchedArgumentException(ex.getCommandLine(), unmatched);
+        }
         if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
             String arg = u.getUnmatched().get(0);
             List<String> suggestions = u.getSuggestions();
@@ -24,8 +29,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
             boolean hasSubcommands = !u.getCommandLine().getSubcommands().isEmpty();
             String what = option ? "unknown option" : hasSubcommands ? "unknown command" : "unexpected argument";
             String hint = suggestions.isEmpty() ? ""
-                    : " (did you mean " + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size())))
-                            + "?)";
+                    : " (did you mean " + suggestions.get(0) + "?)"; // picocli lists the closest first
             return what + " '" + arg + "'" + hint;
         }
         String m = ex.getMessage() == null ? "invalid command line" : ex.getMessage();
