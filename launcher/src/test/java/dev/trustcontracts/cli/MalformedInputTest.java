@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a truncated PEM, a directory, a missing file, one huge line): the operator gets one short line that names the
  * file, and no Java class name or exception type, whatever the parser underneath threw.
  */
-class MalformedInputTest {
+public class MalformedInputTest {
     /** What an operator must never see: a Java package, an exception type, our own class names. */
-    static final Pattern JAVA = Pattern.compile("java\\.|javax\\.|[A-Z]\\w+Exception|dev\\.trustcontracts");
+    public static final Pattern JAVA = Pattern.compile("java\\.|javax\\.|[A-Z]\\w+Exception|dev\\.trustcontracts");
 
     @TempDir
     Path dir;

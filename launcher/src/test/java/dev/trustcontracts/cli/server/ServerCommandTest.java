@@ -290,8 +290,10 @@ class ServerCommandTest {
         return Cli.run(all.toArray(String[]::new));
     }
 
+    /** The one line on stderr, with no Java type name in it (MalformedInputTest's pattern). */
     static String oneLine(Cli r) {
         assertThat(r.err().lines()).as(r.err()).hasSize(1);
+        assertThat(r.err()).doesNotContainPattern(dev.trustcontracts.cli.MalformedInputTest.JAVA);
         return r.err().strip();
     }
 
