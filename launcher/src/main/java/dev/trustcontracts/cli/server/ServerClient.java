@@ -59,8 +59,8 @@ final class ServerClient {
         return send(request(path, query).GET());
     }
 
-    JsonNode post(String path) {
-        return send(request(path, Map.of()).POST(HttpRequest.BodyPublishers.noBody()));
+    JsonNode post(String path, Map<String, String> query) {
+        return send(request(path, query).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     JsonNode delete(String path) {
@@ -129,7 +129,7 @@ final class ServerClient {
                             + "and TRUSTCTL_SERVER_PASSWORD"
                     : "login refused: " + reason, ExitCodes.DENIED);
             case 403 -> new UserError("not allowed: " + reason, ExitCodes.DENIED);
-            case 404 -> new UserError(reason, ExitCodes.NOT_FOUND);
+            case 404, 410 -> new UserError(reason, ExitCodes.NOT_FOUND); // 410: a revoked contract
             case 409, 422 -> new UserError(problems(reason, body), ExitCodes.INVALID);
             case 429 -> new UserError("too many attempts: " + reason
                     + retryAfter.map(s -> "; try again in " + s + " s").orElse(""), ExitCodes.BUSY);

@@ -79,14 +79,22 @@ public final class ServerCommand implements Runnable {
         @Option(names = "--sort", paramLabel = "FIELD", description = "Sort order, on servers that sort.")
         String sort;
 
-        @Option(names = "--page", paramLabel = "N", description = "Page number, on servers that page.")
+        @Option(names = "--order", paramLabel = "asc|desc", description = "Sort direction, on servers that sort.")
+        String order;
+
+        @Option(names = "--page", paramLabel = "N", description = "Page number from 1, on servers that page.")
         Integer page;
+
+        @Option(names = "--size", paramLabel = "N", description = "Items per page, on servers that page.")
+        Integer size;
 
         Map<String, String> query() {
             Map<String, String> q = new LinkedHashMap<>();
             q.put("q", search);
             q.put("sort", sort);
+            q.put("order", order);
             q.put("page", page == null ? null : page.toString());
+            q.put("size", size == null ? null : size.toString());
             return q;
         }
     }
@@ -230,16 +238,25 @@ public final class ServerCommand implements Runnable {
         @Option(names = {"-y", "--yes"}, description = "Merge without asking (scripts; needed when not on a terminal).")
         boolean yes;
 
+        @Option(names = "--head", paramLabel = "COMMIT", description = "Merge only if the branch's head is still this "
+                + "commit (the one reviewed); after the question, the commit shown is the one merged.")
+        String head;
+
         @Override
         public Integer call() {
             ServerClient client = client();
             String path = "/api/proposals/" + checked(branch, BRANCH, "branch name");
             if (!yes) {
                 Console console = Confirmation.terminal("merge", "merge " + branch);
-                describeProposal(client.get(path, Map.of()), console.writer());
+                JsonNode shown = client.get(path, Map.of());
+                describeProposal(shown, console.writer());
                 Confirmation.ask(console, "Merge " + branch + " into main on " + client.base() + "?", "merge");
+                // what was shown is what gets merged: a server that checks head refuses a branch moved meanwhile
+                head = head != null ? head : text(shown, "commit");
             }
-            JsonNode a = client.post(path + "/merge");
+            Map<String, String> q = new LinkedHashMap<>();
+            q.put("head", head == null || head.isEmpty() ? null : head);
+            JsonNode a = client.post(path + "/merge", q);
             if (printedJson(a)) {
                 return ExitCodes.OK;
             }
@@ -378,7 +395,10 @@ public final class ServerCommand implements Runnable {
         String n = !total.isEmpty() && !total.equals(Integer.toString(shown)) ? shown + " of " + total : Integer.toString(shown);
         String plural = n.equals("1") ? noun : noun + "s";
         String commit = a.isObject() ? text(a, "commit") : "";
-        return n + " " + plural + (commit.isEmpty() ? "" : " on main at " + commit);
+        String pages = a.isObject() ? text(a, "pages") : "";
+        String page = !pages.isEmpty() && !pages.equals("1") ? ", page " + text(a, "page") + " of " + pages
+                + " (--page N)" : "";
+        return n + " " + plural + (commit.isEmpty() ? "" : " on main at " + commit) + page;
     }
 
     static String text(JsonNode n, String field) {

@@ -281,6 +281,61 @@ class ServerCommandTest {
         assertThat(JSON.readTree(out).get("merged").asBoolean()).isTrue();
     }
 
+    @Test
+    void mergeAsksOnATerminalAndMergesOnlyOnYes() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) gives the command a terminal");
+        Contract draft = TestZone.draft("alice-carol", alice, carol);
+        git(work, "checkout", "-q", "-b", "proposals/alice-carol");
+        push("proposals/alice-carol", "alice-carol", carol.sign(alice.sign(draft)), "propose alice-carol");
+        String mainBefore = server.index().current().commit();
+
+        Terminal no = onTerminal("n\n", "server", "merge", "proposals/alice-carol");
+        assertThat(no.exit()).as(no.out()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(no.out()).contains("proposal   proposals/alice-carol at ").contains("status     mergeable")
+                .contains("Merge proposals/alice-carol into main on " + server.httpUrl() + "? [y/N]")
+                .contains("not confirmed: nothing was done");
+        assertThat(server.index().current().commit()).isEqualTo(mainBefore);
+
+        Terminal yes = onTerminal("y\n", "server", "merge", "proposals/alice-carol");
+        assertThat(yes.exit()).as(yes.out()).isZero();
+        assertThat(yes.out()).contains("merged proposals/alice-carol into main: ");
+        assertThat(server.index().current().commit()).isNotEqualTo(mainBefore);
+    }
+
+    record Terminal(int exit, String out) {
+    }
+
+    /** trustctl in a JVM of its own on a pseudo-terminal (script(1)), typing {@code input}, logged in from the environment. */
+    Terminal onTerminal(String input, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.trustcontracts.cli.Trustctl"));
+        command.addAll(List.of(args));
+        String line = String.join(" ", command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-q", "-e", "-c", line, "/dev/null");
+        pb.environment().put("TRUSTCTL_SERVER_URL", server.httpUrl());
+        pb.environment().put("TRUSTCTL_SERVER_USERNAME", "alice-ops");
+        pb.environment().put("TRUSTCTL_SERVER_PASSWORD", PASSWORD);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        // typed once the question is on the screen: the terminal would drop what came before the prompt's read
+        StringBuilder seen = new StringBuilder();
+        var in = p.getInputStream();
+        byte[] buf = new byte[8192];
+        boolean typed = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int n;
+        while ((n = in.read(buf)) >= 0 && System.nanoTime() < deadline) {
+            seen.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+            if (!typed && seen.toString().contains("[y/N]")) {
+                p.getOutputStream().write(input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                p.getOutputStream().flush();
+                typed = true;
+            }
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Terminal(p.exitValue(), seen.toString().replace("\r", ""));
+    }
+
     /** Runs {@code trustctl server ARGS --server URL}. */
     Cli server(String... args) {
         List<String> all = new ArrayList<>(List.of("server"));
