@@ -86,7 +86,16 @@ public final class ServerOptions {
             }
             tls = Optional.of(tls(ca));
         }
-        return new ServerClient(base, tls, authorization(err), timeout);
+        Optional<String> login = authorization(err);
+        if (login.isPresent() && base.getScheme().equals("http") && !loopback(base.getHost())) {
+            err.println("warning: the password travels unencrypted to " + base + ": use https://");
+        }
+        return new ServerClient(base, tls, login, timeout);
+    }
+
+    /** Loopback by its spelling (no name lookup): plain HTTP there never leaves the machine. */
+    static boolean loopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
     }
 
     private URI url() {

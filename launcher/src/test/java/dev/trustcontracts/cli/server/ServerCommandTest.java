@@ -220,6 +220,11 @@ class ServerCommandTest {
         assertThat(noPassword.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(oneLine(noPassword)).contains("needs --password-file FILE or TRUSTCTL_SERVER_PASSWORD");
 
+        Cli plainRemote = Cli.run("server", "contracts", "--server", "http://192.0.2.1:" + closed, "--timeout", "1s",
+                "--username", "alice-ops", "--password-file", passwordFile.toString());
+        assertThat(plainRemote.err().lines().findFirst().orElse(""))
+                .isEqualTo("warning: the password travels unencrypted to http://192.0.2.1:" + closed + ": use https://");
+
         Cli badBranch = server("proposal", "../main");
         assertThat(badBranch.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(oneLine(badBranch)).contains("'../main' is not a branch name");
