@@ -337,16 +337,24 @@ final class ContractCommand implements Runnable {
                 Map<String, Object> pm = new LinkedHashMap<>();
                 pm.put("name", p.getName());
                 pm.put("hash", p.getHash());
-                pm.put("subject", subject(p.getCertificate()));
+                pm.put("subject", subjectName(p.getCertificate()));
                 pm.put("trustDomain", p.getTrustDomain());
                 if (p.hasNext()) {
-                    pm.put("next", Map.of("hash", p.getNext().getHash(), "subject", subject(p.getNext().getCertificate())));
+                    Map<String, Object> next = new LinkedHashMap<>();
+                    next.put("hash", p.getNext().getHash());
+                    next.put("subject", subjectName(p.getNext().getCertificate()));
+                    pm.put("next", next);
                 } else {
                     pm.put("next", null);
                 }
                 pm.put("signatures", c.getSignaturesList().stream().filter(x -> x.getParticipant().equals(p.getName()))
-                        .map(x -> Map.of("signedAt", ProtoTime.toWholeSeconds(x.getSignedAt()).toString(),
-                                "signer", signer(x)))
+                        .map(x -> {
+                            Map<String, Object> sm = new LinkedHashMap<>();
+                            sm.put("signedAt", ProtoTime.toWholeSeconds(x.getSignedAt()).toString());
+                            sm.put("signer", x.getCertificateChainCount() == 0 ? null
+                                    : subjectName(x.getCertificateChain(0)));
+                            return sm;
+                        })
                         .toList());
                 ps.add(pm);
             }
@@ -354,6 +362,19 @@ final class ContractCommand implements Runnable {
             m.put("valid", problems.isEmpty());
             m.put("problems", problems.stream().map(OutputOption::problem).toList());
             return m;
+        }
+
+        /**
+         * For -o json, apart from the text's wording: the subject as RFC 2253 with the serial-number attribute by
+         * name, null when the certificate does not read.
+         */
+        private static String subjectName(String pem) {
+            try {
+                return Pem.certificate(pem).getSubjectX500Principal().getName(
+                        javax.security.auth.x500.X500Principal.RFC2253, Map.of("2.5.4.5", "SERIALNUMBER"));
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         private static String subject(String pem) {
