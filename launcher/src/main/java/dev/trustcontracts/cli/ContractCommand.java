@@ -198,21 +198,26 @@ final class ContractCommand implements Runnable {
         @picocli.CommandLine.Mixin
         MaxWindowOption window = new MaxWindowOption();
 
+        @picocli.CommandLine.Mixin
+        OutputOption output = new OutputOption();
+
         @Override
         public Integer call() throws IOException {
             ContractVerifier verifier = window.verifier();
             Instant now = parent.clock().instant();
             PrintWriter out = spec.commandLine().getOut();
+            boolean json = output.json();
             boolean allValid = true;
+            List<Object> results = new ArrayList<>();
             for (Path f : files) {
                 ContractFiles.format(f);
-                if (!Files.isRegularFile(f)) {
-                    throw new UserError("no such file: " + f);
-                }
                 String name = f.toString();
-                Verification v = verifier.verify(name, Files.readAllBytes(f));
+                Verification v = verifier.verify(name, ContractFiles.bytes(f));
                 List<Problem> problems = v.problemsAt(now);
-                if (problems.isEmpty()) {
+                if (json) {
+                    allValid &= problems.isEmpty();
+                    results.add(verdict(name, v, problems));
+                } else if (problems.isEmpty()) {
                     ContractBody b = v.contract().orElseThrow().getBody();
                     out.printf("%s: valid: %s between %s, until %s%n", name, b.getName(),
                             String.join(", ", b.getParticipantsList().stream().map(Participant::getName).toList()),
@@ -222,7 +227,29 @@ final class ContractCommand implements Runnable {
                     problems.forEach(out::println);
                 }
             }
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("valid", allValid);
+                m.put("files", results);
+                OutputOption.print(out, m);
+            }
             return allValid ? ExitCodes.OK : ExitCodes.INVALID;
+        }
+
+        /** {file, valid, name, id, participants, notBefore, notAfter, effectiveExpiry, problems}; null when unread. */
+        private static Map<String, Object> verdict(String file, Verification v, List<Problem> problems) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", file);
+            m.put("valid", problems.isEmpty());
+            ContractBody b = v.contract().map(Contract::getBody).orElse(null);
+            m.put("name", b == null ? null : b.getName());
+            m.put("id", b == null ? null : b.getId());
+            m.put("participants", b == null ? List.of() : b.getParticipantsList().stream().map(Participant::getName).toList());
+            m.put("notBefore", b == null ? null : ProtoTime.toWholeSeconds(b.getNotBefore()).toString());
+            m.put("notAfter", b == null ? null : ProtoTime.toWholeSeconds(b.getNotAfter()).toString());
+            m.put("effectiveExpiry", v.effectiveExpiry().map(Instant::toString).orElse(null));
+            m.put("problems", problems.stream().map(OutputOption::problem).toList());
+            return m;
         }
     }
 
@@ -252,11 +279,20 @@ final class ContractCommand implements Runnable {
         @picocli.CommandLine.Mixin
         MaxWindowOption window = new MaxWindowOption();
 
+        @picocli.CommandLine.Mixin
+        OutputOption output = new OutputOption();
+
         @Override
         public Integer call() throws IOException {
+            boolean json = output.json();
             Contract c = ContractFiles.read(file);
             ContractBody b = c.getBody();
             PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Verification v = window.verifier().verify(file.toString(), ContractFiles.bytes(file));
+                OutputOption.print(out, summary(c, v, v.problemsAt(parent.clock().instant())));
+                return ExitCodes.OK;
+            }
             out.printf("contract   %s%nid         %s%nvalid      %s .. %s%n", b.getName(), b.getId(),
                     ProtoTime.toWholeSeconds(b.getNotBefore()), ProtoTime.toWholeSeconds(b.getNotAfter()));
             out.println("participants");
@@ -276,7 +312,7 @@ final class ContractCommand implements Runnable {
                             + " by " + signer(s));
                 }
             }
-            Verification v = window.verifier().verify(file.toString(), Files.readAllBytes(file));
+            Verification v = window.verifier().verify(file.toString(), ContractFiles.bytes(file));
             List<Problem> problems = v.problemsAt(parent.clock().instant());
             if (v.effectiveExpiry().isPresent()) {
                 out.println("expires    " + expiry(v, b));
@@ -284,6 +320,61 @@ final class ContractCommand implements Runnable {
             out.println(problems.isEmpty() ? "status     valid now" : "status     NOT valid now (" + problems.size()
                     + " problem" + (problems.size() == 1 ? "" : "s") + "; run 'trustctl contract verify')");
             return ExitCodes.OK;
+        }
+
+        /** The JSON of {@code contract show -o json} (docs/cli.md). */
+        private Map<String, Object> summary(Contract c, Verification v, List<Problem> problems) {
+            ContractBody b = c.getBody();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", file.toString());
+            m.put("name", b.getName());
+            m.put("id", b.getId());
+            m.put("notBefore", ProtoTime.toWholeSeconds(b.getNotBefore()).toString());
+            m.put("notAfter", ProtoTime.toWholeSeconds(b.getNotAfter()).toString());
+            m.put("effectiveExpiry", v.effectiveExpiry().map(Instant::toString).orElse(null));
+            List<Object> ps = new ArrayList<>();
+            for (Participant p : b.getParticipantsList()) {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("name", p.getName());
+                pm.put("hash", p.getHash());
+                pm.put("subject", subjectName(p.getCertificate()));
+                pm.put("trustDomain", p.getTrustDomain());
+                if (p.hasNext()) {
+                    Map<String, Object> next = new LinkedHashMap<>();
+                    next.put("hash", p.getNext().getHash());
+                    next.put("subject", subjectName(p.getNext().getCertificate()));
+                    pm.put("next", next);
+                } else {
+                    pm.put("next", null);
+                }
+                pm.put("signatures", c.getSignaturesList().stream().filter(x -> x.getParticipant().equals(p.getName()))
+                        .map(x -> {
+                            Map<String, Object> sm = new LinkedHashMap<>();
+                            sm.put("signedAt", ProtoTime.toWholeSeconds(x.getSignedAt()).toString());
+                            sm.put("signer", x.getCertificateChainCount() == 0 ? null
+                                    : subjectName(x.getCertificateChain(0)));
+                            return sm;
+                        })
+                        .toList());
+                ps.add(pm);
+            }
+            m.put("participants", ps);
+            m.put("valid", problems.isEmpty());
+            m.put("problems", problems.stream().map(OutputOption::problem).toList());
+            return m;
+        }
+
+        /**
+         * For -o json, apart from the text's wording: the subject as RFC 2253 with the serial-number attribute by
+         * name, null when the certificate does not read.
+         */
+        private static String subjectName(String pem) {
+            try {
+                return Pem.certificate(pem).getSubjectX500Principal().getName(
+                        javax.security.auth.x500.X500Principal.RFC2253, Map.of("2.5.4.5", "SERIALNUMBER"));
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         private static String subject(String pem) {

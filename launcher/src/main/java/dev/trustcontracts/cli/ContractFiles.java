@@ -18,6 +18,9 @@ import java.util.List;
 
 /** Reading and writing the files the contract commands work on, with one-line errors. */
 final class ContractFiles {
+    /** The server's limit on a contract file (docs/repo-server.md, file-too-large). */
+    static final long MAX_CONTRACT_BYTES = dev.trustcontracts.core.tree.ScanLimits.DEFAULT.maxFileBytes();
+
     private ContractFiles() {
     }
 
@@ -28,15 +31,36 @@ final class ContractFiles {
 
     static Contract read(Path file) {
         try {
-            return ContractCodec.parse(Files.readAllBytes(file), format(file));
+            return ContractCodec.parse(bytes(file), format(file));
         } catch (ContractFormatException e) {
             String line = e.line() > 0 ? ":" + e.line() : "";
             String field = e.field().isEmpty() ? "" : e.field() + ": ";
             throw new UserError(file + line + ": " + field + e.getMessage(), ExitCodes.INVALID);
+        }
+    }
+
+    /**
+     * A contract file's bytes, refused in one line when it is no file or larger than the server would take
+     * (256 KiB): before any parser sees it.
+     */
+    static byte[] bytes(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new UserError(file + ": is a directory, not a contract file");
+        }
+        try {
+            if (Files.size(file) > MAX_CONTRACT_BYTES) {
+                throw new UserError(file + ": larger than " + MAX_CONTRACT_BYTES / 1024 + " KiB (file-too-large): "
+                        + "not a contract file", ExitCodes.INVALID);
+            }
+            byte[] content = Files.readAllBytes(file);
+            if (content.length == 0) {
+                throw new UserError(file + ": empty file, not a contract", ExitCodes.INVALID);
+            }
+            return content;
         } catch (NoSuchFileException e) {
             throw new UserError("no such file: " + file);
         } catch (IOException e) {
-            throw new UserError(file + ": " + e.getMessage());
+            throw new UserError(file + ": " + UserErrors.describe(e));
         }
     }
 

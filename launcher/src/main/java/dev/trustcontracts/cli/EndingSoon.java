@@ -24,12 +24,21 @@ final class EndingSoon {
     private EndingSoon() {
     }
 
+    /** A contract that ends within the margin, and its warning line. */
+    record Ending(VerifiedContract contract, String line) {
+    }
+
     /** The warning lines, soonest first; each starts with the contract's file as a problem line does. */
     static List<String> lines(List<VerifiedContract> valid, Instant now, Duration margin) {
+        return of(valid, now, margin).stream().map(Ending::line).toList();
+    }
+
+    /** The contracts that end within the margin, soonest first, each with its line. */
+    static List<Ending> of(List<VerifiedContract> valid, Instant now, Duration margin) {
         Instant limit = now.plus(margin);
         return valid.stream().filter(c -> !c.effectiveExpiry().isAfter(limit))
                 .sorted(Comparator.comparing(VerifiedContract::effectiveExpiry).thenComparing(VerifiedContract::path))
-                .map(c -> line(c, now, limit)).toList();
+                .map(c -> new Ending(c, line(c, now, limit))).toList();
     }
 
     private record Root(Participant participant, boolean next, X509Certificate certificate, String hash) {

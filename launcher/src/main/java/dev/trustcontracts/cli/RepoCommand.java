@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,8 +65,12 @@ final class RepoCommand implements Runnable {
                 + "no problem, which exits 3)")
         boolean failOnWarning;
 
+        @picocli.CommandLine.Mixin
+        OutputOption output = new OutputOption();
+
         @Override
         public Integer call() throws IOException {
+            boolean json = output.json();
             if (!Files.isDirectory(dir)) {
                 throw new UserError("not a directory: " + dir);
             }
@@ -80,16 +86,50 @@ final class RepoCommand implements Runnable {
             Instant now = Trustctl.clockOf(parent.root).instant();
             ScanResult r = new TreeScanner(window.verifier(), ScanLimits.DEFAULT).scan(new DirectoryTree(dir), now);
             PrintWriter out = spec.commandLine().getOut();
+            List<EndingSoon.Ending> endings = warnWithin == null ? List.of() : EndingSoon.of(r.valid(), now, warnWithin);
+            List<String> ending = endings.stream().map(EndingSoon.Ending::line).toList();
+            if (json) {
+                OutputOption.print(out, json(r, endings));
+                return exit(r, ending);
+            }
             r.problems().forEach((Problem p) -> out.println(p));
-            List<String> ending = warnWithin == null ? List.of() : EndingSoon.lines(r.valid(), now, warnWithin);
             ending.forEach(out::println);
             out.printf("%d valid contract%s, %d problem%s%s%n", r.valid().size(), r.valid().size() == 1 ? "" : "s",
                     r.problems().size(), r.problems().size() == 1 ? "" : "s", warnWithin == null ? ""
                             : String.format(", %d ending within %s", ending.size(), DurationConverter.format(warnWithin)));
+            return exit(r, ending);
+        }
+
+        private int exit(ScanResult r, List<String> ending) {
             if (!r.clean()) {
                 return ExitCodes.INVALID;
             }
             return failOnWarning && !ending.isEmpty() ? ExitCodes.WARNING : ExitCodes.OK;
+        }
+
+        /** {directory, clean, contracts: [{path, name, id, effectiveExpiry}], problems, endingSoon} (docs/cli.md). */
+        private Map<String, Object> json(ScanResult r, List<EndingSoon.Ending> endings) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("directory", dir.toString());
+            m.put("clean", r.clean());
+            m.put("contracts", r.valid().stream().map(c -> {
+                Map<String, Object> cm = new LinkedHashMap<>();
+                cm.put("path", c.path());
+                cm.put("name", c.name());
+                cm.put("id", c.id());
+                cm.put("effectiveExpiry", c.effectiveExpiry().toString());
+                return cm;
+            }).toList());
+            m.put("problems", r.problems().stream().map(OutputOption::problem).toList());
+            m.put("endingSoon", endings.stream().map(e -> {
+                Map<String, Object> em = new LinkedHashMap<>();
+                em.put("path", e.contract().path());
+                em.put("name", e.contract().name());
+                em.put("effectiveExpiry", e.contract().effectiveExpiry().toString());
+                em.put("text", e.line());
+                return em;
+            }).toList());
+            return m;
         }
     }
 }

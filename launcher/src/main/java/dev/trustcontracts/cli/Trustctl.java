@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             PkiCommand.class,
             RepoServerCommand.class,
             AgentCommand.class,
+            dev.trustcontracts.cli.server.ServerCommand.class,
             dev.trustcontracts.cli.demo.DemoCommand.class,
             CommandLine.HelpCommand.class
         })
@@ -69,6 +70,7 @@ public final class Trustctl implements Runnable {
     public static CommandLine commandLine(Clock clock, Map<String, String> env) {
         CommandLine cl = new CommandLine(new Trustctl(clock));
         cl.setExecutionExceptionHandler(new UserErrors());
+        cl.setParameterExceptionHandler(new UsageErrors()); // one line and a hint, not the whole help
         ConfigFiles.install(cl, env); // last: it wraps the usage error handler set by then
         return cl;
     }

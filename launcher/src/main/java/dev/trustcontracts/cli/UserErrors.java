@@ -38,6 +38,14 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler {
             return "disk full: " + ex.getMessage();
         }
         String m = ex.getMessage();
-        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
+        if (ex instanceof UserError) {
+            return m;
+        }
+        // a library's exception that no command turned into words: its text without Java type names, which
+        // mean nothing to an operator (TRUSTCTL_DEBUG shows the whole trace)
+        m = m == null ? "" : m.lines().findFirst().orElse("")
+                .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)?:? ?", "")
+                .replaceAll("\\b[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:? ?", "").strip();
+        return m.isEmpty() ? "unexpected error (set TRUSTCTL_DEBUG=1 for the details)" : m;
     }
 }

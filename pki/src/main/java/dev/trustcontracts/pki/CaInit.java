@@ -101,8 +101,25 @@ public final class CaInit {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** What went wrong with a file, in the operator's words: never the exception's class name. */
     static String describe(IOException e) {
-        String type = e.getClass().getSimpleName();
-        return e.getMessage() == null ? type : type + " " + e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            return "no such file or directory " + f.getFile();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException f) {
+            return "permission denied on " + f.getFile();
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return f.getFile() + " already exists";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException f) {
+            return f.getFile() + " is not a directory";
+        }
+        String m = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : e.getMessage();
+        if (m == null || m.isBlank()) {
+            return "input/output error";
+        }
+        return Character.toLowerCase(m.charAt(0)) + m.substring(1);
     }
 }

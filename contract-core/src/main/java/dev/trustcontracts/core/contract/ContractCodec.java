@@ -349,7 +349,11 @@ public final class ContractCodec {
                 parts.add(l);
             }
         }
-        return parts.isEmpty() ? "unreadable" : String.join("; ", parts);
+        // a parser's message can quote the exception it wraps ("java.io.CharConversionException: ..."): keep the words
+        String m = String.join("; ", parts)
+                .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)?:? ?", "")
+                .replaceAll("\\b[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:? ?", "").strip();
+        return m.isEmpty() ? "unreadable" : m;
     }
 
     // ---- YAML out ----

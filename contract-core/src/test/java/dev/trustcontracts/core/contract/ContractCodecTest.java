@@ -91,6 +91,30 @@ class ContractCodecTest {
     }
 
     @Test
+    void malformedYamlIsReportedWithoutJavaTypeNames() {
+        java.util.regex.Pattern typeName = java.util.regex.Pattern.compile("java\\.|javax\\.|[A-Z]\\w+Exception|com\\.fasterxml|org\\.yaml");
+        List<byte[]> inputs = List.of(
+                new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xe2, (byte) 0x28, (byte) 0xa1, '\n'},
+                new byte[] {(byte) 0xfe, (byte) 0xff, 0, 'n'},
+                "name: \"\\ud800\"\n".getBytes(StandardCharsets.UTF_8),
+                ("name: " + "[".repeat(2_000)).getBytes(StandardCharsets.UTF_8),
+                "name: a\n\tid: b\n".getBytes(StandardCharsets.UTF_8),
+                "? [a]\n: b\n".getBytes(StandardCharsets.UTF_8),
+                "name: !!binary AAAA\n".getBytes(StandardCharsets.UTF_8),
+                "%YAML 9.9\n---\nname: a\n".getBytes(StandardCharsets.UTF_8));
+        int refused = 0;
+        for (byte[] in : inputs) {
+            try {
+                ContractCodec.parse(in, ContractFormat.YAML); // some are well-formed YAML: the rules judge them later
+            } catch (ContractFormatException e) {
+                refused++;
+                assertThat(e.getMessage()).doesNotContainPattern(typeName).doesNotContain("\n");
+            }
+        }
+        assertThat(refused).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
     void structureErrors() {
         assertThatThrownBy(() -> yaml("- a\n- b\n")).hasMessage("the document must be a mapping of contract fields");
         assertThatThrownBy(() -> yaml("name: a\n---\nname: b\n")).hasMessageContaining("only one YAML document");
