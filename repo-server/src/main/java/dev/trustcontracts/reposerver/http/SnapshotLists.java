@@ -34,21 +34,63 @@ final class SnapshotLists {
     }
 
     private final ContractIndex index;
+    /** Builds the lists of a new valid set as soon as the index publishes it, so that no request waits for it. */
+    private final java.util.concurrent.ThreadPoolExecutor warm = new java.util.concurrent.ThreadPoolExecutor(0, 1,
+            10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "api-lists");
+                t.setDaemon(true);
+                return t;
+            });
     private Lists lists;
 
     SnapshotLists(ContractIndex index) {
         this.index = index;
+        index.addListener(s -> prepare());
+        if (index.loaded()) {
+            prepare();
+        }
     }
 
-    /** The lists of the current snapshot (built on first use; concurrent first requests wait for one build). */
+    private void prepare() {
+        warm.execute(() -> {
+            try {
+                current();
+            } catch (RuntimeException e) {
+                // the next request builds them, and reports what failed
+            }
+        });
+    }
+
+    /**
+     * The lists of the current snapshot. A snapshot of the same valid set (the index re-judges main every
+     * minute) keeps the lists and recounts only what depends on the time; concurrent requests wait for one build.
+     */
     synchronized Lists current() {
         IndexSnapshot s = index.current();
         Lists l = lists;
-        if (l == null || l.snapshot() != s) {
-            l = build(s);
-            lists = l;
+        if (l != null && l.snapshot() == s) {
+            return l;
         }
+        if (l != null && sameValidSet(l.snapshot(), s)) {
+            l = new Lists(s, l.contracts(), l.zones(), l.zonesByHash(), l.endings(), expiring(s));
+        } else {
+            l = build(s);
+        }
+        lists = l;
         return l;
+    }
+
+    /** Same commit and the same valid files: the same contracts (a file of a commit does not change). */
+    private static boolean sameValidSet(IndexSnapshot a, IndexSnapshot b) {
+        if (!a.commit().equals(b.commit()) || a.contracts().size() != b.contracts().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.contracts().size(); i++) {
+            if (!a.contracts().get(i).path().equals(b.contracts().get(i).path())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Lists build(IndexSnapshot s) {
