@@ -5,6 +5,7 @@ import static dev.trustcontracts.reposerver.testing.Fixture.BOB;
 import static dev.trustcontracts.reposerver.testing.Fixture.CAROL;
 import static dev.trustcontracts.reposerver.testing.Fixture.change;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trustcontracts.core.contract.ContractDraft;
 import dev.trustcontracts.core.contract.ContractSigner;
@@ -13,8 +14,8 @@ import dev.trustcontracts.core.crypto.CertificateProfile;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.testing.Browser;
 import dev.trustcontracts.testing.TestZone;
-import dev.trustcontracts.reposerver.testing.Browser;
 import dev.trustcontracts.reposerver.testing.Fixture;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -75,7 +76,8 @@ class WebUiBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        Browser.assumePresent();
+        String why = Browser.unavailable();
+        assumeTrue(why == null, why);
         fx = new Fixture(tmp);
         git = fx.cloneRepo("clone");
         seed();

@@ -1,13 +1,14 @@
 package dev.trustcontracts.reposerver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.trustcontracts.core.contract.VerifiedContract;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.reposerver.git.ContractRepository;
-import dev.trustcontracts.reposerver.testing.Browser;
 import dev.trustcontracts.reposerver.testing.Fixture;
 import dev.trustcontracts.testing.ManyContracts;
+import dev.trustcontracts.testing.Browser;
 import dev.trustcontracts.testing.TestZone;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,7 +53,8 @@ class WebUiTenThousandTest {
 
     @BeforeAll
     void start() throws Exception {
-        Browser.assumePresent();
+        String why = Browser.unavailable();
+        assumeTrue(why == null, why);
         long t0 = System.nanoTime();
         many = new ManyContracts(ZONES);
         try (ContractRepository repo = ContractRepository.openOrCreate(tmp.resolve("data"))) {

@@ -1,6 +1,4 @@
-package dev.trustcontracts.reposerver.testing;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+package dev.trustcontracts.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,10 +18,10 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A headless Chromium session for the web UI tests: Debian's {@code chromium} driven through Debian's
- * {@code chromium-driver} (Selenium Manager never downloads anything), with the browser console's log kept
- * so that a test can fail on errors in it. {@link #assumePresent()} skips the calling tests, saying why,
- * when either program is missing.
+ * A headless Chromium session for the web UI tests and benchmarks: Debian's {@code chromium} driven through
+ * Debian's {@code chromium-driver} (Selenium Manager never downloads anything), with the browser console's log
+ * kept so that a test can fail on errors in it. {@link #unavailable()} says why it cannot run (tests skip with
+ * that reason). Selenium is an optional dependency of this module: who uses this class declares it.
  */
 @SuppressWarnings({"deprecation", "removal"}) // the browser log is chromedriver's legacy log endpoint
 public final class Browser implements AutoCloseable {
@@ -43,15 +41,15 @@ public final class Browser implements AutoCloseable {
         this.wait = new WebDriverWait(driver, PATIENCE);
     }
 
-    /** Skips the calling tests (a JUnit assumption) when chromium or chromedriver is missing, saying why. */
-    public static void assumePresent() {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    /** Why no browser can run here (chromium or chromedriver missing), or null when one can. */
+    public static String unavailable() {
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+            return null;
+        }
         String why = "web UI browser tests skipped: they need Debian's chromium and chromium-driver at " + CHROMIUM
                 + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver; ./run-tests installs them)";
-        if (!present) {
-            System.err.println(why);
-        }
-        assumeTrue(present, why);
+        System.err.println(why);
+        return why;
     }
 
     /** Starts a browser with a fresh profile in {@code profile}. */
