@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -123,7 +124,13 @@ class WebUiTenThousandTest {
         waitForCount("1–1 of 1 matching “c4242”");
         assertThat(rows()).containsExactly("c4242");
         assertThat(driver.getCurrentUrl()).endsWith("#/contracts?q=c4242");
-        // Back returns to the whole list, and the box says so
+        // the box keeps the focus across the page's rebuild: typing goes on, and refines the search in place
+        WebElement active = driver.switchTo().activeElement();
+        assertThat(active.getAttribute("id")).isEqualTo("list-search");
+        active.sendKeys(Keys.BACK_SPACE);
+        waitForCount("1–11 of 11 matching “c424”");
+        assertThat(driver.getCurrentUrl()).endsWith("#/contracts?q=c424");
+        // Back returns to the whole list (refining replaced the search's history entry), and the box says so
         driver.navigate().back();
         waitForCount("1–50 of 10,000");
         assertThat(driver.findElement(By.id("list-search")).getAttribute("value")).isEmpty();

@@ -709,6 +709,8 @@
 
   async function render() {
     const token = ++renderToken;
+    // asked before the page is built: building moves the search box out of the document, which blurs it
+    const refocus = searchFocus();
     const r = route();
     const main = $('main');
     document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('active', a.dataset.nav === r.section));
@@ -731,7 +733,6 @@
       }
     }
     if (token !== renderToken) return;
-    const refocus = searchFocus();
     clear(main);
     append(main, nodes);
     refocus();
