@@ -24,6 +24,10 @@ public final class Bench {
             "agent-propagation", AgentPropagationBench::run,
             "abuse", AbuseBench::run));
 
+    static {
+        BENCHMARKS.put("ui-lists", UiListsBench::run); // Map.of takes at most ten
+    }
+
     private Bench() {
     }
 

@@ -43,15 +43,18 @@ final class Api {
         return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()), true);
     }
 
-    /** The valid contracts on main, name to id, as the API lists them. */
+    /** The valid contracts on main, name to id, as the API lists them (every page). */
     Map<String, String> contracts() throws IOException {
-        Response r = get("/api/contracts");
-        if (r.status() != 200) {
-            throw new IOException("GET /api/contracts: " + r);
-        }
         Map<String, String> out = new LinkedHashMap<>();
-        for (JsonNode c : r.json().get("contracts")) {
-            out.put(c.get("name").asText(), c.get("id").asText());
+        for (int page = 1, pages = 1; page <= pages; page++) {
+            Response r = get("/api/contracts?size=200&page=" + page);
+            if (r.status() != 200) {
+                throw new IOException("GET /api/contracts: " + r);
+            }
+            for (JsonNode c : r.json().get("contracts")) {
+                out.put(c.get("name").asText(), c.get("id").asText());
+            }
+            pages = r.json().get("pages").asInt();
         }
         return out;
     }

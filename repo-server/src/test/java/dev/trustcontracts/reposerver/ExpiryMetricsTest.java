@@ -87,7 +87,7 @@ class ExpiryMetricsTest {
                     .hasSize(3);
 
             JsonNode expiring = Http.get(base + "/api/expiring").json();
-            assertThat(expiring.get("count").asInt()).isEqualTo(5);
+            assertThat(expiring.get("total").asInt()).isEqualTo(5);
             List<String> lines = new ArrayList<>();
             for (JsonNode e : expiring.get("endings")) {
                 lines.add(e.get("kind").asText() + " " + e.get("name").asText() + " " + e.get("endsAt").asText() + " "

@@ -70,7 +70,7 @@ class ServerBehaviourTest {
                 Thread.sleep(100);
             }
             assertThat(fx.server.index().current().contract("brief")).as("expired on the server's clock").isEmpty();
-            assertThat(Http.get(fx.server.httpUrl() + "/api/contracts").json().get("count").asInt()).isZero();
+            assertThat(Http.get(fx.server.httpUrl() + "/api/contracts").json().get("total").asInt()).isZero();
         }
     }
 

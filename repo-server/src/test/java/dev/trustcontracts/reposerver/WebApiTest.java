@@ -147,12 +147,19 @@ class WebApiTest {
         }
         assertThat(bob).isNotNull();
         assertThat(bob.get("name").asText()).isEqualTo("bob");
-        assertThat(bob.get("contracts").toString()).isEqualTo("[\"alice-bob\",\"bob-carol\"]");
+        // the list counts; the zone's own answer names the contracts
+        assertThat(bob.get("contractCount").asInt()).isEqualTo(2);
         assertThat(bob.get("trusts")).hasSize(2);
         assertThat(bob.get("trusts").findValuesAsText("name")).containsExactlyInAnyOrder("alice", "carol");
         assertThat(alice.get("trusts")).hasSize(1);
         assertThat(alice.get("trusts").get(0).get("hash").asText()).isEqualTo(BOB_HASH);
+        JsonNode bobZone = Http.get(base + "/api/zones/" + BOB_HASH).json().get("zone");
+        assertThat(bobZone.get("contracts").toString()).isEqualTo("[\"alice-bob\",\"bob-carol\"]");
+        alice = Http.get(base + "/api/zones/" + ALICE_HASH).json().get("zone");
+        assertThat(alice.get("trusts").get(0).get("hash").asText()).isEqualTo(BOB_HASH);
         assertThat(alice.get("trusts").get(0).get("contracts").get(0).asText()).isEqualTo("alice-bob");
+        assertThat(Http.get(base + "/api/zones/" + "0".repeat(64)).status()).isEqualTo(404);
+        assertThat(Http.get(base + "/api/zones/nothex").status()).isEqualTo(400);
         // the same answer an agent of the zone derives
         JsonNode certs = Http.get(base + "/api/certificates?hash=" + ALICE_HASH).json().get("certificates");
         assertThat(certs).hasSize(1);

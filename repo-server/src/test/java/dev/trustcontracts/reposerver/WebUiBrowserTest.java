@@ -14,11 +14,10 @@ import dev.trustcontracts.core.crypto.CertificateProfile;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.testing.Browser;
 import dev.trustcontracts.testing.TestZone;
 import dev.trustcontracts.reposerver.testing.Fixture;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -40,16 +39,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -66,20 +60,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SuppressWarnings({"deprecation", "removal"}) // the browser log is chromedriver's legacy log endpoint
 class WebUiBrowserTest {
-    static final Path CHROMIUM = Path.of(System.getProperty("webui.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("webui.chromedriver", "/usr/bin/chromedriver"));
-    static final Duration PATIENCE = Duration.ofSeconds(60);
     /** A root whose subject is markup: the pages must show it as text. */
     static final String EVIL_SUBJECT = "<img src=x onerror=alert(1)> Mallory & Co";
-
-    /** Selenium's note that it has no CDP support for this exact Chromium: the tests use no CDP. */
-    static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
 
     @TempDir
     static Path tmp;
     Fixture fx;
     Git git;
-    ChromeDriverService service;
+    Browser browser;
     ChromeDriver driver;
     WebDriverWait wait;
     String ui;
@@ -88,46 +76,21 @@ class WebUiBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        String why = "web UI browser tests skipped: they need Debian's chromium and chromium-driver at " + CHROMIUM
-                + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver; ./run-tests installs them)";
-        if (!present) {
-            System.err.println(why);
-        }
-        assumeTrue(present, why);
+        String why = Browser.unavailable();
+        assumeTrue(why == null, why);
         fx = new Fixture(tmp);
         git = fx.cloneRepo("clone");
         seed();
         ui = fx.server.httpUrl() + "/ui/";
-
-        CDP_LOG.setLevel(Level.SEVERE);
-        // Debian's driver and browser, never a download by Selenium Manager
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogOutput(OutputStream.nullOutputStream())
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")),
-                "--window-size=1280,900", "--lang=en-US");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        driver = new ChromeDriver(service, options);
-        wait = new WebDriverWait(driver, PATIENCE);
+        browser = Browser.start(tmp.resolve("chromium-profile"));
+        driver = browser.driver;
+        wait = browser.wait;
     }
 
     @AfterAll
     void stop() {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (browser != null) {
+            browser.close();
         }
         if (fx != null) {
             fx.close();
@@ -225,8 +188,7 @@ class WebUiBrowserTest {
     @Order(3)
     void zoneViewListsEveryZoneAPickedZoneTrustsAndThroughWhichContract() throws IOException {
         open("#/zones");
-        Select pick = new Select(waitFor("#zone-select"));
-        pick.selectByValue(Fingerprint.of(ALICE.root));
+        waitFor("#zones-table tr[data-zone='alice'] a").click();
         waitFor("#trusts-table tr[data-zone='bob']");
         List<WebElement> rows = driver.findElements(By.cssSelector("#trusts-table tbody tr"));
         assertThat(rows).extracting(r -> r.getAttribute("data-zone")).containsExactlyInAnyOrder("bob", "dave", "mallory");
@@ -382,13 +344,6 @@ class WebUiBrowserTest {
     }
 
     private void screenshot(String name) throws IOException {
-        Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
-        Path dir = Boolean.getBoolean("updateScreenshots")
-                ? module.getParent().resolve("docs/screenshots") : module.resolve("target/screenshots");
-        if (!Files.isDirectory(dir.getParent())) {
-            return; // not run from the source tree
-        }
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        browser.screenshot(name);
     }
 }

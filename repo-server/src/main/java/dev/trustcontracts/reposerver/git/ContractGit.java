@@ -84,7 +84,15 @@ public final class ContractGit {
      * @param limit    at most this many events
      */
     public Map<String, Object> history(String contract, String start, int limit) throws IOException {
-        return history.list(contract, start, limit);
+        return history.list(contract, null, start, limit);
+    }
+
+    /**
+     * The audit trail, only the changes of contracts whose name contains {@code q} (case-insensitive; null or
+     * empty for all).
+     */
+    public Map<String, Object> history(String contract, String q, String start, int limit) throws IOException {
+        return history.list(contract, q, start, limit);
     }
 
     /** The latest event that added or changed the file at {@code path} on main: where its content came from. */

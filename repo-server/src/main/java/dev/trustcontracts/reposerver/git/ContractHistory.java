@@ -35,6 +35,8 @@ final class ContractHistory {
     static final int MAX_COMMITS_PER_REQUEST = 5_000;
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
+    /** An event lists at most this many changes (a commit adding 10,000 contracts); {@code changeCount} has them all. */
+    static final int MAX_CHANGES_PER_EVENT = 100;
 
     private final ContractRepository repository;
     /** {@link #lastChange} answers for one commit of main: they never change while main stays there. */
@@ -66,10 +68,12 @@ final class ContractHistory {
      * The events, newest first.
      *
      * @param contract only events touching this contract name's files, or null for all
+     * @param q        only changes of contracts whose name contains this (case-insensitive), or null for all
      * @param start    the commit to start from (a {@code next} of an earlier answer), or null for main
      * @param limit    at most this many events
      */
-    Map<String, Object> list(String contract, String start, int limit) throws IOException {
+    Map<String, Object> list(String contract, String q, String start, int limit) throws IOException {
+        String search = q == null ? "" : q.strip().toLowerCase(java.util.Locale.ROOT);
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new OperationRefused(OperationRefused.Reason.INVALID_REQUEST, "limit must be between 1 and " + MAX_LIMIT);
         }
@@ -120,6 +124,10 @@ final class ContractHistory {
                 ReflogEntry push = pushes.of(c);
                 RevCommit parent = c.getParentCount() > 0 ? rw.parseCommit(c.getParent(0)) : null;
                 List<Change> changes = changes(reader, parent, c, filter);
+                if (!search.isEmpty()) {
+                    changes = changes.stream()
+                            .filter(ch -> ch.name().toLowerCase(java.util.Locale.ROOT).contains(search)).toList();
+                }
                 if (!changes.isEmpty()) {
                     events.add(event(c, changes, push));
                 }
@@ -130,6 +138,9 @@ final class ContractHistory {
         m.put("commit", main.name());
         if (contract != null) {
             m.put("contract", contract);
+        }
+        if (!search.isEmpty()) {
+            m.put("q", q);
         }
         m.put("events", events);
         m.put("next", next);
@@ -215,7 +226,8 @@ final class ContractHistory {
         } else {
             m.put("mainUpdate", null);
         }
-        m.put("changes", changes.stream().map(Change::json).toList());
+        m.put("changeCount", changes.size());
+        m.put("changes", changes.stream().limit(MAX_CHANGES_PER_EVENT).map(Change::json).toList());
         return m;
     }
 

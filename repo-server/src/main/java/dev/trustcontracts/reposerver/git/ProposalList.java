@@ -32,6 +32,7 @@ final class ProposalList {
                 m.put("commit", tip.name());
                 m.put("subject", tip.getShortMessage());
                 m.put("author", tip.getAuthorIdent().getName());
+                m.put("committedAt", tip.getCommitterIdent().getWhenAsInstant().toString());
                 m.put("mergedIntoMain", rw.isMergedInto(tip, mainC));
                 out.add(m);
             }

@@ -2,6 +2,7 @@ package dev.trustcontracts.reposerver.http;
 
 import static dev.trustcontracts.reposerver.http.HttpEndpoint.json;
 
+import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.reposerver.Audit;
 import dev.trustcontracts.reposerver.ServerMetrics;
 import dev.trustcontracts.reposerver.auth.Access;
@@ -12,11 +13,14 @@ import dev.trustcontracts.reposerver.git.RevokeCommand;
 import dev.trustcontracts.reposerver.index.CertificateQuery;
 import dev.trustcontracts.reposerver.index.ContractIndex;
 import dev.trustcontracts.reposerver.index.IndexSnapshot;
+import dev.trustcontracts.reposerver.index.ListQuery;
+import dev.trustcontracts.reposerver.index.Listing;
 import dev.trustcontracts.reposerver.ui.WebUi;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -30,6 +34,7 @@ final class ApiRoutes {
     private final ServerMetrics metrics;
     private final BooleanSupplier ready;
     private final ProposalViews proposals;
+    private final SnapshotLists lists;
 
     ApiRoutes(ContractGit git, ContractIndex index, ApiLogin login, ServerMetrics metrics, Clock clock,
               BooleanSupplier ready) {
@@ -39,6 +44,7 @@ final class ApiRoutes {
         this.metrics = metrics;
         this.ready = ready;
         this.proposals = new ProposalViews(git.repository(), index, index.validator(), clock);
+        this.lists = new SnapshotLists(index);
     }
 
     void register(RoutesConfig r) {
@@ -52,14 +58,7 @@ final class ApiRoutes {
         });
         r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(metrics.scrape()));
-        r.get("/api/contracts", ctx -> {
-            login.readAllowed(ctx);
-            json(ctx, JsonViews.contractList(index.current()));
-        });
-        r.get("/api/expiring", ctx -> {
-            login.readAllowed(ctx);
-            json(ctx, JsonViews.endings(index.current()));
-        });
+        registerLists(r);
         r.get("/api/contracts/{name}", ctx -> {
             login.readAllowed(ctx);
             IndexSnapshot s = index.current();
@@ -94,25 +93,6 @@ final class ApiRoutes {
             Access a = login.access(ctx);
             json(ctx, Map.of("user", a.user(), "zones", new TreeSet<>(a.zones()), "admin", a.admin()));
         });
-        r.get("/api/zones", ctx -> {
-            login.readAllowed(ctx);
-            json(ctx, ZoneView.json(index.current()));
-        });
-        r.get("/api/history", ctx -> {
-            login.readAllowed(ctx);
-            String limit = ctx.queryParam("limit");
-            int n;
-            try {
-                n = limit == null ? ContractGit.HISTORY_DEFAULT_LIMIT : Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                throw new ApiException(400, "limit must be a number");
-            }
-            json(ctx, git.history(ctx.queryParam("contract"), ctx.queryParam("start"), n));
-        });
-        r.get("/api/proposals", ctx -> {
-            login.readAllowed(ctx);
-            json(ctx, Map.of("proposals", git.proposals()));
-        });
         r.get("/api/proposals/<branch>", ctx -> {
             login.readAllowed(ctx);
             String branch = ctx.pathParam("branch");
@@ -139,6 +119,119 @@ final class ApiRoutes {
                 throw e;
             }
         });
+    }
+
+    /**
+     * The lists: contracts, endings, zones and proposals page, search and sort ({@link ListParams}); the first
+     * three come from lists built once per index snapshot and answer {@code 304} to a matching
+     * {@code If-None-Match}. The history pages by cursor ({@code start}/{@code next}): it is a walk of main.
+     */
+    private void registerLists(RoutesConfig r) {
+        r.get("/api/contracts", ctx -> {
+            login.readAllowed(ctx);
+            ListQuery q = ListParams.parse(ctx);
+            SnapshotLists.Lists l = lists.current();
+            if (notModified(ctx, l)) {
+                return;
+            }
+            json(ctx, JsonViews.contractList(l, ListParams.find(l.contracts(), q)));
+        });
+        r.get("/api/expiring", ctx -> {
+            login.readAllowed(ctx);
+            ListQuery q = ListParams.parse(ctx);
+            SnapshotLists.Lists l = lists.current();
+            if (notModified(ctx, l)) {
+                return;
+            }
+            json(ctx, JsonViews.endings(l.snapshot(), ListParams.find(l.endings(), q)));
+        });
+        r.get("/api/zones", ctx -> {
+            login.readAllowed(ctx);
+            ListQuery q = ListParams.parse(ctx);
+            SnapshotLists.Lists l = lists.current();
+            if (notModified(ctx, l)) {
+                return;
+            }
+            var page = ListParams.find(l.zones(), q);
+            json(ctx, ListParams.answer(JsonViews.head(l.snapshot()), page, "zones",
+                    page.items().stream().map(ZoneView::summary).toList()));
+        });
+        r.get("/api/zones/{hash}", ctx -> {
+            login.readAllowed(ctx);
+            SnapshotLists.Lists l = lists.current();
+            String hash = ctx.pathParam("hash");
+            if (!Fingerprint.isWellFormed(hash)) {
+                throw new ApiException(400, "a zone is named by its root's SHA-256 fingerprint, 64 lowercase hex digits");
+            }
+            Map<String, Object> zone = l.zonesByHash().get(hash);
+            if (zone == null) {
+                throw new ApiException(404, "no zone with root " + hash + " takes part in a valid contract on main at "
+                        + l.snapshot().commit());
+            }
+            Map<String, Object> body = JsonViews.head(l.snapshot());
+            body.put("zone", zone);
+            json(ctx, body);
+        });
+        r.get("/api/history", ctx -> {
+            login.readAllowed(ctx);
+            String limit = ctx.queryParam("limit");
+            int n;
+            try {
+                n = limit == null ? ContractGit.HISTORY_DEFAULT_LIMIT : Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                throw new ApiException(400, "limit must be a number");
+            }
+            String q = ctx.queryParam("q");
+            if (q != null && q.length() > ListQuery.MAX_QUERY) {
+                throw new ApiException(400, "q is longer than " + ListQuery.MAX_QUERY + " characters");
+            }
+            String order = ctx.queryParam("order");
+            if (order != null && !order.isEmpty() && !order.equals("desc")) {
+                throw new ApiException(400, "order must be desc: the history is a walk of main from its tip, newest first");
+            }
+            json(ctx, git.history(ctx.queryParam("contract"), q, ctx.queryParam("start"), n));
+        });
+        r.get("/api/proposals", ctx -> {
+            login.readAllowed(ctx);
+            ListQuery q = ListParams.parse(ctx);
+            String state = ctx.queryParam("state");
+            if (state != null && !state.isEmpty() && !List.of("open", "merged", "all").contains(state)) {
+                throw new ApiException(400, "state must be open, merged or all");
+            }
+            // read from the refs per request: proposals are few (each is a branch), and not part of the index
+            List<Map<String, Object>> all = git.proposals().stream().filter(p -> state == null || state.isEmpty()
+                    || state.equals("all") || state.equals("merged") == (Boolean) p.get("mergedIntoMain")).toList();
+            var page = ListParams.find(proposalListing(all), q);
+            Map<String, Object> head = new java.util.LinkedHashMap<>();
+            head.put("main", git.repository().main().name());
+            head.put("state", state == null || state.isEmpty() ? "all" : state);
+            json(ctx, ListParams.answer(head, page, "proposals", page.items()));
+        });
+    }
+
+    private static Listing<Map<String, Object>> proposalListing(List<Map<String, Object>> proposals) {
+        Map<String, java.util.Comparator<Map<String, Object>>> sorts = new java.util.LinkedHashMap<>();
+        java.util.Comparator<Map<String, Object>> branch = java.util.Comparator.comparing(p -> (String) p.get("branch"));
+        sorts.put("branch", branch);
+        sorts.put("updated", java.util.Comparator.comparing((Map<String, Object> p) -> (String) p.get("committedAt"))
+                .thenComparing(branch));
+        sorts.put("author", java.util.Comparator.comparing((Map<String, Object> p) -> (String) p.get("author"))
+                .thenComparing(branch));
+        return new Listing<>(proposals, p -> Listing.Terms.of(List.of((String) p.get("branch"),
+                (String) p.get("subject"), (String) p.get("author")), List.of((String) p.get("commit"))), sorts);
+    }
+
+    /** Answers 304 when the client holds this snapshot's answer (the lists change only with the snapshot). */
+    private static boolean notModified(Context ctx, SnapshotLists.Lists l) {
+        String tag = l.etag();
+        ctx.header("ETag", tag);
+        String given = ctx.header("If-None-Match");
+        if (given != null && java.util.Arrays.stream(given.split(",")).map(String::strip)
+                .anyMatch(t -> t.equals(tag) || t.equals("*"))) {
+            ctx.status(304);
+            return true;
+        }
+        return false;
     }
 
     private Access access(String user) {

@@ -17,6 +17,7 @@ import dev.trustcontracts.proto.v1.Signature;
 import dev.trustcontracts.reposerver.index.CertificateQuery;
 import dev.trustcontracts.reposerver.index.Ending;
 import dev.trustcontracts.reposerver.index.IndexSnapshot;
+import dev.trustcontracts.reposerver.index.Listing;
 import dev.trustcontracts.reposerver.index.TreeValidator;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -29,21 +30,21 @@ final class JsonViews {
     private JsonViews() {
     }
 
-    static Map<String, Object> contractList(IndexSnapshot s) {
+    /** A page of the valid contracts, with how many expire within {@link SnapshotLists#EXPIRING} of the judgement. */
+    static Map<String, Object> contractList(SnapshotLists.Lists lists, Listing.Page<VerifiedContract> page) {
         List<Object> items = new ArrayList<>();
-        for (VerifiedContract c : s.contracts()) {
+        for (VerifiedContract c : page.items()) {
             items.add(summary(c, false));
         }
-        Map<String, Object> m = head(s);
-        m.put("count", items.size());
-        m.put("contracts", items);
-        return m;
+        Map<String, Object> h = head(lists.snapshot());
+        h.put("expiring", Map.of("within", SnapshotLists.EXPIRING.toString(), "count", lists.expiring()));
+        return ListParams.answer(h, page, "contracts", items);
     }
 
-    /** Every contract and root on main, soonest end first, with the command that renews or rotates it. */
-    static Map<String, Object> endings(IndexSnapshot s) {
+    /** A page of every contract and root on main, soonest end first, with the command that renews or rotates it. */
+    static Map<String, Object> endings(IndexSnapshot s, Listing.Page<Ending> page) {
         List<Object> items = new ArrayList<>();
-        for (Ending e : s.endings()) {
+        for (Ending e : page.items()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", e.kind());
             m.put("name", e.name());
@@ -54,10 +55,7 @@ final class JsonViews {
             m.put("command", e.command());
             items.add(m);
         }
-        Map<String, Object> m = head(s);
-        m.put("count", items.size());
-        m.put("endings", items);
-        return m;
+        return ListParams.answer(head(s), page, "endings", items);
     }
 
     static Map<String, Object> contract(IndexSnapshot s, VerifiedContract c) {
@@ -162,7 +160,7 @@ final class JsonViews {
         return m;
     }
 
-    private static Map<String, Object> head(IndexSnapshot s) {
+    static Map<String, Object> head(IndexSnapshot s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("commit", s.commit());
         m.put("generatedAt", s.generatedAt().toString());

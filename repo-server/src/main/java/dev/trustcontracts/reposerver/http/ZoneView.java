@@ -12,14 +12,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Who trusts whom on main, for {@code GET /api/zones}: every zone (a participant root, by fingerprint) with
- * the zones it trusts and through which contracts, exactly the bundle an agent of that zone derives.
+ * Who trusts whom on main, for {@code GET /api/zones} and {@code GET /api/zones/{hash}}: every zone (a
+ * participant root, by fingerprint) with the zones it trusts and through which contracts, exactly the
+ * bundle an agent of that zone derives. The list shows each zone without its contract lists (a zone of
+ * 10,000 contracts would make one item megabytes); the detail carries them.
  */
 final class ZoneView {
     private ZoneView() {
     }
 
-    static Map<String, Object> json(IndexSnapshot s) {
+    /** Every zone with its contracts and trusts, ordered by name then hash (built once per snapshot). */
+    static List<Map<String, Object>> zones(IndexSnapshot s) {
         // zones by fingerprint; a root may be named differently in different contracts
         Map<String, TreeSet<String>> names = new TreeMap<>();
         Map<String, TreeSet<String>> trustDomains = new TreeMap<>();
@@ -58,11 +61,28 @@ final class ZoneView {
             int c = ((String) a.get("name")).compareTo((String) b.get("name"));
             return c != 0 ? c : ((String) a.get("hash")).compareTo((String) b.get("hash"));
         });
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("commit", s.commit());
-        m.put("generatedAt", s.generatedAt().toString());
-        m.put("count", zones.size());
-        m.put("zones", zones);
-        return m;
+        return List.copyOf(zones);
+    }
+
+    /** A zone as the list shows it: counts instead of contract lists. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> summary(Map<String, Object> zone) {
+        Map<String, Object> z = new LinkedHashMap<>();
+        z.put("name", zone.get("name"));
+        z.put("names", zone.get("names"));
+        z.put("hash", zone.get("hash"));
+        z.put("trustDomains", zone.get("trustDomains"));
+        z.put("contractCount", ((List<?>) zone.get("contracts")).size());
+        List<Map<String, Object>> trusts = new ArrayList<>();
+        for (Map<String, Object> t : (List<Map<String, Object>>) zone.get("trusts")) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("name", t.get("name"));
+            s.put("hash", t.get("hash"));
+            s.put("trustDomain", t.get("trustDomain"));
+            s.put("contractCount", ((List<?>) t.get("contracts")).size());
+            trusts.add(s);
+        }
+        z.put("trusts", trusts);
+        return z;
     }
 }

@@ -215,6 +215,145 @@
     else openLogin(reason, action);
   }
 
+  // ---- lists: search, sort and paging on the server ------------------------------------------------------
+  // The URL is the list's state (#/contracts?q=..&sort=..&order=..&page=..): a list is linkable, and Back
+  // returns to the previous search or page. The server pages, searches and sorts; the page shows one page.
+
+  const LIST_SIZE = 50;
+  const SEARCH_DELAY_MS = 250;
+
+  /** A list's state from the route's query; keep names other parameters of the route (history's contract). */
+  function listState(section, query, defaultSort, defaultOrder, keep) {
+    const page = parseInt(query.get('page') || '1', 10);
+    const order = query.get('order') || defaultOrder || 'asc';
+    const kept = {};
+    for (const k of keep || []) {
+      if (query.get(k)) kept[k] = query.get(k);
+    }
+    return {
+      section, defaultSort, defaultOrder: defaultOrder || 'asc', kept,
+      q: query.get('q') || '',
+      sort: query.get('sort') || defaultSort,
+      order: order === 'desc' ? 'desc' : 'asc',
+      page: page > 0 && page < 1e6 ? page : 1,
+    };
+  }
+
+  /** The route of a list with some of its state changed. */
+  function listHref(state, change) {
+    const s = Object.assign({}, state, change || {});
+    const q = new URLSearchParams(s.kept);
+    if (s.q) q.set('q', s.q);
+    if (s.sort && s.sort !== s.defaultSort) q.set('sort', s.sort);
+    if (s.order !== s.defaultOrder) q.set('order', s.order);
+    if (s.page > 1) q.set('page', String(s.page));
+    const qs = q.toString();
+    return '#/' + s.section + (qs ? '?' + qs : '');
+  }
+
+  /** The API request of a list's page. */
+  function listApi(path, state, extra) {
+    const q = new URLSearchParams({ size: String(LIST_SIZE), page: String(state.page), sort: state.sort, order: state.order });
+    if (state.q) q.set('q', state.q);
+    for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
+    return path + '?' + q.toString();
+  }
+
+  let listNow = null;
+
+  /**
+   * The search box of a list: typing waits for a pause, then changes the route (the first search adds a
+   * history entry, refining it replaces that entry). The box is kept across the re-render it causes.
+   */
+  function searchBox(state, label) {
+    listNow = state;
+    const old = $('list-search');
+    if (old && old.dataset.section === state.section) {
+      // after Back or a link the box shows the route's search; text typed since the last search stays
+      if (old.value.trim() === old.dataset.sent) old.value = state.q;
+      old.dataset.sent = state.q;
+      return old.closest('form');
+    }
+    const input = el('input', { type: 'search', id: 'list-search', 'data-section': state.section, placeholder: label,
+      'aria-label': label, autocomplete: 'off', spellcheck: 'false', maxlength: '200' });
+    input.value = state.q;
+    input.dataset.sent = state.q;
+    let timer = null;
+    input.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const s = listNow;
+        if (!s || s.section !== input.dataset.section) return;
+        const href = listHref(s, { q: input.value.trim(), page: 1 });
+        if (href === location.hash) return;
+        input.dataset.sent = input.value.trim();
+        if (s.q) {
+          history.replaceState(null, '', href);
+          render();
+        } else {
+          location.hash = href;
+        }
+      }, SEARCH_DELAY_MS);
+    });
+    return el('form', { class: 'list-search', role: 'search', onsubmit: (e) => e.preventDefault() }, input);
+  }
+
+  /** Where the search box's caret was, to put it back after the page is rebuilt. */
+  function searchFocus() {
+    const a = document.activeElement;
+    if (!a || a.id !== 'list-search') return () => {};
+    const at = a.selectionStart;
+    return () => {
+      const b = $('list-search');
+      if (!b) return;
+      b.focus();
+      try { b.setSelectionRange(at, at); } catch (e) { /* not a text field */ }
+    };
+  }
+
+  /** A column header; with a field, a link that sorts by it (again: the other way), with aria-sort. */
+  function sortHeader(state, label, field) {
+    if (!field) return el('th', { scope: 'col' }, label);
+    const active = state.sort === field;
+    const next = active && state.order === 'asc' ? 'desc' : 'asc';
+    return el('th', { scope: 'col', 'data-sort': field,
+      'aria-sort': active ? (state.order === 'asc' ? 'ascending' : 'descending') : 'none' },
+    link(listHref(state, { sort: field, order: next, page: 1 }), label, { class: 'sort' }),
+    active ? el('span', { class: 'arrow', 'aria-hidden': 'true' }, state.order === 'asc' ? ' ▲' : ' ▼') : null);
+  }
+
+  function number(n) {
+    return n.toLocaleString('en-US');
+  }
+
+  /** "1–50 of 10,000" and links to the first, previous, next and last pages. */
+  function pager(state, data, noun) {
+    const from = data.total === 0 ? 0 : (data.page - 1) * data.size + 1;
+    const to = Math.min(data.total, data.page * data.size);
+    const count = data.total === 0
+      ? (state.q ? 'No ' + noun + ' matches “' + state.q + '”' : 'None')
+      : number(from) + '–' + number(to) + ' of ' + number(data.total) + (state.q ? ' matching “' + state.q + '”' : '');
+    const go = (page, text, cls, enabled) => (enabled
+      ? link(listHref(state, { page }), text, { class: cls })
+      : el('span', { class: cls + ' disabled', 'aria-disabled': 'true' }, text));
+    return el('nav', { class: 'pager', 'aria-label': noun + ' pages' },
+      el('span', { class: 'count', role: 'status' }, count),
+      el('span', { class: 'pages' },
+        go(1, '« First', 'first', data.page > 1),
+        go(data.page - 1, '‹ Previous', 'prev', data.page > 1),
+        el('span', { class: 'pageno' }, 'page ' + number(data.page) + ' of ' + number(data.pages)),
+        go(data.page + 1, 'Next ›', 'next', data.page < data.pages),
+        go(data.pages, 'Last »', 'last', data.page < data.pages)));
+  }
+
+  /** The search box above a list's table and the pager, with the table between. */
+  function listBlock(state, data, noun, label, table) {
+    return el('div', { class: 'list', 'data-list': state.section },
+      el('div', { class: 'list-bar' }, searchBox(state, label), pager(state, data, noun)),
+      table,
+      data.pages > 1 ? pager(state, data, noun) : null);
+  }
+
   // ---- pages -------------------------------------------------------------------------------------------
 
   function page(title, ...children) {
@@ -240,13 +379,15 @@
           ' ends ', when(e.endsAt), ': ', el('code', { class: 'command' }, e.command)))));
   }
 
-  async function contractsPage() {
-    const [data, ending] = await Promise.all([api('GET', '/api/contracts'), api('GET', '/api/expiring')]);
+  async function contractsPage(query) {
+    const state = listState('contracts', query, 'name');
+    const [data, ending] = await Promise.all([api('GET', listApi('/api/contracts', state)),
+      api('GET', '/api/expiring?size=' + ENDING_SHOWN)]);
     setFooter(data.commit);
-    if (data.contracts.length === 0) {
+    if (data.total === 0 && !state.q) {
       return page('Contracts', el('p', { class: 'empty' }, 'No contract is in force on main.'));
     }
-    const expiring = data.contracts.filter((c) => daysLeft(c.effectiveExpiry) < EXPIRING_DAYS).length;
+    const expiring = data.expiring ? data.expiring.count : 0;
     const rows = data.contracts.map((c) => {
       const soon = daysLeft(c.effectiveExpiry) < EXPIRING_DAYS;
       const signed = new Map(c.signatures.map((s) => [s.participant, s]));
@@ -261,14 +402,18 @@
           return el('li', null, el('span', { class: 'who' }, p.name + ': '), s ? s.signer || '(signed)' : '—');
         }))));
     });
+    if (rows.length === 0) rows.push(el('tr', null, el('td', { colspan: '5', class: 'empty' }, 'No contract matches.')));
+    const total = state.q ? null : data.total;
     return page('Contracts',
-      el('p', { class: 'summary' }, data.count + (data.count === 1 ? ' contract' : ' contracts') + ' in force on main',
-        expiring ? [', ', el('strong', { class: 'warn-text', id: 'expiring-count' },
-          expiring + ' expiring within ' + EXPIRING_DAYS + ' days')] : null, '.'),
+      el('p', { class: 'summary' }, total === null ? null : number(total) + (total === 1 ? ' contract' : ' contracts') + ' in force on main',
+        expiring ? [total === null ? null : ', ', el('strong', { class: 'warn-text', id: 'expiring-count' },
+          number(expiring) + ' expiring within ' + EXPIRING_DAYS + ' days')] : null, total === null && !expiring ? null : '.'),
       endingSoonest(ending),
-      el('table', { id: 'contracts-table' },
-        el('thead', null, el('tr', null, ['Contract', 'Participants', 'Window', 'Left', 'Signers'].map((h) => el('th', null, h)))),
-        el('tbody', null, rows)));
+      listBlock(state, data, 'contract', 'Search by contract, zone or fingerprint',
+        el('table', { id: 'contracts-table' },
+          el('thead', null, el('tr', null, sortHeader(state, 'Contract', 'name'), sortHeader(state, 'Participants'),
+            sortHeader(state, 'Window', 'notBefore'), sortHeader(state, 'Left', 'expiry'), sortHeader(state, 'Signers'))),
+          el('tbody', null, rows))));
   }
 
   function certTable(info) {
@@ -358,23 +503,38 @@
       revoke);
   }
 
-  async function zonesPage(hash) {
-    const data = await api('GET', '/api/zones');
+  async function zonesPage(hash, query) {
+    return hash ? zonePage(hash) : zoneListPage(query);
+  }
+
+  async function zoneListPage(query) {
+    const state = listState('zones', query, 'name');
+    const data = await api('GET', listApi('/api/zones', state));
     setFooter(data.commit);
-    if (data.zones.length === 0) {
+    if (data.total === 0 && !state.q) {
       return page('Zones', el('p', { class: 'empty' }, 'No zone takes part in a contract on main.'));
     }
-    const select = el('select', { id: 'zone-select' },
-      el('option', { value: '' }, 'Pick a zone…'),
-      data.zones.map((z) => el('option', { value: z.hash, selected: z.hash === hash },
-        z.names.join(' / ') + '  (' + short(z.hash) + ')')));
-    select.addEventListener('change', () => { location.hash = select.value ? zoneHref(select.value) : '#/zones'; });
-    const out = [el('label', { class: 'picker' }, 'Zone ', select)];
-    const zone = data.zones.find((z) => z.hash === hash);
-    if (hash && !zone) {
-      out.push(el('p', { class: 'error' }, 'No zone with root ' + hash + ' takes part in a contract on main.'));
-    } else if (zone) {
-      out.push(el('section', { id: 'zone' },
+    const rows = data.zones.map((z) => el('tr', { 'data-zone': z.name, 'data-hash': z.hash },
+      el('td', null, link(zoneHref(z.hash), z.names.join(' / '), { class: 'name' })),
+      el('td', null, fingerprint(z.hash)),
+      el('td', null, number(z.contractCount)),
+      el('td', null, z.trusts.length + ': ' + z.trusts.map((t) => t.name).join(', '))));
+    if (rows.length === 0) rows.push(el('tr', null, el('td', { colspan: '4', class: 'empty' }, 'No zone matches.')));
+    return page('Zones',
+      el('p', { class: 'summary' }, 'Every root that takes part in a valid contract on main; pick one to see whom it trusts.'),
+      listBlock(state, data, 'zone', 'Search by zone, trust domain or fingerprint',
+        el('table', { id: 'zones-table' },
+          el('thead', null, el('tr', null, sortHeader(state, 'Zone', 'name'), sortHeader(state, 'Root fingerprint', 'hash'),
+            sortHeader(state, 'Contracts', 'contracts'), sortHeader(state, 'Trusts', 'trusts'))),
+          el('tbody', null, rows))));
+  }
+
+  async function zonePage(hash) {
+    const data = await api('GET', '/api/zones/' + encodeURIComponent(hash));
+    setFooter(data.commit);
+    const zone = data.zone;
+    return page('Zones', el('p', null, link('#/zones', '← All zones')),
+      el('section', { id: 'zone' },
         el('h2', null, zone.names.join(' / ')),
         el('p', null, 'Root ', el('code', { class: 'fp-full' }, zone.hash)),
         el('p', null, zone.trusts.length + (zone.trusts.length === 1 ? ' zone' : ' zones') +
@@ -386,34 +546,29 @@
             el('td', null, fingerprint(t.hash)),
             el('td', null, t.trustDomain || '—'),
             el('td', null, t.contracts.map((n, i) => [i ? ', ' : '', link(contractHref(n), n)]))))))));
-    } else {
-      out.push(el('table', { id: 'zones-table' },
-        el('thead', null, el('tr', null, ['Zone', 'Root fingerprint', 'Contracts', 'Trusts'].map((h) => el('th', null, h)))),
-        el('tbody', null, data.zones.map((z) => el('tr', null,
-          el('td', null, link(zoneHref(z.hash), z.names.join(' / '))),
-          el('td', null, fingerprint(z.hash)),
-          el('td', null, String(z.contracts.length)),
-          el('td', null, z.trusts.map((t) => t.name).join(', ')))))));
-    }
-    return page('Zones', ...out);
   }
 
-  async function proposalsPage() {
-    const data = await api('GET', '/api/proposals');
-    const open = data.proposals.filter((p) => !p.mergedIntoMain);
-    const merged = data.proposals.length - open.length;
-    const body = open.length === 0
-      ? el('p', { class: 'empty' }, 'No open proposal: every branch is on main.')
-      : el('table', { id: 'proposals-table' },
-        el('thead', null, el('tr', null, ['Branch', 'Last commit', 'Author'].map((h) => el('th', null, h)))),
-        el('tbody', null, open.map((p) => el('tr', { 'data-branch': p.branch },
-          el('td', null, link(proposalHref(p.branch), p.branch)),
-          el('td', null, el('code', { title: p.commit }, short(p.commit)), ' ', p.subject),
-          el('td', null, p.author)))));
-    return page('Proposals',
-      el('p', { class: 'summary' }, 'Branches not on main. Push a branch with a contract file; every participant ' +
-        'signs it there; it merges when fully valid.' + (merged ? ' ' + merged + ' merged branches are not shown.' : '')),
-      body);
+  async function proposalsPage(query) {
+    const state = listState('proposals', query, 'branch');
+    const [data, merged] = await Promise.all([api('GET', listApi('/api/proposals', state, { state: 'open' })),
+      api('GET', '/api/proposals?state=merged&size=1')]);
+    const summary = el('p', { class: 'summary' }, 'Branches not on main. Push a branch with a contract file; every participant ' +
+      'signs it there; it merges when fully valid.' + (merged.total ? ' ' + merged.total + ' merged branches are not shown.' : ''));
+    if (data.total === 0 && !state.q) {
+      return page('Proposals', summary, el('p', { class: 'empty' }, 'No open proposal: every branch is on main.'));
+    }
+    const rows = data.proposals.map((p) => el('tr', { 'data-branch': p.branch },
+      el('td', null, link(proposalHref(p.branch), p.branch)),
+      el('td', null, el('code', { title: p.commit }, short(p.commit)), ' ', p.subject,
+        el('div', { class: 'muted' }, when(p.committedAt))),
+      el('td', null, p.author)));
+    if (rows.length === 0) rows.push(el('tr', null, el('td', { colspan: '3', class: 'empty' }, 'No proposal matches.')));
+    return page('Proposals', summary,
+      listBlock(state, data, 'proposal', 'Search by branch, subject or author',
+        el('table', { id: 'proposals-table' },
+          el('thead', null, el('tr', null, sortHeader(state, 'Branch', 'branch'), sortHeader(state, 'Last commit', 'updated'),
+            sortHeader(state, 'Author', 'author'))),
+          el('tbody', null, rows))));
   }
 
   function diffView(text) {
@@ -485,12 +640,15 @@
 
   async function historyPage(query) {
     const contract = query.get('contract');
+    // the history is a walk of main from its tip: newest first, paged by "Older…" (a cursor), searchable
+    const state = listState('history', query, 'time', 'desc', ['contract']);
     const rows = el('tbody');
     const more = el('button', { type: 'button', id: 'history-more', hidden: true }, 'Older…');
     let next = null;
     async function load() {
       const q = new URLSearchParams({ limit: '50' });
       if (contract) q.set('contract', contract);
+      if (state.q) q.set('q', state.q);
       if (next) q.set('start', next);
       const data = await api('GET', '/api/history?' + q.toString());
       setFooter(data.commit);
@@ -504,9 +662,15 @@
               el('div', { class: 'muted' }, 'author ', ev.author.name)),
             el('td', null, el('code', { title: ev.commit }, short(ev.commit)), ' ', ev.subject)));
         }
+        if (ev.changeCount > ev.changes.length) {
+          rows.appendChild(el('tr', { class: 'more-changes' }, el('td', { colspan: '5', class: 'muted' },
+            'and ' + number(ev.changeCount - ev.changes.length) + ' more changes in commit ', el('code', null, short(ev.commit)),
+            ': search to find one.')));
+        }
       }
       if (rows.childElementCount === 0) {
-        rows.appendChild(el('tr', null, el('td', { colspan: '5', class: 'empty' }, 'No contract has been added or revoked yet.')));
+        rows.appendChild(el('tr', null, el('td', { colspan: '5', class: 'empty' }, state.q
+          ? 'No change of a contract matching “' + state.q + '”.' : 'No contract has been added or revoked yet.')));
       }
       next = data.next;
       more.hidden = !next;
@@ -520,9 +684,12 @@
       el('p', { class: 'summary' }, 'Every commit on main that added, changed or deleted a contract file, newest first. ' +
         '"Reached main by" is the authenticated user of the push or API call that moved main (from the server\'s reflog); ' +
         'the author is what the commit says.'),
-      el('table', { id: 'history-table' },
-        el('thead', null, el('tr', null, ['When', 'Change', 'Contract', 'Reached main by', 'Commit'].map((h) => el('th', null, h)))),
-        rows),
+      el('div', { class: 'list', 'data-list': 'history' },
+        el('div', { class: 'list-bar' }, searchBox(state, 'Search by contract name')),
+        el('table', { id: 'history-table' },
+          el('thead', null, el('tr', null, el('th', { scope: 'col', 'aria-sort': 'descending' }, 'When ▼'),
+            ['Change', 'Contract', 'Reached main by', 'Commit'].map((h) => el('th', { scope: 'col' }, h)))),
+          rows)),
       more);
   }
 
@@ -542,15 +709,17 @@
 
   async function render() {
     const token = ++renderToken;
+    // asked before the page is built: building moves the search box out of the document, which blurs it
+    const refocus = searchFocus();
     const r = route();
     const main = $('main');
     document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('active', a.dataset.nav === r.section));
     document.body.dataset.view = 'loading';
     let nodes;
     try {
-      if (r.section === 'contracts') nodes = r.rest ? await contractPage(r.rest) : await contractsPage();
-      else if (r.section === 'zones') nodes = await zonesPage(r.rest);
-      else if (r.section === 'proposals') nodes = r.rest ? await proposalPage(r.rest) : await proposalsPage();
+      if (r.section === 'contracts') nodes = r.rest ? await contractPage(r.rest) : await contractsPage(r.query);
+      else if (r.section === 'zones') nodes = await zonesPage(r.rest, r.query);
+      else if (r.section === 'proposals') nodes = r.rest ? await proposalPage(r.rest) : await proposalsPage(r.query);
       else if (r.section === 'history') nodes = await historyPage(r.query);
       else nodes = page('Not found', el('p', null, 'There is no page ', el('code', null, location.hash), '.'));
     } catch (e) {
@@ -566,6 +735,7 @@
     if (token !== renderToken) return;
     clear(main);
     append(main, nodes);
+    refocus();
     document.body.dataset.view = r.section + (r.rest ? '-detail' : '');
   }
 
