@@ -417,9 +417,40 @@ class WebUiBrowserTest {
         assertThat(revoked.getText()).contains("contracts/alice-dave.yaml was deleted from main at")
                 .contains("Revoke contract alice-dave").contains("revoke alice-dave by admin");
         screenshot("revoked");
+
+        // deleted by a push whose commit message is markup: the page shows it as text
+        ObjectId main = Fixture.fetchMain(git);
+        ObjectId evil = withMessage(Fixture.commit(git, main.name(), change().delete("contracts/bob-carol.yaml")),
+                EVIL_SUBJECT, "Mallory & Co");
+        assertThat(Fixture.pushMain(git, evil).ok()).isTrue();
+        expectConsoleError("/api/contracts/bob-carol - Failed to load resource: the server responded with a status of 410");
+        open("#/contracts/bob-carol");
+        WebElement gone = waitFor("#revoked");
+        assertThat(driver.findElement(By.cssSelector("#revoked-commit .subject")).getText()).isEqualTo(EVIL_SUBJECT);
+        assertThat(gone.getText()).contains("Mallory & Co").contains("by admin");
+        assertThat(driver.findElements(By.cssSelector("#main img"))).isEmpty();
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
+
+    /** The same commit (tree and parents) with another message and author. */
+    private ObjectId withMessage(ObjectId commit, String message, String author) throws IOException {
+        org.eclipse.jgit.lib.Repository repo = git.getRepository();
+        try (org.eclipse.jgit.revwalk.RevWalk rw = new org.eclipse.jgit.revwalk.RevWalk(repo);
+             org.eclipse.jgit.lib.ObjectInserter ins = repo.newObjectInserter()) {
+            org.eclipse.jgit.revwalk.RevCommit c = rw.parseCommit(commit);
+            org.eclipse.jgit.lib.CommitBuilder cb = new org.eclipse.jgit.lib.CommitBuilder();
+            cb.setTreeId(c.getTree());
+            cb.setParentIds(c.getParents());
+            org.eclipse.jgit.lib.PersonIdent who = new org.eclipse.jgit.lib.PersonIdent(author, "mallory@example.test");
+            cb.setAuthor(who);
+            cb.setCommitter(who);
+            cb.setMessage(message + "\n");
+            ObjectId id = ins.insert(cb);
+            ins.flush();
+            return id;
+        }
+    }
 
     /** A fresh load of the UI at a hash route (the previous page's login is gone). */
     private void open(String hash) {
