@@ -67,7 +67,10 @@ final class ProposalSummary {
         m.put("idChanged", before != null && !before.getBody().getId().equals(after.getBody().getId()));
         m.put("participants", participants(before, after));
         m.put("roots", roots(before, after));
-        m.put("window", Map.of("before", before == null ? Map.of() : window(before), "after", window(after)));
+        Map<String, Object> windows = new LinkedHashMap<>();
+        windows.put("before", before == null ? Map.of() : window(before));
+        windows.put("after", window(after));
+        m.put("window", windows);
         m.put("signatures", signatures(after, problems));
         m.put("coSign", coSign(after, path, problems));
         return m;

@@ -450,9 +450,11 @@
       const err = el('div', { class: 'error', id: 'merge-error', hidden: true });
       b.addEventListener('click', () => withLogin('Log in to merge ' + p.branch + '.', () => {
         b.hidden = true;
+        const hint = $('merge-login-hint');
+        if (hint) hint.hidden = true;
         actions.appendChild(mergeConfirmation(p, b, err));
       }));
-      append(actions, [b, session.user ? null : el('span', { class: 'muted' }, ' (asks for a login)'), err]);
+      append(actions, [b, session.user ? null : el('span', { class: 'muted', id: 'merge-login-hint' }, ' (asks for a login)'), err]);
     } else if (!p.mergedIntoMain) {
       append(actions, [el('p', { class: 'muted' }, 'The merge button appears when every participant has signed and nothing blocks.')]);
     }
