@@ -6,7 +6,10 @@ import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.SigningException;
 import dev.trustcontracts.core.contract.Verification;
+import dev.trustcontracts.core.crypto.Fingerprint;
+import dev.trustcontracts.core.crypto.KeyDescription;
 import dev.trustcontracts.core.crypto.Pem;
+import dev.trustcontracts.core.crypto.SubjectText;
 import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
@@ -379,20 +382,17 @@ final class ContractCommand implements Runnable {
 
         private static String subject(String pem) {
             try {
-                return readable(Pem.certificate(pem).getSubjectX500Principal());
+                X509Certificate c = Pem.certificate(pem);
+                return SubjectText.subject(c) + " (" + KeyDescription.of(c) + ")";
             } catch (RuntimeException e) {
                 return "(unreadable certificate)";
             }
         }
 
-        /** RFC 2253 with the serial-number attribute by name: zone roots carry one (pki init). */
-        private static String readable(javax.security.auth.x500.X500Principal p) {
-            return p.getName(javax.security.auth.x500.X500Principal.RFC2253, java.util.Map.of("2.5.4.5", "SERIALNUMBER"));
-        }
-
         private static String signer(Signature s) {
             try {
-                return readable(Pem.certificate(s.getCertificateChain(0)).getSubjectX500Principal());
+                X509Certificate c = Pem.certificate(s.getCertificateChain(0));
+                return SubjectText.subject(c) + " (" + KeyDescription.of(c) + ", sha256:" + Fingerprint.of(c) + ")";
             } catch (RuntimeException e) {
                 return "(unreadable signer certificate)";
             }

@@ -70,6 +70,8 @@ class ContractCommandTest {
         assertThat(show.exit()).isZero();
         assertThat(show.out()).contains("contract   alice-bob").contains("signed ").contains("by CN=admin@bob")
                 .contains("status     valid now");
+        // readable names and keys: the root's serial-number attribute by name, the key with its curve
+        assertThat(show.out()).doesNotContain("2.5.4.5").containsPattern("by CN=admin@bob \\(EC P-256, sha256:[0-9a-f]{64}\\)");
 
         Cli lint = Cli.run("repo", "lint", dir.resolve("repo").toString());
         assertThat(lint.exit()).isZero();

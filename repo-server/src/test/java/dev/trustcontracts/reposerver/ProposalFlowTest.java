@@ -75,7 +75,10 @@ class ProposalFlowTest {
             assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
             assertThat(revoked.json().get("path").asText()).isEqualTo("contracts/alice-bob.yaml");
             assertThat(fx.server.index().current().contract("alice-bob")).isEmpty();
-            assertThat(Http.get(base + "/api/contracts/alice-bob").status()).isEqualTo(404);
+            // gone, and says so: 410 with the revoking commit (ProposalPageApiTest has the details)
+            Http.Response gone = Http.get(base + "/api/contracts/alice-bob");
+            assertThat(gone.status()).isEqualTo(410);
+            assertThat(gone.json().get("revoked").get("commit").asText()).isEqualTo(revoked.json().get("commit").asText());
             assertThat(Http.send("DELETE", del, Fixture.USER, Fixture.PASSWORD).status()).isEqualTo(404);
             // the clone sees the revocation as a normal commit
             ObjectId after = Fixture.fetchMain(git);

@@ -244,8 +244,11 @@ class WebUiBrowserTest {
         WebElement merge = waitFor("#merge-button");
         assertThat(driver.findElement(By.id("proposal-status")).getText()).isEqualTo("ready to merge");
         merge.click();
-        // not logged in yet: the button asks for a login, then merges
+        // not logged in yet: the button asks for a login, then for a confirmation naming the head commit
         login(Fixture.USER, Fixture.PASSWORD);
+        assertThat(waitFor("#merge-confirm-summary").getText()).contains("adds carol-dave")
+                .contains("participants added: carol, dave");
+        driver.findElement(By.id("merge-confirm-button")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flash"), "Merged proposals/carol-dave into main"));
         waitFor("#contracts-table tr[data-contract='carol-dave']");
         assertThat(driver.findElement(By.id("whoami")).getText()).isEqualTo("Logged in as admin (admin)");
@@ -293,7 +296,123 @@ class WebUiBrowserTest {
         screenshot("history");
     }
 
+    @Test
+    @Order(8)
+    void proposalPageSummarisesTheChangeAndShowsEachMissingSignersCommand() throws Exception {
+        // a successor of alice-bob: alice starts a rotation, a root whose subject is markup joins, alice signs once
+        TestZone aliceNext = TestZone.create("alice");
+        KeyPair evilKeys = KeyType.EC_P384.generate();
+        X509Certificate evilRoot = CertificateIssuer.selfSignedRoot(new X500Name(new org.bouncycastle.asn1.x500.RDN[] {
+                new org.bouncycastle.asn1.x500.RDN(org.bouncycastle.asn1.x500.style.BCStyle.CN,
+                        new org.bouncycastle.asn1.DERUTF8String(EVIL_SUBJECT))}), evilKeys,
+                TestZone.NOW.minus(Duration.ofDays(1)), TestZone.NOW.plus(Duration.ofDays(3650)));
+        Contract predecessor = fx.server.index().current().contract("alice-bob").orElseThrow().contract();
+        Contract next = ContractDraft.successor(predecessor.getBody(), List.of(
+                new ContractDraft.Zone("alice", ALICE.root, "", aliceNext.root), BOB.zone(),
+                new ContractDraft.Zone("mallory", evilRoot, "")), TestZone.NOW.minus(Duration.ofHours(1)), Duration.ofDays(90));
+        ObjectId main = Fixture.fetchMain(git);
+        ObjectId tip = Fixture.commit(git, main.name(), change().contract("contracts/alice-bob.yaml", ALICE.sign(next)));
+        assertThat(Fixture.push(git, Fixture.credentials(), false, tip, "proposals/alice-bob-rotate").ok()).isTrue();
+
+        open("#/proposals/proposals/alice-bob-rotate");
+        WebElement card = waitFor("#proposal-summary article[data-file='contracts/alice-bob.yaml']");
+        assertThat(card.findElement(By.tagName("h3")).getText()).isEqualTo("successor (new id) alice-bob");
+        assertThat(card.findElement(By.cssSelector("[data-added='mallory']")).getText()).isEqualTo("+ mallory");
+        assertThat(card.findElement(By.cssSelector("tr[data-participant='alice'][data-role='next']")).getText())
+                .contains("added").contains("O=alice,CN=alice test root").contains("EC P-256");
+        // attacker-controlled text (a certificate subject) is shown as text, never run as markup
+        assertThat(card.findElement(By.cssSelector("tr[data-participant='mallory'] .subject")).getText())
+                .isEqualTo("CN=\\<img src\\=x onerror\\=alert(1)\\> Mallory & Co");
+        assertThat(card.findElement(By.cssSelector("tr[data-participant='mallory'] .key")).getText()).isEqualTo("EC P-384");
+        assertThat(driver.findElements(By.cssSelector("#main img"))).isEmpty();
+        WebElement signed = card.findElement(By.cssSelector(".summary-signatures tr[data-participant='alice']"));
+        assertThat(signed.getText()).contains("valid").contains("CN=admin@alice").contains("EC P-256");
+        assertThat(signed.findElement(By.cssSelector("code.fp")).getAttribute("title")).isEqualTo(Fingerprint.of(ALICE.signer));
+        // the commands, as the CLI takes them (ProposalCoSignCommandTest runs one through trustctl)
+        List<String> commands = card.findElements(By.cssSelector("ul.cosign pre.command")).stream().map(WebElement::getText).toList();
+        assertThat(commands).containsExactly(
+                "trustctl contract sign contracts/alice-bob.yaml --key alice-next-admin-key.pem --cert alice-next-admin.pem",
+                "trustctl contract sign contracts/alice-bob.yaml --key bob-admin-key.pem --cert bob-admin.pem",
+                "trustctl contract sign contracts/alice-bob.yaml --key mallory-admin-key.pem --cert mallory-admin.pem");
+        // the summary stands above the raw diff
+        assertThat(card.getLocation().getY()).isLessThan(waitFor("#diff").getLocation().getY());
+        screenshot("proposal-summary");
+    }
+
+    /** The attack of the confirmation step, in the browser: the branch moves while the dialog is open. */
+    @Test
+    @Order(9)
+    void aMergeConfirmedBeforeTheBranchMovedIsRefused() throws Exception {
+        TestZone frank = TestZone.create("frank");
+        ObjectId main = Fixture.fetchMain(git);
+        ObjectId reviewed = Fixture.commit(git, main.name(), change()
+                .contract("contracts/carol-frank.yaml", TestZone.signed("carol-frank", CAROL, frank)));
+        assertThat(Fixture.push(git, Fixture.credentials(), false, reviewed, "proposals/carol-frank").ok()).isTrue();
+        open("#/proposals/proposals/carol-frank");
+        waitFor("#merge-button").click();
+        login(Fixture.USER, Fixture.PASSWORD);
+        WebElement confirm = waitFor("#merge-confirm-button");
+        assertThat(confirm.getText()).isEqualTo("Merge " + reviewed.name().substring(0, 12) + " into main");
+        screenshot("merge-confirm");
+
+        ObjectId sneaky = Fixture.commit(git, reviewed.name(), change()
+                .contract("contracts/sneaky.yaml", TestZone.signed("sneaky", CAROL, frank)));
+        assertThat(Fixture.push(git, Fixture.credentials(), false, sneaky, "proposals/carol-frank").ok()).isTrue();
+        expectConsoleError("/merge?head=" + reviewed.name() + " - Failed to load resource: the server responded with a status of 409");
+        confirm.click();
+        WebElement error = waitFor("#merge-error");
+        assertThat(error.getText()).contains("Merge refused: branch 'proposals/carol-frank' moved since it was confirmed")
+                .contains(sneaky.name());
+        assertThat(fx.server.index().current().contract("sneaky")).isEmpty();
+        assertThat(fx.server.index().current().contract("carol-frank")).isEmpty();
+    }
+
+    @Test
+    @Order(10)
+    void aRevokedContractKeepsAPageSayingWhenAndByWhom() throws Exception {
+        expectConsoleError("/api/contracts/alice-dave - Failed to load resource: the server responded with a status of 410");
+        open("#/contracts/alice-dave");
+        WebElement revoked = waitFor("#revoked");
+        assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Contract alice-dave (revoked)");
+        assertThat(driver.findElement(By.id("revoked-by")).getText()).isEqualTo(Fixture.USER);
+        assertThat(driver.findElement(By.id("revoked-at")).getText()).endsWith(" UTC");
+        assertThat(revoked.getText()).contains("contracts/alice-dave.yaml was deleted from main at")
+                .contains("Revoke contract alice-dave").contains("revoke alice-dave by admin");
+        screenshot("revoked");
+
+        // deleted by a push whose commit message is markup: the page shows it as text
+        ObjectId main = Fixture.fetchMain(git);
+        ObjectId evil = withMessage(Fixture.commit(git, main.name(), change().delete("contracts/bob-carol.yaml")),
+                EVIL_SUBJECT, "Mallory & Co");
+        assertThat(Fixture.pushMain(git, evil).ok()).isTrue();
+        expectConsoleError("/api/contracts/bob-carol - Failed to load resource: the server responded with a status of 410");
+        open("#/contracts/bob-carol");
+        WebElement gone = waitFor("#revoked");
+        assertThat(driver.findElement(By.cssSelector("#revoked-commit .subject")).getText()).isEqualTo(EVIL_SUBJECT);
+        assertThat(gone.getText()).contains("Mallory & Co").contains("by admin");
+        assertThat(driver.findElements(By.cssSelector("#main img"))).isEmpty();
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
+
+    /** The same commit (tree and parents) with another message and author. */
+    private ObjectId withMessage(ObjectId commit, String message, String author) throws IOException {
+        org.eclipse.jgit.lib.Repository repo = git.getRepository();
+        try (org.eclipse.jgit.revwalk.RevWalk rw = new org.eclipse.jgit.revwalk.RevWalk(repo);
+             org.eclipse.jgit.lib.ObjectInserter ins = repo.newObjectInserter()) {
+            org.eclipse.jgit.revwalk.RevCommit c = rw.parseCommit(commit);
+            org.eclipse.jgit.lib.CommitBuilder cb = new org.eclipse.jgit.lib.CommitBuilder();
+            cb.setTreeId(c.getTree());
+            cb.setParentIds(c.getParents());
+            org.eclipse.jgit.lib.PersonIdent who = new org.eclipse.jgit.lib.PersonIdent(author, "mallory@example.test");
+            cb.setAuthor(who);
+            cb.setCommitter(who);
+            cb.setMessage(message + "\n");
+            ObjectId id = ins.insert(cb);
+            ins.flush();
+            return id;
+        }
+    }
 
     /** A fresh load of the UI at a hash route (the previous page's login is gone). */
     private void open(String hash) {

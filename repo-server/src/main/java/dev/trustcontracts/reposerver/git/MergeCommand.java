@@ -17,6 +17,7 @@ import org.eclipse.jgit.revwalk.RevWalk;
  */
 public final class MergeCommand extends MainCommand<MergeCommand.Merged> {
     private String branch;
+    private ObjectId expectedHead;
 
     /** What a merge did. */
     public record Merged(String commit, boolean fastForward, String branch) {
@@ -29,6 +30,17 @@ public final class MergeCommand extends MainCommand<MergeCommand.Merged> {
     /** The proposal branch to merge, without {@code refs/heads/}. */
     public MergeCommand setBranch(String branch) {
         this.branch = branch;
+        return this;
+    }
+
+    /**
+     * The head commit of the branch the user reviewed and confirmed, or null to merge whatever the branch
+     * holds. When set, the merge is refused ({@link OperationRefused.Reason#CONFLICT}) if the branch's head
+     * is another commit: a push to the branch between viewing and confirming cannot slip into main. The
+     * commit merged is the head read in the same attempt that checks it, so what lands is what was confirmed.
+     */
+    public MergeCommand setExpectedHead(ObjectId head) {
+        this.expectedHead = head == null ? null : head.copy();
         return this;
     }
 
@@ -51,6 +63,11 @@ public final class MergeCommand extends MainCommand<MergeCommand.Merged> {
         Repository repo = repository.git();
         ObjectId tip = repository.branch(branch).orElseThrow(() ->
                 new OperationRefused(OperationRefused.Reason.NOT_FOUND, "no branch '" + branch + "'"));
+        if (expectedHead != null && !expectedHead.equals(tip)) {
+            throw new OperationRefused(OperationRefused.Reason.CONFLICT, "branch '" + branch + "' moved since it was "
+                    + "confirmed: its head is " + tip.name() + ", not the confirmed " + expectedHead.name()
+                    + "; review the proposal again before merging");
+        }
         ObjectId result;
         boolean ff;
         try (RevWalk rw = new RevWalk(repo)) {

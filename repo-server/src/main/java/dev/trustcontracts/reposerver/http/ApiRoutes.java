@@ -63,8 +63,17 @@ final class ApiRoutes {
             login.readAllowed(ctx);
             IndexSnapshot s = index.current();
             String name = ctx.pathParam("name");
-            var c = s.contract(name).orElseThrow(() ->
-                    new ApiException(404, "no valid contract '" + name + "' on main at " + s.commit()));
+            var found = s.contract(name);
+            if (found.isEmpty()) {
+                // a revoked contract keeps a page: 410 with when and by whom, from main's history
+                var gone = RevokedView.of(git, name, s.commit());
+                if (gone.isPresent()) {
+                    json(ctx.status(410), gone.get());
+                    return;
+                }
+                throw new ApiException(404, "no valid contract '" + name + "' on main at " + s.commit());
+            }
+            var c = found.get();
             Map<String, Object> body = JsonViews.contract(s, c);
             body.put("addedIn", git.lastChange(c.path()).orElse(null));
             json(ctx, body);
@@ -108,7 +117,8 @@ final class ApiRoutes {
             String branch = ctx.pathParam("branch");
             ObjectId before = git.repository().main();
             try {
-                MergeCommand merge = git.merge().setBranch(branch).setUser(access(user));
+                MergeCommand merge = git.merge().setBranch(branch).setUser(access(user))
+                        .setExpectedHead(confirmedHead(ctx.queryParam("head")));
                 MergeCommand.Merged done = merge.call();
                 Audit.mainChange("merge", user, ctx.req().getRemoteAddr(), branch, merge.replaced(), done.commit(),
                         null);
@@ -232,6 +242,20 @@ final class ApiRoutes {
             return true;
         }
         return false;
+    }
+
+    /**
+     * The {@code head} parameter of a merge: the proposal's head commit the user confirmed (a full commit id),
+     * or null when the request names none (merge whatever the branch holds, as before).
+     */
+    static ObjectId confirmedHead(String head) {
+        if (head == null) {
+            return null;
+        }
+        if (!ObjectId.isId(head)) {
+            throw new ApiException(400, "head must be the proposal's full head commit id (40 hex digits)");
+        }
+        return ObjectId.fromString(head);
     }
 
     private Access access(String user) {

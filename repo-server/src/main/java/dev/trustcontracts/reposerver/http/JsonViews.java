@@ -6,8 +6,10 @@ import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.VerifiedContract;
 import dev.trustcontracts.core.crypto.CertificateChecks;
 import dev.trustcontracts.core.crypto.Fingerprint;
+import dev.trustcontracts.core.crypto.KeyDescription;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.crypto.PemException;
+import dev.trustcontracts.core.crypto.SubjectText;
 import dev.trustcontracts.core.time.ProtoTime;
 import dev.trustcontracts.proto.v1.ContractBody;
 import dev.trustcontracts.proto.v1.GetCertificatesResponse;
@@ -168,21 +170,23 @@ final class JsonViews {
     }
 
     /**
-     * What an admin checks on a certificate: subject, issuer, validity, SHA-256 fingerprint of the DER, serial
-     * and key; {@code error} instead when the PEM does not read.
+     * What an admin checks on a certificate: subject, issuer ({@link SubjectText}), validity, SHA-256 fingerprint
+     * of the DER, serial and key ({@code key}: {@link KeyDescription}, with its curve or size); {@code error}
+     * instead when the PEM does not read.
      */
     static Map<String, Object> certificateInfo(String pem) {
         Map<String, Object> m = new LinkedHashMap<>();
         try {
             // strict: a proposal's field with a second block or junk shows the reason, not its first certificate
             X509Certificate c = Pem.certificate(pem);
-            m.put("subject", c.getSubjectX500Principal().getName());
-            m.put("issuer", c.getIssuerX500Principal().getName());
+            m.put("subject", SubjectText.subject(c));
+            m.put("issuer", SubjectText.issuer(c));
             m.put("notBefore", c.getNotBefore().toInstant().toString());
             m.put("notAfter", c.getNotAfter().toInstant().toString());
             m.put("fingerprint", Fingerprint.of(c));
             m.put("serial", c.getSerialNumber().toString(16));
             m.put("keyAlgorithm", c.getPublicKey().getAlgorithm());
+            m.put("key", KeyDescription.of(c));
             m.put("ca", CertificateChecks.isCa(c));
         } catch (PemException | IndexOutOfBoundsException | IllegalStateException e) {
             m.put("error", "unreadable certificate" + (e instanceof PemException ? ": " + e.getMessage() : ""));
@@ -195,7 +199,7 @@ final class JsonViews {
             return "";
         }
         try {
-            return Pem.certificate(s.getCertificateChain(0)).getSubjectX500Principal().getName();
+            return SubjectText.subject(Pem.certificate(s.getCertificateChain(0)));
         } catch (PemException | IndexOutOfBoundsException e) {
             return "";
         }

@@ -74,6 +74,7 @@ final class ProposalView {
 
             List<Map<String, Object>> files = new ArrayList<>();
             List<Map<String, Object>> contracts = new ArrayList<>();
+            List<Map<String, Object>> summary = new ArrayList<>();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (DiffFormatter df = new DiffFormatter(out)) {
                 df.setReader(reader, repo.getConfig());
@@ -98,12 +99,18 @@ final class ProposalView {
                     if (e.getChangeType() != DiffEntry.ChangeType.DELETE && RepositoryLayout.isContractPath(path)) {
                         contracts.add(signatures(reader, path, e.getNewId().toObjectId(),
                                 byFile.getOrDefault(path, List.of()), maxFileBytes));
+                        summary.add(ProposalSummary.changed(reader, mainC, path, e.getNewId().toObjectId(),
+                                byFile.getOrDefault(path, List.of()), maxFileBytes));
+                    } else if (RepositoryLayout.isContractPath(path)) {
+                        summary.add(ProposalSummary.removed(path));
                     }
                 }
             }
             m.put("files", files);
             m.put("filesTruncated", files.size() > MAX_DIFFS);
             m.put("contracts", contracts);
+            // what the merge changes, per contract file, against main as it is now (ProposalSummary)
+            m.put("summary", summary);
         }
         return m;
     }

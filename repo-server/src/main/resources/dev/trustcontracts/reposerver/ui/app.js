@@ -111,10 +111,11 @@
   // ---- API ---------------------------------------------------------------------------------------------
 
   class ApiError extends Error {
-    constructor(status, message, problems) {
+    constructor(status, message, problems, body) {
       super(message);
       this.status = status;
       this.problems = problems || [];
+      this.body = body || null;
     }
   }
 
@@ -136,7 +137,7 @@
     }
     if (!res.ok) {
       throw new ApiError(res.status, (body && body.error) || res.status + ' ' + res.statusText,
-        (body && body.problems) || []);
+        (body && body.problems) || [], body);
     }
     return body;
   }
@@ -423,7 +424,7 @@
       el('dt', null, 'Issuer'), el('dd', null, info.issuer),
       el('dt', null, 'Valid'), el('dd', null, when(info.notBefore), ' → ', when(info.notAfter)),
       el('dt', null, 'SHA-256'), el('dd', null, el('code', { class: 'fp-full' }, info.fingerprint)),
-      el('dt', null, 'Key'), el('dd', null, info.keyAlgorithm + (info.ca ? ', CA' : '') + ', serial ' + info.serial));
+      el('dt', null, 'Key'), el('dd', { class: 'key' }, (info.key || info.keyAlgorithm) + (info.ca ? ', CA' : '') + ', serial ' + info.serial));
   }
 
   function commitBlock(ev) {
@@ -436,7 +437,13 @@
   }
 
   async function contractPage(name) {
-    const data = await api('GET', '/api/contracts/' + encodeURIComponent(name));
+    let data;
+    try {
+      data = await api('GET', '/api/contracts/' + encodeURIComponent(name));
+    } catch (e) {
+      if (e.status === 410 && e.body && e.body.revoked) return revokedPage(e.body);
+      throw e;
+    }
     setFooter(data.commit);
     const c = data.contract;
     const byParticipant = new Map(c.signatures.map((s) => [s.participant, s]));
@@ -596,27 +603,20 @@
     if (p.mergeable) {
       const b = el('button', { type: 'button', class: 'primary', id: 'merge-button' }, 'Merge into main');
       const err = el('div', { class: 'error', id: 'merge-error', hidden: true });
-      b.addEventListener('click', () => withLogin('Log in to merge ' + p.branch + '.', async () => {
-        b.disabled = true;
-        try {
-          const r = await api('POST', '/api/proposals/' + p.branch.split('/').map(encodeURIComponent).join('/') + '/merge');
-          flash('Merged ' + p.branch + ' into main: commit ' + short(r.commit) +
-            (r.fastForward ? ' (fast-forward).' : ' (merge commit).'), 'ok');
-          location.hash = '#/contracts';
-        } catch (e) {
-          clear(err);
-          append(err, ['Merge refused: ' + e.message, problemList(e.problems)]);
-          err.hidden = false;
-          b.disabled = false;
-        }
+      b.addEventListener('click', () => withLogin('Log in to merge ' + p.branch + '.', () => {
+        b.hidden = true;
+        const hint = $('merge-login-hint');
+        if (hint) hint.hidden = true;
+        actions.appendChild(mergeConfirmation(p, b, err));
       }));
-      append(actions, [b, session.user ? null : el('span', { class: 'muted' }, ' (asks for a login)'), err]);
+      append(actions, [b, session.user ? null : el('span', { class: 'muted', id: 'merge-login-hint' }, ' (asks for a login)'), err]);
     } else if (!p.mergedIntoMain) {
       append(actions, [el('p', { class: 'muted' }, 'The merge button appears when every participant has signed and nothing blocks.')]);
     }
     return page('Proposal ' + p.branch,
       el('p', null, status, ' ', el('code', { title: p.commit }, short(p.commit)), ' ', p.subject, ' — ', p.author),
       actions,
+      proposalSummary(p),
       p.problems.length ? [el('h2', null, 'Problems'), problemList(p.problems, 'problems bad')] : null,
       el('h2', null, 'Signatures'),
       p.contracts.length === 0 ? el('p', { class: 'muted' }, 'This proposal adds or changes no contract file.') : null,
@@ -636,6 +636,133 @@
       el('div', { id: 'diff' }, p.files.map((f) => el('section', { class: 'file', 'data-path': f.path },
         el('h3', null, el('span', { class: 'badge ' + (f.change === 'delete' ? 'bad' : 'ok') }, f.change), ' ', el('code', null, f.path)),
         f.diff === null ? el('p', { class: 'muted' }, 'diff not shown') : diffView(f.diff)))));
+  }
+
+  // ---- proposal summary, merge confirmation, revoked contract (detail views) ---------------------------
+
+  const ROOT_CHANGE = { added: 'ok', changed: 'warn', dropped: 'bad', kept: null };
+
+  /** A certificate in one line: readable subject, key, fingerprint (whole on hover). */
+  function certLine(info) {
+    if (!info) return '—';
+    if (info.error) return el('span', { class: 'error' }, info.error);
+    return [el('span', { class: 'subject' }, info.subject), ' ', el('span', { class: 'muted key' }, info.key), ' ',
+      fingerprint(info.fingerprint)];
+  }
+
+  /** What merging the proposal changes on main, per contract file, above the raw diff. */
+  function proposalSummary(p) {
+    if (!p.summary || p.summary.length === 0) return null;
+    return el('section', { id: 'proposal-summary' },
+      el('h2', null, 'What the merge changes on main'),
+      el('div', { class: 'cards summary-cards' }, p.summary.map((s) => contractSummary(s, p.branch))));
+  }
+
+  function contractSummary(s, branch) {
+    const card = (badge, cls, ...children) => el('article', { class: 'card', 'data-file': s.path, 'data-change': s.change },
+      el('h3', null, el('span', { class: 'badge ' + cls }, badge), ' ', s.name || s.path), ...children);
+    if (s.change === 'removed') {
+      return card('revoked by the merge', 'bad', el('p', null, 'Deletes ', el('code', null, s.path),
+        ' from main: every zone drops this contract\'s peers at its next pull, and its id is never trusted again.'));
+    }
+    if (s.error) return card('unreadable', 'bad', el('p', { class: 'error' }, s.error));
+    const who = s.participants;
+    const before = s.window.before;
+    return card(s.change === 'added' ? 'new contract' : s.idChanged ? 'successor (new id)' : 'changed',
+      s.change === 'added' ? 'ok' : 'warn',
+      el('dl', { class: 'facts' },
+        el('dt', null, 'Participants'), el('dd', { class: 'summary-participants' },
+          who.added.map((n) => el('span', { class: 'badge ok', 'data-added': n }, '+ ' + n)), ' ',
+          who.removed.map((n) => el('span', { class: 'badge bad', 'data-removed': n }, '− ' + n)), ' ',
+          who.kept.length ? el('span', { class: 'muted' }, 'unchanged: ' + who.kept.join(', ')) : null),
+        el('dt', null, 'Window'), el('dd', { class: 'summary-window' },
+          before && before.notBefore ? [el('span', { class: 'muted' }, when(before.notBefore) + ' → ' + when(before.notAfter)),
+            ' becomes '] : null,
+          el('strong', null, when(s.window.after.notBefore) + ' → ' + when(s.window.after.notAfter)))),
+      el('h4', null, 'Roots'),
+      el('table', { class: 'compact summary-roots' }, el('tbody', null, s.roots.map((r) =>
+        el('tr', { 'data-participant': r.participant, 'data-role': r.role, 'data-change': r.change },
+          el('td', null, r.participant, r.role === 'next' ? el('span', { class: 'muted' }, ' next root') : null),
+          el('td', null, ROOT_CHANGE[r.change] ? el('span', { class: 'badge ' + ROOT_CHANGE[r.change] }, r.change)
+            : el('span', { class: 'muted' }, r.change)),
+          el('td', null, r.change === 'changed' ? [fingerprint(r.before), ' → '] : null, certLine(r.certificate)))))),
+      el('h4', null, 'Signed'),
+      s.signatures.length === 0 ? el('p', { class: 'muted' }, 'No signature yet.')
+        : el('table', { class: 'compact summary-signatures' }, el('tbody', null, s.signatures.map((g) =>
+          el('tr', { 'data-participant': g.participant, 'data-role': g.role || '' },
+            el('td', null, g.participant, g.role === 'next' ? el('span', { class: 'muted' }, ' with its next root') : null),
+            el('td', null, el('span', { class: 'badge ' + (g.status === 'valid' ? 'ok' : 'bad') }, g.status)),
+            el('td', null, certLine(g.signer)),
+            el('td', { class: 'muted nowrap' }, when(g.signedAt)))))),
+      s.coSign.length ? [el('h4', null, 'Still to sign'),
+        el('ul', { class: 'plain cosign' }, s.coSign.map((c) => el('li', { 'data-participant': c.participant, 'data-role': c.role },
+          el('strong', null, c.participant), c.role === 'next' ? ' with its next root ' : ' with its root ', fingerprint(c.root),
+          ': in a checkout of ', el('code', null, branch), ', with ', c.signer, ', run',
+          el('pre', { class: 'command' }, c.command),
+          el('span', { class: 'muted' }, 'then commit the file and push it back to ' + branch + '.'))))] : null);
+  }
+
+  /** The merge's confirmation step: the summary once more, and the head commit the merge is bound to. */
+  function mergeConfirmation(p, button, err) {
+    const lines = (p.summary || []).map((s) => {
+      if (s.change === 'removed') return 'revokes ' + s.name;
+      if (s.error) return s.path + ': ' + s.error;
+      const roots = ['added', 'changed', 'dropped'].map((k) => [k, s.roots.filter((r) => r.change === k).length])
+        .filter(([, n]) => n > 0).map(([k, n]) => n + ' root' + (n === 1 ? ' ' : 's ') + k);
+      return (s.change === 'added' ? 'adds ' : 'replaces ') + s.name
+        + (s.participants.added.length ? '; participants added: ' + s.participants.added.join(', ') : '')
+        + (s.participants.removed.length ? '; removed: ' + s.participants.removed.join(', ') : '')
+        + (roots.length ? '; ' + roots.join(', ') : '')
+        + '; window ' + when(s.window.after.notBefore) + ' → ' + when(s.window.after.notAfter);
+    });
+    const go = el('button', { type: 'button', class: 'primary', id: 'merge-confirm-button' },
+      'Merge ' + short(p.commit) + ' into main');
+    const cancel = el('button', { type: 'button', id: 'merge-cancel' }, 'Cancel');
+    const box = el('div', { class: 'confirm', id: 'merge-confirm' },
+      el('p', null, 'Merge ', el('code', null, p.branch), ' at commit ', el('code', { title: p.commit }, short(p.commit)),
+        ' into main? It:'),
+      el('ul', { class: 'problems', id: 'merge-confirm-summary' }, lines.length ? lines.map((l) => el('li', null, l))
+        : el('li', null, 'changes no contract file')),
+      el('p', { class: 'muted' }, 'If anyone pushes to the branch before you confirm, the server refuses the merge ' +
+        'and this page must be loaded again.'),
+      el('div', { class: 'actions' }, go, cancel));
+    cancel.addEventListener('click', () => { box.remove(); button.hidden = false; });
+    go.addEventListener('click', async () => {
+      go.disabled = true;
+      try {
+        const r = await api('POST', '/api/proposals/' + p.branch.split('/').map(encodeURIComponent).join('/')
+          + '/merge?head=' + encodeURIComponent(p.commit));
+        flash('Merged ' + p.branch + ' into main: commit ' + short(r.commit) +
+          (r.fastForward ? ' (fast-forward).' : ' (merge commit).'), 'ok');
+        location.hash = '#/contracts';
+      } catch (e) {
+        clear(err);
+        append(err, ['Merge refused: ' + e.message, problemList(e.problems),
+          e.status === 409 ? el('button', { type: 'button', id: 'merge-reload', onclick: () => render() }, 'Load the proposal again') : null]);
+        err.hidden = false;
+        go.disabled = false;
+      }
+    });
+    return box;
+  }
+
+  /** A contract that main no longer holds: when its file was deleted, in which commit, by whom. */
+  function revokedPage(body) {
+    const r = body.revoked;
+    setFooter(body.commit);
+    return page('Contract ' + r.name + ' (revoked)',
+      el('section', { class: 'danger-zone', id: 'revoked' },
+        el('h2', null, 'Revoked'),
+        el('p', null, el('code', null, r.path), ' was deleted from main at ', el('strong', { id: 'revoked-at' }, when(r.at)),
+          r.user ? [' by ', el('strong', { id: 'revoked-by' }, r.user)]
+            : el('span', { class: 'muted' }, ' (the server\'s reflog does not say who moved main: see its audit log)'), '.'),
+        el('dl', { class: 'facts' },
+          el('dt', null, 'Commit'), el('dd', { id: 'revoked-commit' }, el('code', { title: r.commit }, short(r.commit)), ' ',
+            el('span', { class: 'subject' }, r.subject)),
+          el('dt', null, 'Author'), el('dd', null, r.author.name, ' <', r.author.email, '> at ', when(r.author.at)),
+          r.mainUpdate ? [el('dt', null, 'Main moved by'), el('dd', null, r.mainUpdate.user, ' (', r.mainUpdate.message, ')')] : null),
+        el('p', null, 'Agents dropped its peers at their next pull, and never trust its id again.')),
+      el('p', null, link('#/history?contract=' + encodeURIComponent(r.name), 'History of this contract')));
   }
 
   async function historyPage(query) {
