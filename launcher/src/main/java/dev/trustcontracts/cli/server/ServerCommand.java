@@ -179,7 +179,7 @@ public final class ServerCommand implements Runnable {
             }
             Columns t = new Columns("ZONE", "ROOT SHA-256", "CONTRACTS", "TRUSTS");
             for (JsonNode z : items(a, "zones")) {
-                t.row(text(z, "name"), text(z, "hash"), z.path("contracts").size(), names(z.path("trusts"), "name"));
+                t.row(text(z, "name"), text(z, "hash"), z.path("contractCount").asInt(), names(z.path("trusts"), "name"));
             }
             t.print(out());
             out().println(footer(a, t.size(), "zone"));
