@@ -97,7 +97,7 @@ class ServerCommandTest {
         assertThat(lines.get(2)).isEqualTo("1 valid contract on main at " + server.index().current().commit());
 
         JsonNode json = JSON.readTree(server("contracts", "-o", "json").out());
-        assertThat(json.get("count").asInt()).isEqualTo(1);
+        assertThat(json.get("total").asInt()).isEqualTo(1);
         assertThat(json.get("contracts").get(0).get("name").asText()).isEqualTo("alice-bob");
 
         Cli show = server("show", "alice-bob");
@@ -175,7 +175,10 @@ class ServerCommandTest {
 
         Cli gone = server("show", "alice-bob");
         assertThat(gone.exit()).isEqualTo(ExitCodes.NOT_FOUND);
-        assertThat(oneLine(gone)).startsWith("trustctl server show: no valid contract 'alice-bob' on main at ");
+        // the server answers 410 for a revoked contract, saying when and by whom
+        assertThat(oneLine(gone)).startsWith("trustctl server show: contract 'alice-bob' was revoked: "
+                + "contracts/alice-bob.yaml was deleted from main in commit " + done.get("commit").asText())
+                .contains(" by alice-ops at ");
     }
 
     @Test
