@@ -3,18 +3,10 @@ package dev.trustcontracts.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.agent.OutputLayout;
-import dev.trustcontracts.core.crypto.KeyType;
-import dev.trustcontracts.pki.CaInit;
-import dev.trustcontracts.pki.CaLayout;
-import dev.trustcontracts.pki.IssuancePolicy;
-import dev.trustcontracts.pki.IssuedLog;
 import dev.trustcontracts.pki.PkiServer;
 import dev.trustcontracts.pki.ZoneCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.transport.RefSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,33 +16,22 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentCommandTest {
     @TempDir
     Path dir;
+    AgentZone zone;
     PkiServer pki;
     ZoneCa ca;
     String remote;
 
     @BeforeEach
     void setUp() throws Exception {
-        CaLayout layout = new CaLayout(dir.resolve("ca"));
-        ca = CaInit.create(layout, "alice", KeyType.EC_P256, CaInit.DEFAULT_VALIDITY, Clock.systemUTC());
-        pki = new PkiServer(ca, IssuancePolicy.forZone("alice"), IssuedLog.open(layout.issuedLog()), null,
-                Clock.systemUTC());
-        pki.start("127.0.0.1", 0);
-        Path bare = dir.resolve("remote.git");
-        Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call().close();
-        try (Git work = Git.init().setDirectory(dir.resolve("work").toFile()).setInitialBranch("main").call()) {
-            Files.createDirectories(dir.resolve("work/contracts"));
-            Files.writeString(dir.resolve("work/contracts/.gitkeep"), "");
-            work.add().addFilepattern(".").call();
-            work.commit().setMessage("first").setAuthor("a", "a@example.org").setCommitter("a", "a@example.org")
-                    .setSign(false).call();
-            work.push().setRemote(bare.toUri().toString()).setRefSpecs(new RefSpec("main:main")).call();
-        }
-        remote = bare.toUri().toString();
+        zone = AgentZone.create(dir);
+        pki = zone.pki();
+        ca = zone.ca();
+        remote = zone.remote();
     }
 
     @AfterEach
     void tearDown() {
-        pki.close();
+        zone.close();
     }
 
     @Test

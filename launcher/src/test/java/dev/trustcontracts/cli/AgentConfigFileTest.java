@@ -3,11 +3,6 @@ package dev.trustcontracts.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.agent.OutputLayout;
-import dev.trustcontracts.core.crypto.KeyType;
-import dev.trustcontracts.pki.CaInit;
-import dev.trustcontracts.pki.CaLayout;
-import dev.trustcontracts.pki.IssuancePolicy;
-import dev.trustcontracts.pki.IssuedLog;
 import dev.trustcontracts.pki.PkiServer;
 import dev.trustcontracts.pki.ZoneCa;
 import java.io.InputStream;
@@ -16,10 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.Map;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.transport.RefSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,33 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentConfigFileTest {
     @TempDir
     Path dir;
+    AgentZone zone;
     PkiServer pki;
     ZoneCa ca;
     String remote;
 
     @BeforeEach
     void setUp() throws Exception {
-        CaLayout layout = new CaLayout(dir.resolve("ca"));
-        ca = CaInit.create(layout, "alice", KeyType.EC_P256, CaInit.DEFAULT_VALIDITY, Clock.systemUTC());
-        pki = new PkiServer(ca, IssuancePolicy.forZone("alice"), IssuedLog.open(layout.issuedLog()), null,
-                Clock.systemUTC());
-        pki.start("127.0.0.1", 0);
-        Path bare = dir.resolve("remote.git");
-        Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call().close();
-        try (Git work = Git.init().setDirectory(dir.resolve("work").toFile()).setInitialBranch("main").call()) {
-            Files.createDirectories(dir.resolve("work/contracts"));
-            Files.writeString(dir.resolve("work/contracts/.gitkeep"), "");
-            work.add().addFilepattern(".").call();
-            work.commit().setMessage("first").setAuthor("a", "a@example.org").setCommitter("a", "a@example.org")
-                    .setSign(false).call();
-            work.push().setRemote(bare.toUri().toString()).setRefSpecs(new RefSpec("main:main")).call();
-        }
-        remote = bare.toUri().toString();
+        zone = AgentZone.create(dir);
+        pki = zone.pki();
+        ca = zone.ca();
+        remote = zone.remote();
     }
 
     @AfterEach
     void tearDown() {
-        pki.close();
+        zone.close();
     }
 
     private Path config(String yaml) throws Exception {

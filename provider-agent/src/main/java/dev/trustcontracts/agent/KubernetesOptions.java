@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent;
 
+import dev.trustcontracts.core.net.DnsLabel;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -27,11 +28,10 @@ public record KubernetesOptions(ObjectName secret, ObjectName configMap, Path ku
      * @param name      a DNS subdomain (at most 253 characters)
      */
     public record ObjectName(String namespace, String name) {
-        private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
         private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
         public ObjectName {
-            if (namespace == null || namespace.length() > 63 || !LABEL.matcher(namespace).matches()) {
+            if (!DnsLabel.isValid(namespace)) {
                 throw new IllegalArgumentException("namespace '" + namespace + "' is not a DNS label (a-z, 0-9, '-', "
                         + "at most 63)");
             }

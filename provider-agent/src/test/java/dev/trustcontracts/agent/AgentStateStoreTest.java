@@ -25,7 +25,10 @@ class AgentStateStoreTest {
                 new TreeMap<>(Map.of("0123456789abcdef0123456789abcdef",
                         new AgentState.Revoked("ab", Instant.parse("2026-01-01T00:00:00Z"), "b".repeat(40)))),
                 new AgentState.StoreDigest("i1", "f1"), new AgentState.StoreDigest("i2", "f2"), List.of(OutputLayout.CHAIN),
-                AgentState.Pki.NONE);
+                AgentState.Pki.NONE,
+                // a domain still written (with its digest) and one whose file was removed (sequence kept, no digest)
+                new TreeMap<>(Map.of("a.example", new AgentState.SpiffeSequence(3, "d".repeat(64)),
+                        "b.example", new AgentState.SpiffeSequence(7, null))));
         AgentStateStore store = new AgentStateStore(dir);
         Files.write(store.file(), AgentStateStore.serialize(s));
         assertThat(store.load()).isEqualTo(s);

@@ -14,34 +14,21 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
+import dev.trustcontracts.core.yaml.StrictYaml;
 import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.ContractBody;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.events.AliasEvent;
-import org.yaml.snakeyaml.events.CollectionStartEvent;
-import org.yaml.snakeyaml.events.Event;
-import org.yaml.snakeyaml.events.NodeEvent;
-import org.yaml.snakeyaml.events.ScalarEvent;
-import org.yaml.snakeyaml.parser.Parser;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * Strict reading and writing of contract files. YAML is the contract's human form: the body's fields at
@@ -181,55 +168,19 @@ public final class ContractCodec {
         }
     }
 
-    /**
-     * YAML contracts are UTF-8 text. Checked before parsing because the parser reports a bad byte with Java
-     * class names and no line (a fuzzing finding, docs/FUZZING.md).
-     */
+    /** YAML contracts are UTF-8 text (see {@link StrictYaml#notUtf8}). */
     private static void requireUtf8(byte[] content) throws ContractFormatException {
-        ByteBuffer in = ByteBuffer.wrap(content);
-        CoderResult r = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(content.length), true);
-        if (r.isError()) {
-            int at = in.position();
-            int line = 1;
-            for (int i = 0; i < at; i++) {
-                line += content[i] == '\n' ? 1 : 0;
-            }
-            throw new ContractFormatException(String.format("not UTF-8 text: byte 0x%02x at offset %d", content[at] & 0xff,
-                    at), line, "");
+        Optional<StrictYaml.Refusal> r = StrictYaml.notUtf8(content);
+        if (r.isPresent()) {
+            throw new ContractFormatException(r.get().message(), r.get().line(), "");
         }
     }
 
-    /**
-     * Refuses YAML's graph and typing features, found in SnakeYAML's event stream (Jackson hides some
-     * of them: it drops anchors on scalars and tags on keys). An alias lets one value stand in two places
-     * and Jackson reads it back as the anchor's name, an anchor only exists to be aliased, and a tag asks
-     * for a type the schema does not have: a contract is a plain tree of strings. Syntax errors are left
-     * to the Jackson parse, which reports them with its own line and message.
-     */
+    /** A contract is a plain tree of strings: no aliases, anchors or tags (see {@link StrictYaml#graphOrType}). */
     private static void refuseGraphAndTypes(byte[] content) throws ContractFormatException {
-        try {
-            // the bare event parser: no constructor, representer or resolver is needed to look at events
-            Parser events = new ParserImpl(new StreamReader(
-                    new InputStreamReader(new ByteArrayInputStream(content), StandardCharsets.UTF_8)), new LoaderOptions());
-            while (!events.checkEvent(Event.ID.StreamEnd)) {
-                Event e = events.getEvent();
-                int line = e.getStartMark() == null ? 0 : e.getStartMark().getLine() + 1;
-                if (e instanceof AliasEvent a) {
-                    throw new ContractFormatException("YAML aliases (*" + a.getAnchor()
-                            + ") are not allowed in a contract", line, "");
-                }
-                if (e instanceof NodeEvent n && n.getAnchor() != null) {
-                    throw new ContractFormatException("YAML anchors (&" + n.getAnchor()
-                            + ") are not allowed in a contract", line, "");
-                }
-                String tag = e instanceof ScalarEvent sc ? sc.getTag()
-                        : e instanceof CollectionStartEvent cs ? cs.getTag() : null;
-                if (tag != null) {
-                    throw new ContractFormatException("YAML tags (" + tag + ") are not allowed in a contract", line, "");
-                }
-            }
-        } catch (RuntimeException e) {
-            // malformed YAML: the Jackson parse reports it
+        Optional<StrictYaml.Refusal> r = StrictYaml.graphOrType(content, "a contract");
+        if (r.isPresent()) {
+            throw new ContractFormatException(r.get().message(), r.get().line(), "");
         }
     }
 
@@ -330,30 +281,10 @@ public final class ContractCodec {
         return new ContractFormatException(message, Math.max(line, 0), path);
     }
 
-    /**
-     * SnakeYAML's message on one line: its context and problem, without the quoted source lines and caret
-     * it puts after each {@code in 'reader', line N, column M:} (the line is reported separately). A
-     * multi-line message was a fuzzing finding (docs/FUZZING.md).
-     */
+    /** SnakeYAML's message on one line (see {@link StrictYaml#messageLines}). */
     private static String oneLine(String s) {
-        if (s == null || s.isBlank()) {
-            return "unreadable";
-        }
-        List<String> parts = new ArrayList<>();
-        String[] lines = s.split("\\R");
-        for (int i = 0; i < lines.length; i++) {
-            String l = lines[i].strip();
-            if (l.startsWith("in 'reader'") || l.startsWith("at [Source:")) {
-                i += l.endsWith(":") ? 2 : 0; // the quoted line and the caret under it
-            } else if (!l.isEmpty()) {
-                parts.add(l);
-            }
-        }
-        // a parser's message can quote the exception it wraps ("java.io.CharConversionException: ..."): keep the words
-        String m = String.join("; ", parts)
-                .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)?:? ?", "")
-                .replaceAll("\\b[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:? ?", "").strip();
-        return m.isEmpty() ? "unreadable" : m;
+        List<String> parts = StrictYaml.messageLines(s);
+        return parts.isEmpty() ? "unreadable" : String.join("; ", parts);
     }
 
     // ---- YAML out ----

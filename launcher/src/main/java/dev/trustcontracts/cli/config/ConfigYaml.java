@@ -5,27 +5,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.ByteArrayInputStream;
+import dev.trustcontracts.core.yaml.StrictYaml;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.events.AliasEvent;
-import org.yaml.snakeyaml.events.CollectionStartEvent;
-import org.yaml.snakeyaml.events.Event;
-import org.yaml.snakeyaml.events.NodeEvent;
-import org.yaml.snakeyaml.events.ScalarEvent;
-import org.yaml.snakeyaml.parser.Parser;
-import org.yaml.snakeyaml.parser.ParserImpl;
-import org.yaml.snakeyaml.reader.StreamReader;
 
 /**
  * Reads a configuration file's YAML into its keys, strictly: one document, a mapping at the top, each key once,
@@ -117,54 +103,18 @@ final class ConfigYaml {
         }
     }
 
-    /**
-     * Configuration files are UTF-8 text. Checked before parsing because the parser reports a bad byte with a Java
-     * class name and no line.
-     */
+    /** Configuration files are UTF-8 text (see {@link StrictYaml#notUtf8}). */
     private static void requireUtf8(String where, byte[] content) {
-        ByteBuffer in = ByteBuffer.wrap(content);
-        CoderResult r = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(content.length), true);
-        if (r.isError()) {
-            int offset = in.position();
-            int line = 1;
-            for (int i = 0; i < offset; i++) {
-                line += content[i] == '\n' ? 1 : 0;
-            }
-            throw at(where, line, String.format("not UTF-8 text: byte 0x%02x at offset %d", content[offset] & 0xff,
-                    offset));
-        }
+        StrictYaml.notUtf8(content).ifPresent(r -> {
+            throw at(where, r.line(), r.message());
+        });
     }
 
-    /**
-     * Refuses YAML's aliases, anchors and tags, found in SnakeYAML's event stream: Jackson reads an alias back as
-     * the anchor's name and decodes some tags ({@code !!binary}) silently, so a value would not be what it reads
-     * as. A configuration is a plain mapping of texts. Syntax errors are left to the Jackson parse, which reports
-     * them with its own line and message.
-     */
+    /** A configuration is a plain mapping of texts: no aliases, anchors or tags (see {@link StrictYaml#graphOrType}). */
     private static void refuseGraphAndTypes(String where, byte[] content) {
-        try {
-            Parser events = new ParserImpl(new StreamReader(
-                    new InputStreamReader(new ByteArrayInputStream(content), StandardCharsets.UTF_8)), new LoaderOptions());
-            while (!events.checkEvent(Event.ID.StreamEnd)) {
-                Event e = events.getEvent();
-                int line = e.getStartMark() == null ? 0 : e.getStartMark().getLine() + 1;
-                if (e instanceof AliasEvent a) {
-                    throw at(where, line, "YAML aliases (*" + a.getAnchor() + ") are not allowed in a configuration file");
-                }
-                if (e instanceof NodeEvent n && n.getAnchor() != null) {
-                    throw at(where, line, "YAML anchors (&" + n.getAnchor() + ") are not allowed in a configuration file");
-                }
-                String tag = e instanceof ScalarEvent sc ? sc.getTag()
-                        : e instanceof CollectionStartEvent cs ? cs.getTag() : null;
-                if (tag != null) {
-                    throw at(where, line, "YAML tags (" + tag + ") are not allowed in a configuration file");
-                }
-            }
-        } catch (ConfigError e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // malformed YAML: the Jackson parse reports it
-        }
+        StrictYaml.graphOrType(content, "a configuration file").ifPresent(r -> {
+            throw at(where, r.line(), r.message());
+        });
     }
 
     private static ConfigError at(String where, JsonParser p, String message) {
@@ -175,24 +125,11 @@ final class ConfigYaml {
         return new ConfigError(where + (line > 0 ? " line " + line : "") + ": " + message);
     }
 
-    /**
-     * A parser's message on one line: its context and problem, without the quoted source lines and caret SnakeYAML
-     * puts after each {@code in 'reader', line N, column M:} (the line is reported separately), and without class
-     * names.
-     */
+    /** A parser's message on one line (see {@link StrictYaml#messageLines}), without class names. */
     static String oneLine(String s) {
-        if (s == null || s.isBlank()) {
-            return "unreadable";
-        }
         List<String> parts = new ArrayList<>();
-        String[] lines = s.split("\\R");
-        for (int i = 0; i < lines.length; i++) {
-            String l = lines[i].strip();
-            if (l.startsWith("in 'reader'") || l.startsWith("at [Source:")) {
-                i += l.endsWith(":") ? 2 : 0; // the quoted line and the caret under it
-            } else if (!l.isEmpty()) {
-                parts.add(OBJECT.matcher(EXCEPTION_NAME.matcher(l).replaceAll("")).replaceAll("something else"));
-            }
+        for (String l : StrictYaml.messageLines(s)) {
+            parts.add(OBJECT.matcher(EXCEPTION_NAME.matcher(l).replaceAll("")).replaceAll("something else"));
         }
         String joined = String.join("; ", parts).strip();
         return joined.isEmpty() ? "unreadable" : joined;

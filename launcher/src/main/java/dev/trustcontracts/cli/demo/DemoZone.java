@@ -65,13 +65,9 @@ final class DemoZone implements AutoCloseable {
     /**
      * Starts the agent (notified by the repo-server's watch stream, polling as a fallback) and waits for its files.
      *
-     * @param repoCa the CA of the repo-server's certificate, for its https:// remote and its TLS watch stream
+     * @param repoCa        the CA of the repo-server's certificate, for its https:// remote and its TLS watch stream
+     * @param pkiCheckEvery how often the agent asks its PKI for the roots (short in the rotation demo)
      */
-    void startAgent(String gitUrl, int grpcPort, Path repoCa, Duration interval, String onChange) throws IOException {
-        startAgent(gitUrl, grpcPort, repoCa, interval, onChange, AgentConfig.DEFAULT_PKI_CHECK_EVERY);
-    }
-
-    /** @param pkiCheckEvery how often the agent asks its PKI for the roots (short in the rotation demo) */
     void startAgent(String gitUrl, int grpcPort, Path repoCa, Duration interval, String onChange,
             Duration pkiCheckEvery) throws IOException {
         AgentConfig config = AgentConfig.builder(gitUrl, "127.0.0.1:" + pki.port(), out())

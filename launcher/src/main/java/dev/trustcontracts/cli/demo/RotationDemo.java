@@ -1,5 +1,7 @@
 package dev.trustcontracts.cli.demo;
 
+import static dev.trustcontracts.cli.demo.TwoZoneDemo.short12;
+
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.cli.Trustctl;
 import dev.trustcontracts.core.crypto.Fingerprint;
@@ -301,14 +303,6 @@ final class RotationDemo implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return "";
         }
-    }
-
-    private static String short12(String hash) {
-        return hash.length() > 12 ? hash.substring(0, 12) : hash;
-    }
-
-    private static List<String> short12(List<String> hashes) {
-        return hashes.stream().map(RotationDemo::short12).toList();
     }
 
     @Override

@@ -331,8 +331,13 @@ final class TwoZoneDemo implements AutoCloseable {
         return HttpClient.newBuilder().sslContext(tls.sslContext()).build();
     }
 
-    private static List<String> short12(List<String> hashes) {
-        return hashes.stream().map(h -> h.length() > 12 ? h.substring(0, 12) : h).toList();
+    /** The first 12 hex digits of a root hash, as the narration shows them. */
+    static String short12(String hash) {
+        return hash.length() > 12 ? hash.substring(0, 12) : hash;
+    }
+
+    static List<String> short12(List<String> hashes) {
+        return hashes.stream().map(TwoZoneDemo::short12).toList();
     }
 
     /** Leaves everything running and prints where it is. */

@@ -35,10 +35,6 @@ final class ApplyStep implements CycleStep<PlanStep.Plan, CycleResult> {
     /** The Kubernetes outputs, or null when none is configured. */
     private final ClusterOutput cluster;
 
-    ApplyStep(GitMirror mirror, AppliedState state, OutputWriter writer, OnChangeRunner hooks, AgentStatus status) {
-        this(mirror, state, writer, hooks, status, null);
-    }
-
     ApplyStep(GitMirror mirror, AppliedState state, OutputWriter writer, OnChangeRunner hooks, AgentStatus status,
             ClusterOutput cluster) {
         this.cluster = cluster;

@@ -42,9 +42,6 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
      * @param own    the own zone as the trusted contracts name it (for its SPIFFE trust domain), or null when none does
      */
     record Derived(HistoryStep.Judged judged, TrustBundle bundle, OwnZone own) {
-        Derived(HistoryStep.Judged judged, TrustBundle bundle) {
-            this(judged, bundle, null);
-        }
     }
 
     /**
@@ -85,7 +82,7 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
     public Derived apply(HistoryStep.Judged judged) throws SyncException {
         ObjectId use = judged.use();
         if (use == null) {
-            return new Derived(judged, null);
+            return new Derived(judged, null, null);
         }
         ZoneMaterial zone = judged.zoned().zone();
         Instant now = judged.zoned().start().now();

@@ -1,6 +1,5 @@
 package dev.trustcontracts.agent.cycle;
 
-import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.FailureKind;
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.agent.output.OutputWriter.Output;
@@ -9,7 +8,6 @@ import dev.trustcontracts.agent.output.AgentState;
 import dev.trustcontracts.agent.output.AgentStateStore;
 import dev.trustcontracts.agent.output.KeyStores;
 import dev.trustcontracts.agent.output.OutputWriter;
-import dev.trustcontracts.agent.output.SpiffeOutputs;
 import dev.trustcontracts.agent.pki.ZoneMaterial;
 import dev.trustcontracts.agent.remote.GitMirror;
 import dev.trustcontracts.core.crypto.Pem;
@@ -49,10 +47,6 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
      */
     record Plan(DeriveStep.Derived derived, List<Output> outputs, AgentState next, boolean writeState,
             List<String> removals) {
-        Plan(DeriveStep.Derived derived, List<Output> outputs, AgentState next, boolean writeState) {
-            this(derived, outputs, next, writeState, List.of());
-        }
-
         HistoryStep.Judged judged() {
             return derived.judged();
         }
@@ -79,12 +73,6 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
     private final SpiffeFiles spiffe;
     /** Parsed peer roots by PEM; dropped when it grows past the peers in use. */
     private final Map<String, PeerCertificate> peerCertificates = new HashMap<>();
-
-    PlanStep(GitMirror mirror, AppliedState state, OutputWriter writer, OnChangeRunner hooks, OutputLayout layout,
-            char[] password) {
-        this(mirror, state, writer, hooks, layout, password,
-                new SpiffeFiles(null, new SpiffeOutputs(layout), AgentConfig.DEFAULT_INTERVAL));
-    }
 
     /** @param spiffe the SPIFFE bundles to plan (off: those a previous run wrote are removed) */
     PlanStep(GitMirror mirror, AppliedState state, OutputWriter writer, OnChangeRunner hooks, OutputLayout layout,

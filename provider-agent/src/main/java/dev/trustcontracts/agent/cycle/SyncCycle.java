@@ -47,12 +47,6 @@ public final class SyncCycle {
     private final ZoneStep zone;
     private final CycleStep<Clock, CycleResult> steps;
 
-    /** @param hook the --on-change command, or null */
-    public SyncCycle(AgentConfig config, GitMirror mirror, CertificateKeeper keeper, AgentStateStore store,
-            OutputWriter writer, OnChangeHook hook, AgentStatus status, char[] password) {
-        this(config, mirror, keeper, store, writer, hook, status, password, null);
-    }
-
     /**
      * @param hook    the --on-change command, or null
      * @param cluster the Kubernetes outputs, or null

@@ -36,13 +36,6 @@ public record AgentState(String remote, String appliedCommit, Instant appliedAt,
         spiffe = Collections.unmodifiableSortedMap(new TreeMap<>(spiffe == null ? Map.of() : spiffe));
     }
 
-    /** A state without SPIFFE memory (as before SPIFFE bundles). */
-    public AgentState(String remote, String appliedCommit, Instant appliedAt, Instant lastSuccess,
-            SortedMap<String, Revoked> revoked, StoreDigest keystore, StoreDigest truststore,
-            List<String> pendingHook, Pki pki) {
-        this(remote, appliedCommit, appliedAt, lastSuccess, revoked, keystore, truststore, pendingHook, pki, null);
-    }
-
     /**
      * @param sequence the spiffe_sequence last written for the trust domain
      * @param digest   sha-256 of the bundle's content without its sequence; null once its file was removed (the
@@ -72,7 +65,8 @@ public record AgentState(String remote, String appliedCommit, Instant appliedAt,
     }
 
     public static AgentState empty() {
-        return new AgentState(null, null, null, null, new TreeMap<>(), null, null, List.of(), Pki.NONE);
+        return new AgentState(null, null, null, null, new TreeMap<>(), null, null, List.of(), Pki.NONE,
+                null);
     }
 
     /**

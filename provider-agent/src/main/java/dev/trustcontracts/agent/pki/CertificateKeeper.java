@@ -64,24 +64,11 @@ public final class CertificateKeeper {
     private String issuingRoot;
 
     /**
-     * @param name     the certificate's CN and DNS (or IP) SAN; null for the zone name GetCA reports
-     * @param lifetime the lifetime to ask for; zero for the PKI's default
+     * @param pins       the zone roots accepted, shared with the PKI client's TLS trust, updated as roots are learned
+     * @param name       the certificate's CN and DNS (or IP) SAN; null for the zone name GetCA reports
+     * @param lifetime   the lifetime to ask for; zero for the PKI's default
+     * @param checkEvery how often the PKI is asked for its roots while all is well ({@link #CHECK_EVERY} by default)
      */
-    public CertificateKeeper(PkiClient pki, String name, Duration lifetime, Clock clock, Path out) {
-        this(pki, (PkiPin) null, name, lifetime, clock, out);
-    }
-
-    /** @param pin the zone root the PKI's GetCA answer must be; null trusts the first answer */
-    public CertificateKeeper(PkiClient pki, PkiPin pin, String name, Duration lifetime, Clock clock, Path out) {
-        this(pki, PinSet.of(pin), name, lifetime, clock, out);
-    }
-
-    /** @param pins the zone roots accepted, shared with the PKI client's TLS trust, updated as roots are learned */
-    public CertificateKeeper(PkiClient pki, PinSet pins, String name, Duration lifetime, Clock clock, Path out) {
-        this(pki, pins, name, lifetime, clock, out, CHECK_EVERY);
-    }
-
-    /** @param checkEvery how often the PKI is asked for its roots while all is well */
     public CertificateKeeper(PkiClient pki, PinSet pins, String name, Duration lifetime, Clock clock, Path out,
             Duration checkEvery) {
         this.pki = pki;

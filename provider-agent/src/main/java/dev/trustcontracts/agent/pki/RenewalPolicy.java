@@ -21,15 +21,6 @@ public final class RenewalPolicy {
     /**
      * Why the leaf must be replaced at {@code now}, or null when it is good.
      *
-     * @param name the name the certificate must carry, or null when any name will do
-     */
-    static String reason(ZoneMaterial.Leaf leaf, String name, Instant now) {
-        return reason(leaf, name, now, null);
-    }
-
-    /**
-     * Why the leaf must be replaced at {@code now}, or null when it is good.
-     *
      * @param name        the name the certificate must carry, or null when any name will do
      * @param issuingRoot the fingerprint of the root the PKI issues from now, or null when unknown
      */

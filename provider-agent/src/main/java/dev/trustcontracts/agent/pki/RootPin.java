@@ -40,9 +40,6 @@ final class RootPin {
      * the fingerprint of the root that issues (or null when the answer was not taken or names none).
      */
     record Decision(OwnRoots roots, String problem, String issuing) {
-        Decision(OwnRoots roots, String problem) {
-            this(roots, problem, null);
-        }
     }
 
     private final PinSet pins;
@@ -159,7 +156,8 @@ final class RootPin {
         if (roots != null && !pins.pinned() && !roots.contains(established)) {
             return new Decision(roots, "the PKI now presents a different root (" + established + ") than the one "
                     + "this agent trusts (" + roots.establishedHash() + ", in " + layout.ca() + "); refusing it. If "
-                    + "the zone's root really changed, pin the new one (--pki-fingerprint " + established + ")");
+                    + "the zone's root really changed, pin the new one (--pki-fingerprint " + established + ")",
+                    null);
         }
         if (roots != null) {
             for (String h : roots.hashes()) {

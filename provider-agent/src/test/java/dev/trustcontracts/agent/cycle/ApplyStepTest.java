@@ -97,9 +97,10 @@ class ApplyStepTest {
         List<Output> outputs = new ArrayList<>(List.of(
                 new Output(OutputLayout.CA, zone.rootPem().getBytes(StandardCharsets.US_ASCII), AtomicFiles.PUBLIC),
                 new Output(OutputLayout.STATE, AgentStateStore.serialize(next), AtomicFiles.PUBLIC)));
-        PlanStep.Plan plan = new PlanStep.Plan(new DeriveStep.Derived(judged, bundle), outputs, next, true);
+        PlanStep.Plan plan = new PlanStep.Plan(new DeriveStep.Derived(judged, bundle, null), outputs, next, true,
+                List.of());
 
-        CycleResult r = new ApplyStep(mirror, state, writer, hooks, status).apply(plan);
+        CycleResult r = new ApplyStep(mirror, state, writer, hooks, status, null).apply(plan);
 
         assertThat(r.synced()).isEqualTo(synced);
         assertThat(r.failure()).isEqualTo(failure);

@@ -2,6 +2,7 @@ package dev.trustcontracts.agent.cycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.FailureKind;
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.agent.output.AgentStateStore;
@@ -10,6 +11,7 @@ import dev.trustcontracts.agent.output.OutputWriter.Output;
 import dev.trustcontracts.agent.SyncException;
 import dev.trustcontracts.agent.output.OnChangeHook;
 import dev.trustcontracts.agent.output.OutputWriter;
+import dev.trustcontracts.agent.output.SpiffeOutputs;
 import dev.trustcontracts.agent.pki.OwnRoots;
 import dev.trustcontracts.agent.pki.ZoneMaterial;
 import dev.trustcontracts.agent.remote.GitMirror;
@@ -85,12 +87,15 @@ class PlanStepTest {
         ZoneStep.Zoned zoned = new ZoneStep.Zoned(new StartStep.Started(TestZone.NOW, OnChangeRunner.Run.NONE), zone,
                 null);
         HistoryStep.Judged judged = new HistoryStep.Judged(zoned, accepted, accepted, Map.of(), failure);
-        return new DeriveStep.Derived(judged, withBundle ? TrustBundle.derive(zone.ownHash(), List.of()) : null);
+        return new DeriveStep.Derived(judged, withBundle ? TrustBundle.derive(zone.ownHash(), List.of()) : null, null);
     }
 
     PlanStep plan(OnChangeHook hook) {
         OnChangeRunner hooks = new OnChangeRunner(hook, state, writer, new AgentStatus(TestZone.NOW), java.time.Clock.systemUTC());
-        return new PlanStep(mirror, state, writer, hooks, new OutputLayout(out), PASSWORD);
+        OutputLayout layout = new OutputLayout(out);
+        // SPIFFE output off, as without --spiffe-trust-domain-suffix
+        return new PlanStep(mirror, state, writer, hooks, layout, PASSWORD,
+                new SpiffeFiles(null, new SpiffeOutputs(layout), AgentConfig.DEFAULT_INTERVAL));
     }
 
     @ParameterizedTest(name = "certificate {0}, bundle {1}: {2}")

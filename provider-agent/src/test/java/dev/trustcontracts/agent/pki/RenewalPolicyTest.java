@@ -44,7 +44,7 @@ class RenewalPolicyTest {
         "P1D,         WEB.alice, 'its name is web.alice, not WEB.alice'",
     })
     void reasonToRenew(Duration at, String name, String expected) {
-        String reason = RenewalPolicy.reason(LEAF, name, NOT_BEFORE.plus(at));
+        String reason = RenewalPolicy.reason(LEAF, name, NOT_BEFORE.plus(at), null);
         if (expected == null) {
             assertThat(reason).isNull();
         } else {
@@ -54,9 +54,9 @@ class RenewalPolicyTest {
 
     @Test
     void theInstantsNamedAreTheCertificatesOwn() {
-        assertThat(RenewalPolicy.reason(LEAF, null, NOT_BEFORE.plus(Duration.ofDays(20))))
+        assertThat(RenewalPolicy.reason(LEAF, null, NOT_BEFORE.plus(Duration.ofDays(20)), null))
                 .isEqualTo("two thirds of its lifetime passed at " + NOT_BEFORE.plus(Duration.ofDays(20)));
-        assertThat(RenewalPolicy.reason(LEAF, null, NOT_BEFORE.plus(Duration.ofDays(31))))
+        assertThat(RenewalPolicy.reason(LEAF, null, NOT_BEFORE.plus(Duration.ofDays(31)), null))
                 .isEqualTo("the certificate expired at " + NOT_BEFORE.plus(Duration.ofDays(30)));
     }
 
@@ -64,7 +64,7 @@ class RenewalPolicyTest {
     void aCertificateWithoutCommonNameHasTheEmptyName() {
         ZoneMaterial.Leaf noCn = leaf("O=alice", NOT_BEFORE, NOT_BEFORE.plus(Duration.ofDays(30)));
         assertThat(RenewalPolicy.commonName(noCn.certificate())).isEmpty();
-        assertThat(RenewalPolicy.reason(noCn, "web.alice", NOT_BEFORE)).isEqualTo("its name is , not web.alice");
+        assertThat(RenewalPolicy.reason(noCn, "web.alice", NOT_BEFORE, null)).isEqualTo("its name is , not web.alice");
         assertThat(RenewalPolicy.commonName(LEAF.certificate())).isEqualTo("web.alice");
     }
 
