@@ -251,7 +251,7 @@ final class ContractCommand implements Runnable {
             m.put("notBefore", b == null ? null : ProtoTime.toWholeSeconds(b.getNotBefore()).toString());
             m.put("notAfter", b == null ? null : ProtoTime.toWholeSeconds(b.getNotAfter()).toString());
             m.put("effectiveExpiry", v.effectiveExpiry().map(Instant::toString).orElse(null));
-            m.put("problems", problems.stream().map(OutputOption::problem).toList());
+            m.put("problems", problems.stream().map(Problem::toJson).toList());
             return m;
         }
     }
@@ -363,7 +363,7 @@ final class ContractCommand implements Runnable {
             }
             m.put("participants", ps);
             m.put("valid", problems.isEmpty());
-            m.put("problems", problems.stream().map(OutputOption::problem).toList());
+            m.put("problems", problems.stream().map(Problem::toJson).toList());
             return m;
         }
 

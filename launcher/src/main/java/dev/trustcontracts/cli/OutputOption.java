@@ -35,15 +35,4 @@ final class OutputOption {
         }
     }
 
-    /** A problem as the server's API shows one: {file, line, rule, participant, message, text}. */
-    static Map<String, Object> problem(Problem p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", p.file());
-        m.put("line", p.line());
-        m.put("rule", p.rule().code());
-        m.put("participant", p.participant());
-        m.put("message", p.message());
-        m.put("text", p.toString());
-        return m;
-    }
 }

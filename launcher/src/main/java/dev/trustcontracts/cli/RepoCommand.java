@@ -120,7 +120,7 @@ final class RepoCommand implements Runnable {
                 cm.put("effectiveExpiry", c.effectiveExpiry().toString());
                 return cm;
             }).toList());
-            m.put("problems", r.problems().stream().map(OutputOption::problem).toList());
+            m.put("problems", r.problems().stream().map(Problem::toJson).toList());
             m.put("endingSoon", endings.stream().map(e -> {
                 Map<String, Object> em = new LinkedHashMap<>();
                 em.put("path", e.contract().path());

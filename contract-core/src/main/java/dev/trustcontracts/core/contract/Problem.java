@@ -1,5 +1,8 @@
 package dev.trustcontracts.core.contract;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One broken rule in one file.
  *
@@ -17,6 +20,21 @@ public record Problem(String file, int line, Rule rule, String participant, Stri
 
     public static Problem of(String file, Rule rule, String participant, String message) {
         return new Problem(file, 0, rule, participant, message);
+    }
+
+    /**
+     * The problem as the server's JSON API and the CLI's {@code -o json} show it:
+     * {@code {file, line, rule, participant, message, text}}, {@code text} being {@link #toString()}.
+     */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", file);
+        m.put("line", line);
+        m.put("rule", rule.code());
+        m.put("participant", participant);
+        m.put("message", message);
+        m.put("text", toString());
+        return m;
     }
 
     /**

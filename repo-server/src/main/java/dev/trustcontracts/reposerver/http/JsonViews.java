@@ -136,21 +136,11 @@ final class JsonViews {
         m.put("branch", branch);
         m.put("commit", v.commit().name());
         m.put("acceptable", v.accepted());
-        m.put("problems", v.blocking().stream().map(JsonViews::problem).toList());
-        m.put("notes", v.warnings().stream().map(JsonViews::problem).toList());
+        m.put("problems", v.blocking().stream().map(Problem::toJson).toList());
+        m.put("notes", v.warnings().stream().map(Problem::toJson).toList());
         return m;
     }
 
-    static Map<String, Object> problem(Problem p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", p.file());
-        m.put("line", p.line());
-        m.put("rule", p.rule().code());
-        m.put("participant", p.participant());
-        m.put("message", p.message());
-        m.put("text", p.toString());
-        return m;
-    }
 
     static Map<String, Object> error(int status, String message, List<String> problems) {
         Map<String, Object> m = new LinkedHashMap<>();
