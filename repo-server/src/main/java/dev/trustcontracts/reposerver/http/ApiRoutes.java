@@ -137,34 +137,12 @@ final class ApiRoutes {
      * {@code If-None-Match}. The history pages by cursor ({@code start}/{@code next}): it is a walk of main.
      */
     private void registerLists(RoutesConfig r) {
-        r.get("/api/contracts", ctx -> {
-            login.readAllowed(ctx);
-            ListQuery q = ListParams.parse(ctx);
-            SnapshotLists.Lists l = lists.current();
-            if (notModified(ctx, l)) {
-                return;
-            }
-            json(ctx, JsonViews.contractList(l, ListParams.find(l.contracts(), q)));
-        });
-        r.get("/api/expiring", ctx -> {
-            login.readAllowed(ctx);
-            ListQuery q = ListParams.parse(ctx);
-            SnapshotLists.Lists l = lists.current();
-            if (notModified(ctx, l)) {
-                return;
-            }
-            json(ctx, JsonViews.endings(l.snapshot(), ListParams.find(l.endings(), q)));
-        });
-        r.get("/api/zones", ctx -> {
-            login.readAllowed(ctx);
-            ListQuery q = ListParams.parse(ctx);
-            SnapshotLists.Lists l = lists.current();
-            if (notModified(ctx, l)) {
-                return;
-            }
+        snapshotList(r, "/api/contracts", (l, q) -> JsonViews.contractList(l, ListParams.find(l.contracts(), q)));
+        snapshotList(r, "/api/expiring", (l, q) -> JsonViews.endings(l.snapshot(), ListParams.find(l.endings(), q)));
+        snapshotList(r, "/api/zones", (l, q) -> {
             var page = ListParams.find(l.zones(), q);
-            json(ctx, ListParams.answer(JsonViews.head(l.snapshot()), page, "zones",
-                    page.items().stream().map(ZoneView::summary).toList()));
+            return ListParams.answer(JsonViews.head(l.snapshot()), page, "zones",
+                    page.items().stream().map(ZoneView::summary).toList());
         });
         r.get("/api/zones/{hash}", ctx -> {
             login.readAllowed(ctx);
@@ -229,6 +207,19 @@ final class ApiRoutes {
                 .thenComparing(branch));
         return new Listing<>(proposals, p -> Listing.Terms.of(List.of((String) p.get("branch"),
                 (String) p.get("subject"), (String) p.get("author")), List.of((String) p.get("commit"))), sorts);
+    }
+
+    /** A list served from the current snapshot's lists: read access, its query parsed, 304 when unchanged. */
+    private void snapshotList(RoutesConfig r, String path,
+            java.util.function.BiFunction<SnapshotLists.Lists, ListQuery, Object> answer) {
+        r.get(path, ctx -> {
+            login.readAllowed(ctx);
+            ListQuery q = ListParams.parse(ctx);
+            SnapshotLists.Lists l = lists.current();
+            if (!notModified(ctx, l)) {
+                json(ctx, answer.apply(l, q));
+            }
+        });
     }
 
     /** Answers 304 when the client holds this snapshot's answer (the lists change only with the snapshot). */
