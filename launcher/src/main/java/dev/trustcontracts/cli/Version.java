@@ -2,7 +2,6 @@ package dev.trustcontracts.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine;
 
@@ -32,8 +31,8 @@ final class Version implements CommandLine.IVersionProvider {
             if (in != null) {
                 git.load(in);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | IllegalArgumentException e) {
+            return "commit unreadable"; // a damaged jar: --version still answers, in one line
         }
         return commit(git);
     }
