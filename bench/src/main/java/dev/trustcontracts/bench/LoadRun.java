@@ -86,9 +86,12 @@ final class LoadRun {
 
     static Result run(Settings s, Path tmp, Hook hook) throws Exception {
         String loadBefore = loadAverage();
+        long began = System.nanoTime();
         BenchRepos repos = new BenchRepos(s.zones());
         Path data = tmp.resolve("server");
         repos.populate(data, s.contracts());
+        System.err.printf("load: %d zones and %d contracts written after %.1f s%n", s.zones(), s.contracts(),
+                (System.nanoTime() - began) / 1e9);
         // a low iteration count: password hashing is not what this measures
         new UserStore(RepoServerConfig.ephemeral(data).usersFile())
                 .put(ADMIN, PASSWORD.toCharArray(), new PasswordHasher(2_000), Set.of(), true);
@@ -102,6 +105,7 @@ final class LoadRun {
         try (ServerProcess server = ServerProcess.start(data, List.of("-Xss512k", "-XX:+UseSerialGC"),
                 List.of(String.valueOf(Math.max(4, s.fetchThreads()))))) {
             String gitUrl = "http://127.0.0.1:" + server.httpPort + "/git/contracts.git";
+            System.err.printf("load: server started after %.1f s%n", (System.nanoTime() - began) / 1e9);
             ObjectId start;
             Path base = tmp.resolve("base");
             try (Git g = Git.cloneRepository().setBare(true).setURI(gitUrl).setDirectory(base.toFile()).call()) {
@@ -110,6 +114,7 @@ final class LoadRun {
             int merges = (s.changeCount() + 1) / 2;
             pushProposals(tmp.resolve("admin"), gitUrl, repos, s.contracts(), merges);
 
+            System.err.printf("load: server up, proposals pushed after %.1f s%n", (System.nanoTime() - began) / 1e9);
             SimulatedAgent.Counters counters = new SimulatedAgent.Counters();
             Propagation fetched = new Propagation(s.agents());
             Propagation notified = new Propagation(s.agents());
@@ -143,6 +148,8 @@ final class LoadRun {
                     Thread.sleep(50);
                 }
                 int streams = (int) counters.streamsOpen().get();
+                System.err.printf("load: %d of %d watch streams answered in %.1f s%n", streams, s.agents(),
+                        (System.nanoTime() - connectBy) / 1e9 + 60);
                 if (streams < s.agents()) {
                     errors.add("only " + streams + " of " + s.agents() + " watch streams answered within 60 s");
                 }
