@@ -69,7 +69,12 @@ final class LoadBench {
         row("watch messages received", String.valueOf(r.watchMessages()));
         row("server CPU (user+system), whole run", String.format("%.1f s (%.1f %% of one core)",
                 r.serverCpuMs() / 1000.0, r.serverCpuMs() / 10.0 / r.seconds()));
-        row("server CPU per poll, before the first change (" + String.format("%.0f s, %d polls", r.quietSeconds(),
+        row("bench JVM CPU (the simulated agents), changes and drain", String.format("%.1f s (%.1f %% of one core)",
+                r.benchCpuMs() / 1000.0, r.benchCpuMs() / 10.0 / r.seconds()));
+        row("server CPU per poll, warm, polls alone after the drain (" + String.format("%.0f s, %d polls",
+                r.tailSeconds(), r.tailPolls()) + ")", r.tailPolls() == 0 ? "-"
+                : String.format("%.2f ms", r.tailCpuMs() / (double) r.tailPolls()));
+        row("server CPU per poll, cold, before the first change (" + String.format("%.0f s, %d polls", r.quietSeconds(),
                 r.quietPolls()) + "; 10 ms ticks)", r.quietPolls() == 0 ? "-"
                 : String.format("%.2f ms", r.quietCpuMs() / (double) r.quietPolls()));
         row("server RSS before the streams / with them / max", String.format("%d / %d / %d MiB",

@@ -123,7 +123,8 @@ final class LoadRun {
             ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("load-timer"));
             ExecutorService grpcPool = Executors.newFixedThreadPool(2, daemon("load-grpc"));
             long runNanos = s.duration().plus(s.drain()).toNanos();
-            long streamDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos() + runNanos;
+            long streamDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos() + runNanos
+                    + s.changeEvery().toNanos();
             SimulatedAgent.Shared shared = new SimulatedAgent.Shared(gitUrl, errors, fetched, notified, fetchPool,
                     timer, stopping, s.pollEvery().toMillis(), s.fetchTimeoutSeconds(), streamDeadline, counters);
             List<ManagedChannel> channels = new ArrayList<>();
@@ -162,6 +163,7 @@ final class LoadRun {
                 agents.forEach(SimulatedAgent::startPolling);
                 long t0 = System.nanoTime();
                 long cpu0 = safeCpu(server);
+                long benchCpu0 = AgentBenchSupport.processCpuNanos();
                 long polls0 = counters.polls().get();
                 long http0 = httpRequests.get();
                 long quietPolls = 0;
@@ -199,9 +201,22 @@ final class LoadRun {
                 while (last >= 0 && fetched.seenBy(last) < s.agents() && System.nanoTime() < end) {
                     Thread.sleep(100);
                 }
-                stopping.set(true);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long cpu = safeCpu(server) - cpu0;
+                long benchCpu = (AgentBenchSupport.processCpuNanos() - benchCpu0) / 1_000_000;
+                long polls = counters.polls().get() - polls0;
+                long fetches = counters.fetches().get();
+                long watchMessages = counters.watchMessages().get();
+                long http = httpRequests.get() - http0;
+                // polls alone again, on a warm server: the cost of a no-change poll without JIT warm-up in it
+                long tailStart = System.nanoTime();
+                long tailPolls0 = counters.polls().get();
+                long tailCpu0 = safeCpu(server);
+                sleepUntil(tailStart + s.changeEvery().toNanos());
+                long tailPolls = counters.polls().get() - tailPolls0;
+                long tailCpu = safeCpu(server) - tailCpu0;
+                double tailSeconds = (System.nanoTime() - tailStart) / 1e9;
+                stopping.set(true);
                 List<ChangeResult> results = new ArrayList<>();
                 for (int i = 0; i < fetched.changes(); i++) {
                     results.add(new ChangeResult(i, kinds.get(i), fetched.commit(i), apiMs.get(i), fetched.seenBy(i),
@@ -212,10 +227,9 @@ final class LoadRun {
                     }
                 }
                 return new Result(s, streams, subscribers, results, fetched.allLatenciesMs(), errors.count(),
-                        errors.first(), seconds, counters.polls().get() - polls0, counters.fetches().get(),
-                        counters.watchMessages().get(), httpRequests.get() - http0, cpu, rssBefore, rssStreams,
-                        Math.max(rssMax.get(), rssStreams), quietPolls, quietCpu, quietSeconds, loadBefore,
-                        loadAverage());
+                        errors.first(), seconds, polls, fetches, watchMessages, http, cpu, rssBefore, rssStreams,
+                        Math.max(rssMax.get(), rssStreams), quietPolls, quietCpu, quietSeconds, tailPolls, tailCpu,
+                        tailSeconds, benchCpu, loadBefore, loadAverage());
             } finally {
                 stopping.set(true);
                 for (ManagedChannel c : channels) {
