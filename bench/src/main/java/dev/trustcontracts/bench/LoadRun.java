@@ -78,7 +78,8 @@ final class LoadRun {
                   double[] allFetchedMs, long errors, List<String> firstErrors, double seconds, long polls,
                   long fetches, long watchMessages, long httpRequests, long serverCpuMs, long rssBeforeStreamsKiB,
                   long rssWithStreamsKiB, long rssMaxKiB, long quietPolls, long quietCpuMs, double quietSeconds,
-                  String loadBefore, String loadAfter) {
+                  long tailPolls, long tailCpuMs, double tailSeconds, long benchCpuMs, String loadBefore,
+                  String loadAfter) {
     }
 
     private LoadRun() {
