@@ -74,6 +74,10 @@ final class LoadBench {
         row("server CPU per poll, warm, polls alone after the drain (" + String.format("%.0f s, %d polls",
                 r.tailSeconds(), r.tailPolls()) + ")", r.tailPolls() == 0 ? "-"
                 : String.format("%.2f ms", r.tailCpuMs() / (double) r.tailPolls()));
+        row("server CPU when idle (" + r.streamsConnected() + " streams open, no polls, " + String.format("%.0f s)", r.idleSeconds()),
+                String.format("%.0f ms/s", r.idleCpuMs() / r.idleSeconds()));
+        row("server CPU per poll, warm, minus the idle rate", r.tailPolls() == 0 ? "-" : String.format("%.2f ms",
+                (r.tailCpuMs() - r.idleCpuMs() / r.idleSeconds() * r.tailSeconds()) / r.tailPolls()));
         row("server CPU per poll, cold, before the first change (" + String.format("%.0f s, %d polls", r.quietSeconds(),
                 r.quietPolls()) + "; 10 ms ticks)", r.quietPolls() == 0 ? "-"
                 : String.format("%.2f ms", r.quietCpuMs() / (double) r.quietPolls()));

@@ -78,7 +78,8 @@ final class LoadRun {
                   double[] allFetchedMs, long errors, List<String> firstErrors, double seconds, long polls,
                   long fetches, long watchMessages, long httpRequests, long serverCpuMs, long rssBeforeStreamsKiB,
                   long rssWithStreamsKiB, long rssMaxKiB, long quietPolls, long quietCpuMs, double quietSeconds,
-                  long tailPolls, long tailCpuMs, double tailSeconds, long benchCpuMs, String loadBefore,
+                  long tailPolls, long tailCpuMs, double tailSeconds, long idleCpuMs, double idleSeconds,
+                  long benchCpuMs, String loadBefore,
                   String loadAfter) {
     }
 
@@ -161,6 +162,12 @@ final class LoadRun {
                 timer.scheduleWithFixedDelay(() -> rssMax.accumulateAndGet(safeRss(server), Math::max), 0, 1,
                         TimeUnit.SECONDS);
 
+                // the server's own cost with every stream open and nothing asked: subtracted from a poll's cost
+                long idleStart = System.nanoTime();
+                long idleCpu0 = safeCpu(server);
+                Thread.sleep(5000);
+                long idleCpu = safeCpu(server) - idleCpu0;
+                double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
                 agents.forEach(SimulatedAgent::startPolling);
                 long t0 = System.nanoTime();
                 long cpu0 = safeCpu(server);
@@ -230,7 +237,7 @@ final class LoadRun {
                 return new Result(s, streams, subscribers, results, fetched.allLatenciesMs(), errors.count(),
                         errors.first(), seconds, polls, fetches, watchMessages, http, cpu, rssBefore, rssStreams,
                         Math.max(rssMax.get(), rssStreams), quietPolls, quietCpu, quietSeconds, tailPolls, tailCpu,
-                        tailSeconds, benchCpu, loadBefore, loadAverage());
+                        tailSeconds, idleCpu, idleSeconds, benchCpu, loadBefore, loadAverage());
             } finally {
                 stopping.set(true);
                 for (ManagedChannel c : channels) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadRunTest {
     private static LoadRun.Settings small(Duration drain) {
         // 5 s with a change every 2 s: changes at 2 s and 4 s
-        return new LoadRun.Settings(20, 40, 10, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(1),
+        return new LoadRun.Settings(20, 12, 4, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(1),
                 4, 2, drain, 10);
     }
 
