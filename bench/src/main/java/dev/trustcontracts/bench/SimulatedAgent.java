@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,7 @@ final class SimulatedAgent {
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile String main;
     private volatile boolean connected;
+    private volatile ManagedChannel channelForRetry;
 
     /** Creates the agent's repository at {@code dir}: main at {@code start}, objects borrowed from {@code base}. */
     SimulatedAgent(int id, String zoneHash, Shared shared, Path dir, Path base, ObjectId start) throws IOException {
@@ -176,12 +178,12 @@ final class SimulatedAgent {
             return;
         }
         shared.errors().add(what, t);
-        if (!shared.timer().isShutdown()) {
+        try {
             shared.timer().schedule(() -> watch(channelForRetry), 1, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            // the run is ending
         }
     }
-
-    private ManagedChannel channelForRetry;
 
     void watchOn(ManagedChannel channel) {
         channelForRetry = channel;
