@@ -165,7 +165,7 @@ final class LoadRun {
                 // the server's own cost with every stream open and nothing asked: subtracted from a poll's cost
                 long idleStart = System.nanoTime();
                 long idleCpu0 = safeCpu(server);
-                Thread.sleep(5000);
+                Thread.sleep(Math.min(5000, s.changeEvery().toMillis()));
                 long idleCpu = safeCpu(server) - idleCpu0;
                 double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
                 agents.forEach(SimulatedAgent::startPolling);
