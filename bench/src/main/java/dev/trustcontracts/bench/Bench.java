@@ -26,6 +26,7 @@ public final class Bench {
 
     static {
         BENCHMARKS.put("ui-lists", UiListsBench::run); // Map.of takes at most ten
+        BENCHMARKS.put("load", LoadBench::run);
     }
 
     private Bench() {

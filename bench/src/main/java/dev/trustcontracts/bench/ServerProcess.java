@@ -26,6 +26,11 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir, List<String> jvmFlags) throws IOException {
+        return start(dataDir, jvmFlags, List.of());
+    }
+
+    /** @param childArgs after the data directory: optionally the Git requests one client address may have at once */
+    static ServerProcess start(Path dataDir, List<String> jvmFlags, List<String> childArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
@@ -33,6 +38,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(ServerProcess.class.getName());
         cmd.add(dataDir.toString());
+        cmd.addAll(childArgs);
         long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()));
@@ -75,7 +81,14 @@ final class ServerProcess implements AutoCloseable {
 
     /** The child: start on free loopback ports, say which, serve until killed. */
     public static void main(String[] args) throws Exception {
-        RepoServer server = RepoServer.start(RepoServerConfig.ephemeral(Path.of(args[0])));
+        RepoServerConfig cfg = RepoServerConfig.ephemeral(Path.of(args[0]));
+        if (args.length > 1) {
+            // the load run's simulated agents all come from 127.0.0.1
+            int perClient = Integer.parseInt(args[1]);
+            cfg = cfg.toBuilder().limits(cfg.limits().toBuilder()
+                    .git(Math.max(perClient, cfg.limits().gitRequests()), perClient).build()).build();
+        }
+        RepoServer server = RepoServer.start(cfg);
         System.out.println("READY " + server.httpPort() + " " + server.grpcPort());
         System.out.flush();
         Thread.currentThread().join();
