@@ -58,6 +58,8 @@ public final class VerificationStore {
     private static final int FORMAT = 1;
     private static final int KEY_BYTES = 32;
     private static final int MAC_BYTES = 32;
+    /** At most this many verifications are kept (the least recently used go first), as in the scanner's memory. */
+    private static final int MAX_ENTRIES = 200_000;
 
     private final Path file;
     private final byte[] key;
@@ -65,7 +67,12 @@ public final class VerificationStore {
     /** What the file held at open, by "blobId path". */
     private final Map<String, CachedVerification> loaded;
     /** What this process verified or restored: what the next save writes. */
-    private final Map<String, CachedVerification> used = new LinkedHashMap<>();
+    private final Map<String, CachedVerification> used = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CachedVerification> eldest) {
+            return size() > MAX_ENTRIES;
+        }
+    };
     private boolean dirty;
     private int restored;
 
