@@ -24,6 +24,10 @@ public final class Bench {
             "agent-propagation", AgentPropagationBench::run,
             "abuse", AbuseBench::run));
 
+    static {
+        BENCHMARKS.put("restart", RestartBench::run);
+    }
+
     private Bench() {
     }
 
