@@ -7,6 +7,7 @@ import dev.trustcontracts.core.files.SecretFiles;
 import dev.trustcontracts.proto.v1.CachedBound;
 import dev.trustcontracts.proto.v1.CachedProblem;
 import dev.trustcontracts.proto.v1.CachedVerification;
+import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.VerificationCache;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * Verifications persisted across restarts, so that a server or agent that starts again does not verify every
  * signature of every contract again (docs/BENCHMARKS.md, "Restart").
  *
- * <p>What is kept: per file, keyed by its Git blob id and path, the time-independent problems and the time
- * bounds the verifier found. A restored verification is judged against the clock at every use like a fresh
+ * <p>What is kept: per file, keyed by its Git blob id and path, the parsed contract, the time-independent
+ * problems and the time bounds the verifier found (so a restart neither parses nor verifies it again). A
+ * restored verification is judged against the clock at every use like a fresh
  * one, so a cached "valid" never outlives its earliest bound. Everything else a verification depends on is
  * part of the key: the content (blob id, and a SHA-256 checked again at use), the rules ({@link
  * ContractVerifier#RULES_VERSION}) and the configuration ({@link ContractVerifier#maxWindow()}); a file
@@ -55,7 +57,8 @@ public final class VerificationStore {
     public static final String KEY_FILE = "verification-cache.key";
 
     private static final Logger LOG = LoggerFactory.getLogger(VerificationStore.class);
-    private static final int FORMAT = 1;
+    /** 2: entries carry the parsed contract. */
+    private static final int FORMAT = 2;
     private static final int KEY_BYTES = 32;
     private static final int MAC_BYTES = 32;
     /** At most this many verifications are kept (the least recently used go first), as in the scanner's memory. */
@@ -123,7 +126,8 @@ public final class VerificationStore {
     public synchronized Optional<Verification> restore(String blobId, String path, byte[] content) {
         String k = blobId + ' ' + path;
         CachedVerification c = loaded.get(k);
-        if (c == null || !MessageDigest.isEqual(c.getContentSha256().toByteArray(), sha256(content))) {
+        if (c == null || c.getContract().isEmpty()
+                || !MessageDigest.isEqual(c.getContentSha256().toByteArray(), sha256(content))) {
             return Optional.empty();
         }
         List<Problem> problems = new ArrayList<>();
@@ -134,12 +138,15 @@ public final class VerificationStore {
                 b.getHasParticipant() ? b.getParticipant() : null, b.getWhat(),
                 Instant.ofEpochSecond(b.getNotBeforeSeconds(), b.getNotBeforeNanos()),
                 Instant.ofEpochSecond(b.getNotAfterSeconds(), b.getNotAfterNanos()))));
-        Optional<Verification> v = verifier.restore(path, content, problems, bounds);
-        if (v.isPresent()) {
-            used.put(k, c);
-            restored++;
+        Contract contract;
+        try {
+            contract = Contract.parseFrom(c.getContract());
+        } catch (InvalidProtocolBufferException e) {
+            return Optional.empty();
         }
-        return v;
+        used.put(k, c);
+        restored++;
+        return Optional.of(verifier.restore(path, contract, problems, bounds));
     }
 
     /** Records a verification just made, for the next {@link #save}; files that did not parse are not kept. */
@@ -148,7 +155,7 @@ public final class VerificationStore {
             return;
         }
         CachedVerification.Builder c = CachedVerification.newBuilder().setBlobId(blobId).setPath(path)
-                .setContentSha256(ByteString.copyFrom(sha256(content)));
+                .setContentSha256(ByteString.copyFrom(sha256(content))).setContract(v.contract().get().toByteString());
         for (Problem p : v.staticProblems()) {
             c.addProblems(CachedProblem.newBuilder().setLine(p.line()).setRule(p.rule().name())
                     .setHasParticipant(p.participant() != null)
