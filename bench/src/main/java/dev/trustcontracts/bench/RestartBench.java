@@ -28,7 +28,7 @@ import org.eclipse.jgit.lib.Repository;
  * succeeded, timed from the JVM's start and for the start or cycle alone. "Cold" is a restart with the cache deleted (what every restart cost before the
  * cache); "warm" restarts with the cache the previous start wrote.
  *
- * <p>Arguments: {@code [contracts=10000] [server|agent|both] [warm restarts=3]}.
+ * <p>Arguments: {@code [contracts=10000] [server|agent|both] [warm restarts=3] [cold restarts=2]}.
  */
 final class RestartBench {
     static final List<String> SERVER_FLAGS = List.of("-Xss512k", "-XX:+UseSerialGC", "-Xshare:auto");
@@ -45,15 +45,16 @@ final class RestartBench {
         int contracts = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         String which = args.length > 1 ? args[1] : "both";
         int warm = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int cold = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         if (!which.equals("agent")) {
-            server(contracts, warm);
+            server(contracts, warm, cold);
         }
         if (!which.equals("server")) {
-            agent(contracts, warm);
+            agent(contracts, warm, cold);
         }
     }
 
-    private static void server(int contracts, int warm) throws Exception {
+    private static void server(int contracts, int warm, int cold) throws Exception {
         Path dir = Files.createTempDirectory("bench-restart-server");
         try {
             long g0 = System.nanoTime();
@@ -61,7 +62,7 @@ final class RestartBench {
             System.out.printf("restart, repo-server: %d contracts, 40 zones (setup %.1f s), flags %s%n", contracts,
                     (System.nanoTime() - g0) / 1e9, String.join(" ", SERVER_FLAGS));
             List<String> childArgs = List.of("server", dir.toString());
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < cold; i++) {
                 deleteCache(dir);
                 System.out.printf("  cold (no cache):   %s%n", child(SERVER_FLAGS, childArgs, "ready"));
             }
@@ -79,7 +80,7 @@ final class RestartBench {
         }
     }
 
-    private static void agent(int contracts, int warm) throws Exception {
+    private static void agent(int contracts, int warm, int cold) throws Exception {
         Path tmp = Files.createTempDirectory("bench-restart-agent");
         try (PkiZone pki = PkiZone.start(tmp.resolve("ca"), "alice")) {
             long g0 = System.nanoTime();
@@ -106,7 +107,7 @@ final class RestartBench {
             Path work = new OutputLayout(out).workDir();
             List<String> childArgs = List.of("agent", bare.toUri().toString(), pki.target(), pki.ca.fingerprint(), out.toString());
             System.out.printf("  first start (clone, certificate, every file written): %s%n", child(AGENT_FLAGS, childArgs, "first cycle done"));
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < cold; i++) {
                 deleteCache(work);
                 System.out.printf("  cold (no cache):   %s%n", child(AGENT_FLAGS, childArgs, "first cycle done"));
             }
