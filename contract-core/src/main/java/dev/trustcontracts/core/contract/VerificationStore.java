@@ -7,7 +7,6 @@ import dev.trustcontracts.core.files.SecretFiles;
 import dev.trustcontracts.proto.v1.CachedBound;
 import dev.trustcontracts.proto.v1.CachedProblem;
 import dev.trustcontracts.proto.v1.CachedVerification;
-import dev.trustcontracts.proto.v1.Contract;
 import dev.trustcontracts.proto.v1.VerificationCache;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -35,9 +34,8 @@ import org.slf4j.LoggerFactory;
  * Verifications persisted across restarts, so that a server or agent that starts again does not verify every
  * signature of every contract again (docs/BENCHMARKS.md, "Restart").
  *
- * <p>What is kept: per file, keyed by its Git blob id and path, the parsed contract, the time-independent
- * problems and the time bounds the verifier found (so a restart neither parses nor verifies it again). A
- * restored verification is judged against the clock at every use like a fresh
+ * <p>What is kept: per file, keyed by its Git blob id and path, the time-independent problems and the time
+ * bounds the verifier found. A restored verification is judged against the clock at every use like a fresh
  * one, so a cached "valid" never outlives its earliest bound. Everything else a verification depends on is
  * part of the key: the content (blob id, and a SHA-256 checked again at use), the rules ({@link
  * ContractVerifier#RULES_VERSION}) and the configuration ({@link ContractVerifier#maxWindow()}); a file
@@ -57,8 +55,7 @@ public final class VerificationStore {
     public static final String KEY_FILE = "verification-cache.key";
 
     private static final Logger LOG = LoggerFactory.getLogger(VerificationStore.class);
-    /** 2: entries carry the parsed contract. */
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 1;
     private static final int KEY_BYTES = 32;
     private static final int MAC_BYTES = 32;
     /** At most this many verifications are kept (the least recently used go first), as in the scanner's memory. */
@@ -126,8 +123,7 @@ public final class VerificationStore {
     public synchronized Optional<Verification> restore(String blobId, String path, byte[] content) {
         String k = blobId + ' ' + path;
         CachedVerification c = loaded.get(k);
-        if (c == null || c.getContract().isEmpty()
-                || !MessageDigest.isEqual(c.getContentSha256().toByteArray(), sha256(content))) {
+        if (c == null || !MessageDigest.isEqual(c.getContentSha256().toByteArray(), sha256(content))) {
             return Optional.empty();
         }
         List<Problem> problems = new ArrayList<>();
@@ -138,15 +134,12 @@ public final class VerificationStore {
                 b.getHasParticipant() ? b.getParticipant() : null, b.getWhat(),
                 Instant.ofEpochSecond(b.getNotBeforeSeconds(), b.getNotBeforeNanos()),
                 Instant.ofEpochSecond(b.getNotAfterSeconds(), b.getNotAfterNanos()))));
-        Contract contract;
-        try {
-            contract = Contract.parseFrom(c.getContract());
-        } catch (InvalidProtocolBufferException e) {
-            return Optional.empty();
+        Optional<Verification> v = verifier.restore(path, content, problems, bounds);
+        if (v.isPresent()) {
+            used.put(k, c);
+            restored++;
         }
-        used.put(k, c);
-        restored++;
-        return Optional.of(verifier.restore(path, contract, problems, bounds));
+        return v;
     }
 
     /** Records a verification just made, for the next {@link #save}; files that did not parse are not kept. */
@@ -155,7 +148,7 @@ public final class VerificationStore {
             return;
         }
         CachedVerification.Builder c = CachedVerification.newBuilder().setBlobId(blobId).setPath(path)
-                .setContentSha256(ByteString.copyFrom(sha256(content))).setContract(v.contract().get().toByteString());
+                .setContentSha256(ByteString.copyFrom(sha256(content)));
         for (Problem p : v.staticProblems()) {
             c.addProblems(CachedProblem.newBuilder().setLine(p.line()).setRule(p.rule().name())
                     .setHasParticipant(p.participant() != null)
