@@ -27,6 +27,7 @@ public final class Bench {
     static {
         BENCHMARKS.put("ui-lists", UiListsBench::run); // Map.of takes at most ten
         BENCHMARKS.put("load", LoadBench::run);
+        BENCHMARKS.put("restart", RestartBench::run);
     }
 
     private Bench() {

@@ -1,6 +1,7 @@
 package dev.trustcontracts.reposerver;
 
 import dev.trustcontracts.core.contract.ContractVerifier;
+import dev.trustcontracts.core.contract.VerificationStore;
 import dev.trustcontracts.core.history.HistoryRules;
 import dev.trustcontracts.core.tree.TreeScanner;
 import dev.trustcontracts.reposerver.auth.Login;
@@ -16,12 +17,16 @@ import dev.trustcontracts.reposerver.index.TreeValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The repo-server, embeddable: {@link #start} opens (or creates) the repository, loads the index and binds
  * both ports; {@link #close} stops everything. Tests and the demo run it in-process on port 0.
  */
 public final class RepoServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RepoServer.class);
+
     private final RepoServerConfig config;
     private final ContractRepository repository;
     private final ContractIndex index;
@@ -43,6 +48,19 @@ public final class RepoServer implements AutoCloseable {
         this.ready = ready;
     }
 
+    /**
+     * The verifications persisted in the data directory, so that a restart does not verify every contract
+     * again (docs/repo-server.md); none (everything verified, one log line) when its key cannot be made.
+     */
+    private static VerificationStore verifications(RepoServerConfig config, ContractVerifier verifier) {
+        try {
+            return VerificationStore.open(config.dataDir(), verifier);
+        } catch (IOException e) {
+            LOG.warn("not using the verification cache in {}: {}", config.dataDir(), e.getMessage());
+            return null;
+        }
+    }
+
     public static RepoServer start(RepoServerConfig config) throws IOException {
         Files.createDirectories(config.dataDir());
         TlsMaterial tls = config.tlsCert() == null ? null : TlsMaterial.load(config.tlsCert(), config.tlsKey());
@@ -51,8 +69,9 @@ public final class RepoServer implements AutoCloseable {
         HttpEndpoint http = null;
         try {
             ServerMetrics metrics = new ServerMetrics();
+            ContractVerifier verifier = new ContractVerifier(config.maxContractWindow());
             TreeValidator validator = new TreeValidator(repository.git(),
-                    new TreeScanner(new ContractVerifier(config.maxContractWindow()), config.scanLimits()), config.scanLimits());
+                    new TreeScanner(verifier, config.scanLimits(), verifications(config, verifier)), config.scanLimits());
             MainHistory history = new MainHistory(repository.git(), new HistoryRules(
                     new ContractVerifier(config.maxContractWindow()), config.scanLimits().maxFileBytes(),
                     config.historyLimits()));

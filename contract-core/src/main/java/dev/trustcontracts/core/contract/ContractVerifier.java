@@ -31,6 +31,11 @@ public final class ContractVerifier {
     public static final Duration DEFAULT_MAX_WINDOW = Duration.ofDays(400);
     /** How far a signature's signed_at may lie ahead of the verifier's clock (clocks drift). */
     public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /**
+     * The version of the rules this class applies. Persisted verifications ({@link VerificationStore}) are
+     * kept only for the same version: bump it with every change that can change a file's problems or bounds.
+     */
+    public static final int RULES_VERSION = 1;
 
     private final SignerChains chains = new SignerChains();
     private final Duration maxWindow;
@@ -46,6 +51,29 @@ public final class ContractVerifier {
             throw new IllegalArgumentException("the maximum contract window must be positive");
         }
         this.maxWindow = maxWindow;
+    }
+
+    /** The longest {@code not_after - not_before} this verifier accepts: an input of every verification. */
+    public Duration maxWindow() {
+        return maxWindow;
+    }
+
+    /**
+     * A verification of {@code content} rebuilt from the outcome persisted for it (problems and time bounds
+     * found by this verifier's rules earlier): the content is parsed again, the signatures are not verified
+     * again. Empty when the content does not parse (then it is verified in full).
+     */
+    Optional<Verification> restore(String path, byte[] content, List<Problem> staticProblems, List<TimeBound> bounds) {
+        Optional<ContractFormat> format = ContractFormat.forFileName(path);
+        if (format.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Verification(path, ContractCodec.parse(content, format.get()), staticProblems,
+                    bounds));
+        } catch (ContractFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** Verifies a file's bytes; the format comes from the path's extension. */

@@ -29,6 +29,16 @@ public final class Verification {
         this.validUntil = this.bounds.stream().map(TimeBound::notAfter).min(Comparator.naturalOrder()).orElse(Instant.MAX);
     }
 
+    /** The problems that hold regardless of time (what {@link VerificationStore} persists). */
+    List<Problem> staticProblems() {
+        return staticProblems;
+    }
+
+    /** The time bounds, judged at every use (persisted with the problems). */
+    List<TimeBound> bounds() {
+        return bounds;
+    }
+
     public String path() {
         return path;
     }

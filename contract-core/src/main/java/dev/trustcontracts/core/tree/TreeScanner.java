@@ -4,6 +4,7 @@ import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.contract.Problem;
 import dev.trustcontracts.core.contract.Rule;
 import dev.trustcontracts.core.contract.Verification;
+import dev.trustcontracts.core.contract.VerificationStore;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Collections;
@@ -23,6 +24,8 @@ public final class TreeScanner {
 
     private final ContractVerifier verifier;
     private final ScanLimits limits;
+    /** Verifications persisted across restarts, or null. */
+    private final VerificationStore store;
     private final Map<String, Verification> cache = Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, true) {
                 @Override
@@ -32,8 +35,22 @@ public final class TreeScanner {
             });
 
     public TreeScanner(ContractVerifier verifier, ScanLimits limits) {
+        this(verifier, limits, null);
+    }
+
+    /** @param store verifications persisted across restarts (made with the same verifier), or null */
+    public TreeScanner(ContractVerifier verifier, ScanLimits limits, VerificationStore store) {
         this.verifier = verifier;
         this.limits = limits;
+        this.store = store;
+    }
+
+    /**
+     * Writes the verifications made since the last call to the {@link VerificationStore}, if there is one
+     * and something new was verified; true when it wrote.
+     */
+    public boolean persist() throws IOException {
+        return store != null && store.save();
     }
 
     public TreeScanner() {
@@ -137,7 +154,14 @@ public final class TreeScanner {
         String key = e.contentId() + ' ' + e.path();
         Verification v = cache.get(key);
         if (v == null) {
-            v = verifier.verify(e.path(), e.content().read());
+            byte[] content = e.content().read();
+            v = store == null ? null : store.restore(e.contentId(), e.path(), content).orElse(null);
+            if (v == null) {
+                v = verifier.verify(e.path(), content);
+                if (store != null) {
+                    store.record(e.contentId(), e.path(), content, v);
+                }
+            }
             cache.put(key, v);
         }
         return v;

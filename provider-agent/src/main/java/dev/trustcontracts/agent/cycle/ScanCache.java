@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.time.Instant;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scans commits' trees with a {@link TreeScanner} and reuses what it can: a new commit is read as a diff
@@ -18,8 +20,11 @@ import org.eclipse.jgit.lib.Repository;
  * verifications by blob id), and the last result is reused while it cannot have changed: same commit, and
  * now before the earliest instant a valid contract stops holding. A tree with any time-dependent problem
  * (a contract not yet valid, or expired) is judged again every time, so that nothing waits on the cache.
+ * New verifications are saved after each read of a tree (the scanner's {@code VerificationStore}), so that
+ * the first scan after a restart restores them instead of verifying every signature again.
  */
 final class ScanCache {
+    private static final Logger LOG = LoggerFactory.getLogger(ScanCache.class);
     private final TreeScanner scanner;
     private final ScanLimits limits;
     private ObjectId commit;
@@ -38,6 +43,7 @@ final class ScanCache {
         }
         if (!commit.equals(this.commit) || state == null) {
             state = read(repository, commit);
+            persist();
         }
         ScanResult r = state.judge(now);
         Instant until = Instant.MAX;
@@ -56,6 +62,15 @@ final class ScanCache {
         this.result = r;
         this.reuseUntil = until;
         return r;
+    }
+
+    /** Saves new verifications for the next start; a failure costs only that start's speed. */
+    private void persist() {
+        try {
+            scanner.persist();
+        } catch (IOException e) {
+            LOG.warn("could not save the verification cache: {}", e.getMessage());
+        }
     }
 
     private ScanState read(Repository repository, ObjectId to) throws IOException {

@@ -15,8 +15,10 @@ import dev.trustcontracts.agent.pki.CertificateKeeper;
 import dev.trustcontracts.agent.remote.GitMirror;
 import dev.trustcontracts.agent.status.AgentStatus;
 import dev.trustcontracts.core.contract.ContractVerifier;
+import dev.trustcontracts.core.contract.VerificationStore;
 import dev.trustcontracts.core.history.HistoryRules;
 import dev.trustcontracts.core.tree.TreeScanner;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
@@ -57,7 +59,8 @@ public final class SyncCycle {
         this.clock = config.clock();
         this.state = new AppliedState(store);
         ContractVerifier verifier = new ContractVerifier(config.maxContractWindow());
-        ScanCache scans = new ScanCache(new TreeScanner(verifier, config.scanLimits()), config.scanLimits());
+        ScanCache scans = new ScanCache(new TreeScanner(verifier, config.scanLimits(),
+                verifications(config, verifier)), config.scanLimits());
         HistoryRules historyRules = new HistoryRules(verifier, config.scanLimits().maxFileBytes(),
                 config.historyLimits());
         CloneRepair repair = new CloneRepair(mirror, scans::clear);
@@ -71,6 +74,19 @@ public final class SyncCycle {
                 .then(new PlanStep(mirror, state, writer, hooks, new OutputLayout(config.out()), password,
                         spiffeFiles(config)))
                 .then(new ApplyStep(mirror, state, writer, hooks, status, cluster));
+    }
+
+    /**
+     * The verifications persisted in the work directory, so that a restart does not verify every contract
+     * again; none (everything verified, one log line) when the directory or its key cannot be made.
+     */
+    private static VerificationStore verifications(AgentConfig config, ContractVerifier verifier) {
+        try {
+            return VerificationStore.open(config.workDir(), verifier);
+        } catch (IOException e) {
+            LOG.warn("not using the verification cache in {}: {}", config.workDir(), e.getMessage());
+            return null;
+        }
     }
 
     /** The SPIFFE bundles of --spiffe-trust-domain-suffix (none without it). */

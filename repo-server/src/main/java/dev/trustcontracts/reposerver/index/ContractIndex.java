@@ -58,9 +58,10 @@ public final class ContractIndex implements AutoCloseable {
         this.recheck = recheck;
     }
 
-    /** Scans main once; call before serving. */
+    /** Scans main once and saves the new verifications for the next start; call before serving. */
     public void load() throws IOException {
         refresh();
+        persistVerifications();
     }
 
     public IndexSnapshot current() {
@@ -96,6 +97,11 @@ public final class ContractIndex implements AutoCloseable {
         IndexSnapshot before = current;
         current = snapshot;
         schedule(snapshot);
+        try {
+            timer.execute(this::persistVerifications); // off the push's path: only the next start needs it
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
         if (before == null || !before.fingerprint().equals(snapshot.fingerprint())) {
             for (Consumer<IndexSnapshot> l : listeners) {
                 try {
@@ -104,6 +110,15 @@ public final class ContractIndex implements AutoCloseable {
                     LOG.warn("index listener failed", e);
                 }
             }
+        }
+    }
+
+    /** Writes the verification cache when something new was verified; a failure costs only the next start's speed. */
+    private void persistVerifications() {
+        try {
+            validator.scanner().persist();
+        } catch (IOException e) {
+            LOG.warn("could not save the verification cache: {}", e.getMessage());
         }
     }
 

@@ -1,0 +1,128 @@
+package dev.trustcontracts.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.trustcontracts.core.contract.ContractVerifier;
+import dev.trustcontracts.core.contract.VerificationStore;
+import dev.trustcontracts.core.crypto.Fingerprint;
+import dev.trustcontracts.proto.v1.CachedVerification;
+import dev.trustcontracts.proto.v1.Contract;
+import dev.trustcontracts.proto.v1.VerificationCache;
+import dev.trustcontracts.testing.TestZone;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An agent that starts again restores its verifications from its work directory's cache
+ * ({@link VerificationStore}) and still judges every contract against its own clock; a cache it did not write
+ * cannot make a contract valid, and a damaged one only costs a full verification.
+ */
+class AgentRestartCacheTest extends AgentFixture {
+    static TestZone bob;
+    static TestZone carol;
+    static TestZone dave;
+
+    @BeforeAll
+    static void zones() {
+        bob = TestZone.create("bob");
+        carol = TestZone.create("carol");
+        dave = TestZone.create("dave");
+    }
+
+    private Agent agent() throws Exception {
+        return new Agent(config().interval(Duration.ofSeconds(1)).clock(clock).build());
+    }
+
+    private Path cache() {
+        return files().workDir().resolve(VerificationStore.FILE);
+    }
+
+    private String own() {
+        return Fingerprint.of(alice.root());
+    }
+
+    private static String hash(TestZone z) {
+        return Fingerprint.of(z.root);
+    }
+
+    private static Contract badSignature(Contract c) {
+        int last = c.getSignaturesCount() - 1;
+        byte[] v = c.getSignatures(last).getValue().toByteArray();
+        v[v.length / 2] ^= 1;
+        return c.toBuilder().setSignatures(last, c.getSignatures(last).toBuilder()
+                .setValue(ByteString.copyFrom(v))).build();
+    }
+
+    @Test
+    void aRestartedAgentRestoresItsVerificationsAndJudgesThemAgainstItsClock() throws Exception {
+        repo.put(alice.contractWith("alice-bob", Duration.ofHours(1), bob));
+        repo.put(alice.contractWith("alice-carol", carol));
+        try (Agent a = agent()) {
+            assertThat(a.runOnce().ok()).isTrue();
+            assertThat(Outputs.chain(out)).containsExactlyInAnyOrder(own(), hash(bob), hash(carol));
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache()))).isEqualTo("rw-------");
+        assertThat(VerificationStore.open(files().workDir(), new ContractVerifier()).loadedEntries()).isEqualTo(2);
+
+        // alice-bob was cached as valid; after its not_after the restarted agent drops bob all the same
+        clock.advance(Duration.ofHours(2));
+        try (Agent a = agent()) {
+            assertThat(a.runOnce().ok()).isTrue();
+            assertThat(Outputs.chain(out)).containsExactlyInAnyOrder(own(), hash(carol));
+        }
+    }
+
+    @Test
+    void aCacheRewrittenWithoutTheKeyCannotMakeABadSignatureTrusted() throws Exception {
+        repo.put(alice.contractWith("alice-carol", carol));
+        repo.put(badSignature(alice.contractWith("alice-dave", dave)));
+        try (Agent a = agent()) {
+            assertThat(a.runOnce().ok()).isTrue();
+            assertThat(Outputs.chain(out)).containsExactlyInAnyOrder(own(), hash(carol));
+        }
+        // someone who can write the work directory but not read the key clears alice-dave's problems
+        byte[] all = Files.readAllBytes(cache());
+        VerificationCache.Builder c = VerificationCache.parseFrom(Arrays.copyOfRange(all, 32, all.length)).toBuilder();
+        for (int i = 0; i < c.getEntriesCount(); i++) {
+            CachedVerification e = c.getEntries(i);
+            if (e.getPath().endsWith("alice-dave.yaml")) {
+                assertThat(e.getProblemsCount()).isPositive();
+                c.setEntries(i, e.toBuilder().clearProblems().build());
+            }
+        }
+        byte[] body = c.build().toByteArray();
+        byte[] forged = Arrays.copyOf(Arrays.copyOf(all, 32), 32 + body.length);
+        System.arraycopy(body, 0, forged, 32, body.length);
+        Files.write(cache(), forged);
+        // and the agent's outputs are re-derived on start: remove chain.pem to see them written again
+        Files.delete(files().chain());
+
+        try (Agent a = agent()) {
+            assertThat(a.runOnce().ok()).isTrue();
+            assertThat(Outputs.chain(out)).containsExactlyInAnyOrder(own(), hash(carol));
+        }
+    }
+
+    @Test
+    void aGarbageCacheCostsOnlyAFullVerification() throws Exception {
+        repo.put(alice.contractWith("alice-carol", carol));
+        try (Agent a = agent()) {
+            assertThat(a.runOnce().ok()).isTrue();
+        }
+        Files.write(cache(), "not a cache".getBytes(StandardCharsets.UTF_8));
+        Files.delete(files().chain());
+        try (Agent a = agent()) {
+            assertThat(a.runOnce().ok()).isTrue();
+            assertThat(Outputs.chain(out)).containsExactlyInAnyOrder(own(), hash(carol));
+        }
+        // the full verification wrote a sound cache again
+        assertThat(VerificationStore.open(files().workDir(), new ContractVerifier()).loadedEntries()).isEqualTo(1);
+    }
+}
