@@ -56,6 +56,28 @@ final class AgentBenchSupport {
         return ContractCodec.toYaml(c).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A bare repository at {@code bare} with {@code contracts} signed contracts between 20 test zones, one in five
+     * of them with the agent's zone (alice, {@code pki}): the agent benches' common repository.
+     */
+    static Path agentRepository(PkiZone pki, int contracts, Path bare) throws Exception {
+        List<TestZone> zones = zones(20);
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < contracts; i++) {
+            TestZone a = zones.get(i % zones.size());
+            TestZone b = zones.get((i / zones.size() + i + 1) % zones.size());
+            if (a == b) {
+                b = zones.get((i + 1) % zones.size());
+            }
+            files.put("c" + i + ".yaml", yaml(i % 5 == 0
+                    ? pki.contractWith("c" + i, zones.get(i / 5 % zones.size())) : TestZone.signed("c" + i, a, b)));
+        }
+        try (Repository repo = createBare(bare)) {
+            commit(repo, files, List.of(), "contracts");
+        }
+        return bare;
+    }
+
     static Repository createBare(Path dir) throws IOException {
         Repository r = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
         r.create(true);

@@ -4,14 +4,10 @@ import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.CycleResult;
 import dev.trustcontracts.testing.PkiZone;
-import dev.trustcontracts.testing.TestZone;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.eclipse.jgit.lib.Repository;
 
 /**
  * CPU and wall time of one no-change agent cycle: the agent fetches main (nothing new), re-judges the
@@ -34,21 +30,7 @@ final class AgentCycleBench {
         Process daemon = null;
         try (PkiZone pki = PkiZone.start(tmp.resolve("ca"), "alice")) {
             long g0 = System.nanoTime();
-            List<TestZone> zones = AgentBenchSupport.zones(20);
-            Map<String, byte[]> files = new LinkedHashMap<>();
-            for (int i = 0; i < contracts; i++) {
-                TestZone a = zones.get(i % zones.size());
-                TestZone b = zones.get((i / zones.size() + i + 1) % zones.size());
-                if (a == b) {
-                    b = zones.get((i + 1) % zones.size());
-                }
-                files.put("c" + i + ".yaml", AgentBenchSupport.yaml(i % 5 == 0
-                        ? pki.contractWith("c" + i, zones.get(i / 5 % zones.size())) : TestZone.signed("c" + i, a, b)));
-            }
-            Path bare = tmp.resolve("repos/contracts.git");
-            try (Repository repo = AgentBenchSupport.createBare(bare)) {
-                AgentBenchSupport.commit(repo, files, List.of(), "contracts");
-            }
+            Path bare = AgentBenchSupport.agentRepository(pki, contracts, tmp.resolve("repos/contracts.git"));
             System.out.printf("agent-cycle: %d contracts (%d involve the agent's zone), remote %s; setup %.1f s%n",
                     contracts, (contracts + 4) / 5, remoteKind, (System.nanoTime() - g0) / 1e9);
             String remote = bare.toUri().toString();

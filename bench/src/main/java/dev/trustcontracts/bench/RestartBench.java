@@ -9,14 +9,12 @@ import dev.trustcontracts.core.contract.VerificationStore;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.testing.PkiZone;
-import dev.trustcontracts.testing.TestZone;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.Repository;
@@ -84,21 +82,7 @@ final class RestartBench {
         Path tmp = Files.createTempDirectory("bench-restart-agent");
         try (PkiZone pki = PkiZone.start(tmp.resolve("ca"), "alice")) {
             long g0 = System.nanoTime();
-            List<TestZone> zones = AgentBenchSupport.zones(20);
-            Map<String, byte[]> files = new LinkedHashMap<>();
-            for (int i = 0; i < contracts; i++) {
-                TestZone a = zones.get(i % zones.size());
-                TestZone b = zones.get((i / zones.size() + i + 1) % zones.size());
-                if (a == b) {
-                    b = zones.get((i + 1) % zones.size());
-                }
-                files.put("c" + i + ".yaml", AgentBenchSupport.yaml(i % 5 == 0
-                        ? pki.contractWith("c" + i, zones.get(i / 5 % zones.size())) : TestZone.signed("c" + i, a, b)));
-            }
-            Path bare = tmp.resolve("repos/contracts.git");
-            try (Repository repo = AgentBenchSupport.createBare(bare)) {
-                AgentBenchSupport.commit(repo, files, List.of(), "contracts");
-            }
+            Path bare = AgentBenchSupport.agentRepository(pki, contracts, tmp.resolve("repos/contracts.git"));
             new ProcessBuilder("git", "-C", bare.toString(), "gc", "-q").inheritIO().start().waitFor();
             System.out.printf("restart, agent: %d contracts (%d involve the agent's zone), remote file:// (setup %.1f s), "
                     + "flags %s%n", contracts, (contracts + 4) / 5, (System.nanoTime() - g0) / 1e9,
