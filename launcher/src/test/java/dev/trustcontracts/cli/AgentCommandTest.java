@@ -1,5 +1,6 @@
 package dev.trustcontracts.cli;
 
+import dev.trustcontracts.testing.Kubeconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustcontracts.agent.OutputLayout;
@@ -68,25 +69,7 @@ class AgentCommandTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             closed = s.getLocalPort();
         }
-        Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: down
-                  cluster:
-                    server: http://127.0.0.1:%d
-                users:
-                - name: agent
-                  user:
-                    token: not-a-real-token
-                contexts:
-                - name: down
-                  context:
-                    cluster: down
-                    user: agent
-                current-context: down
-                """.formatted(closed));
+        Path kubeconfig = Kubeconfig.write(dir.resolve("kubeconfig"), closed, "default");
         Cli down = Cli.run("agent", "--once", "--remote", remote, "--pki", "127.0.0.1:" + pki.port(),
                 "--pki-fingerprint", ca.fingerprint(), "--out", out.toString(), "--out-kubernetes-secret",
                 "trust/alice-tls", "--kubeconfig", kubeconfig.toString());

@@ -7,6 +7,7 @@ import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.core.crypto.KeyMatch;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.agent.status.AgentHttp;
+import dev.trustcontracts.testing.Kubeconfig;
 import dev.trustcontracts.testing.PrometheusText;
 import dev.trustcontracts.testing.TestZone;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -305,27 +306,7 @@ class KubernetesOutputTest extends AgentFixture {
 
     /** A kubeconfig for the mock API server on 127.0.0.1:port, as an operator outside a cluster writes one. */
     private Path kubeconfig(int port) throws Exception {
-        Path f = tmp.resolve("kubeconfig-" + port);
-        Files.writeString(f, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster:
-                    server: http://127.0.0.1:%d
-                users:
-                - name: agent
-                  user:
-                    token: not-a-real-token
-                contexts:
-                - name: mock
-                  context:
-                    cluster: mock
-                    user: agent
-                    namespace: trust
-                current-context: mock
-                """.formatted(port));
-        return f;
+        return Kubeconfig.write(tmp.resolve("kubeconfig-" + port), port, "trust");
     }
 
     private Secret secret() {
