@@ -1,5 +1,6 @@
 package dev.trustcontracts.pki;
 
+import dev.trustcontracts.core.net.TrustDomain;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public record IssuancePolicy(List<NamePattern> allowedNames, Duration maxLifetim
         if (maxLifetime.getSeconds() < 60) {
             throw new IllegalArgumentException("the maximum certificate lifetime must be at least a minute");
         }
-        if (!trustDomain.isEmpty() && !SpiffeId.isTrustDomain(trustDomain)) {
+        if (!trustDomain.isEmpty() && !TrustDomain.isValid(trustDomain)) {
             throw new IllegalArgumentException("trust domain '" + trustDomain
                     + "' is not a SPIFFE trust domain (lowercase letters, digits, '.', '-', '_')");
         }

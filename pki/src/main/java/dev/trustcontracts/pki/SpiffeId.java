@@ -1,5 +1,6 @@
 package dev.trustcontracts.pki;
 
+import dev.trustcontracts.core.net.TrustDomain;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,7 +14,6 @@ import java.util.regex.Pattern;
  * @param path        the path, starting with "/"
  */
 public record SpiffeId(String trustDomain, String path) {
-    private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
     private static final Pattern ID = Pattern.compile("spiffe://([a-z0-9._-]{1,255})((?:/[A-Za-z0-9._-]+)+)");
 
     public static Optional<SpiffeId> parse(String uri) {
@@ -21,7 +21,7 @@ public record SpiffeId(String trustDomain, String path) {
             return Optional.empty();
         }
         Matcher m = ID.matcher(uri);
-        if (!m.matches()) {
+        if (!m.matches() || !TrustDomain.isValid(m.group(1))) {
             return Optional.empty();
         }
         for (String segment : m.group(2).substring(1).split("/")) {
@@ -32,9 +32,6 @@ public record SpiffeId(String trustDomain, String path) {
         return Optional.of(new SpiffeId(m.group(1), m.group(2)));
     }
 
-    public static boolean isTrustDomain(String s) {
-        return s != null && TRUST_DOMAIN.matcher(s).matches();
-    }
 
     @Override
     public String toString() {

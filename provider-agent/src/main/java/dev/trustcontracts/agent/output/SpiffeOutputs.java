@@ -6,6 +6,7 @@ import dev.trustcontracts.agent.FailureKind;
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.agent.SyncException;
 import dev.trustcontracts.core.files.AtomicFiles;
+import dev.trustcontracts.core.net.TrustDomain;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -126,7 +127,7 @@ public final class SpiffeOutputs {
                 String file = p.getFileName().toString();
                 String stem = file.substring(0, file.length() - ".json".length());
                 String name = OutputLayout.SPIFFE_DIR + "/" + file;
-                if ((SpiffeTrustDomains.isTrustDomain(stem) || stem.equals(SpiffeTrustDomains.RESERVED))
+                if ((TrustDomain.isValid(stem) || stem.equals(SpiffeTrustDomains.RESERVED))
                         && !keep.contains(name)) {
                     out.add(name);
                 }

@@ -1,5 +1,6 @@
 package dev.trustcontracts.agent.output;
 
+import dev.trustcontracts.core.net.TrustDomain;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +10,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Which SPIFFE trust domain each zone of the bundle answers for. A zone's trust domain is the one its contracts
@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  * it): a peer's root must never validate SVIDs of another zone's trust domain.
  */
 public final class SpiffeTrustDomains {
-    private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
     /** The bundle map's file name in the spiffe directory; no trust domain may take it. */
     public static final String RESERVED = "bundles";
 
@@ -54,16 +53,13 @@ public final class SpiffeTrustDomains {
 
     /** The suffix, or an IllegalArgumentException in one line. */
     public static String checkSuffix(String suffix) {
-        if (suffix == null || !isTrustDomain(suffix) || suffix.startsWith(".") || suffix.endsWith(".")) {
+        if (suffix == null || !TrustDomain.isValid(suffix) || suffix.startsWith(".") || suffix.endsWith(".")) {
             throw new IllegalArgumentException("--spiffe-trust-domain-suffix '" + suffix + "' is not a SPIFFE trust "
                     + "domain suffix (lowercase letters, digits, '.', '-', '_'; no leading or trailing dot)");
         }
         return suffix;
     }
 
-    public static boolean isTrustDomain(String s) {
-        return s != null && TRUST_DOMAIN.matcher(s).matches() && !s.startsWith(".");
-    }
 
     /**
      * @param own   the own zone, or null when its name is not known yet (no contract names it)
@@ -120,7 +116,7 @@ public final class SpiffeTrustDomains {
             td = z.name() + "." + suffix;
             source = "zone name '" + z.name() + "' (as '" + td + "')";
         }
-        if (!isTrustDomain(td) || td.equals(RESERVED)) {
+        if (!TrustDomain.isValid(td) || td.equals(RESERVED)) {
             refusals.add("zone " + z.name() + ": " + source + " is not a valid SPIFFE trust domain (lowercase "
                     + "letters, digits, '.', '-', '_'" + (td.equals(RESERVED) ? "; '" + RESERVED + "' is reserved" : "")
                     + "); left out of the SPIFFE bundles");
