@@ -240,6 +240,9 @@ class ProposalPageApiTest {
 
         assertThat(Http.get(base + "/api/contracts/never-was").status()).isEqualTo(404);
         assertThat(Http.get(base + "/api/contracts/Not..A..Label").status()).isEqualTo(404);
+        // the 404 of a name never removed comes from the index's removals, not from a walk of main's history
+        assertThat(fx.server.index().everRemoved("gone")).isTrue();
+        assertThat(fx.server.index().everRemoved("never-was")).isFalse();
     }
 
     @Test

@@ -65,8 +65,10 @@ final class ApiRoutes {
             String name = ctx.pathParam("name");
             var found = s.contract(name);
             if (found.isEmpty()) {
-                // a revoked contract keeps a page: 410 with when and by whom, from main's history
-                var gone = RevokedView.of(git, name, s.commit());
+                // a revoked contract keeps a page: 410 with when and by whom, from main's history; only a name
+                // main's removals know costs that walk, so a request for any other name is a map lookup
+                var gone = index.everRemoved(name) ? RevokedView.of(git, name, s.commit())
+                        : java.util.Optional.<Map<String, Object>>empty();
                 if (gone.isPresent()) {
                     json(ctx.status(410), gone.get());
                     return;

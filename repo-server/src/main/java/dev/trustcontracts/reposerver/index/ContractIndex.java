@@ -39,6 +39,9 @@ public final class ContractIndex implements AutoCloseable {
     private final MainHistory history;
     /** The replays last hidden, so that each is logged once. */
     private List<String> hidden = List.of();
+    /** The names of every contract removed from main's history so far (they only grow), and the map they came from. */
+    private volatile java.util.Set<String> removedNames = java.util.Set.of();
+    private Map<String, Removal> removedFrom;
     private final List<Consumer<IndexSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "contract-index-clock");
@@ -122,6 +125,14 @@ public final class ContractIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a contract of this name was ever removed from main (as far as main's history is known): the API
+     * answers {@code 410} only for those, and a name never removed gets its {@code 404} without a walk of history.
+     */
+    public boolean everRemoved(String name) {
+        return removedNames.contains(name);
+    }
+
     /** The removals of main's history that this index hides replays by (proposal views ask it too). */
     public MainHistory history() {
         return history;
@@ -150,6 +161,11 @@ public final class ContractIndex implements AutoCloseable {
      */
     private List<VerifiedContract> trusted(ObjectId main, List<VerifiedContract> valid) throws IOException {
         Map<String, Removal> removed = history.removedAt(main);
+        if (removed != removedFrom) {
+            removedFrom = removed;
+            removedNames = removed.values().stream().map(Removal::name)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
         if (removed.isEmpty()) {
             return valid;
         }
