@@ -45,6 +45,13 @@ public final class CertificateIssuer {
                 CertificateProfile.ROOT_CA, notBefore, notAfter, List.of(), serial);
     }
 
+    /** A self-signed certificate that is no CA (for a heartbeat key: {@link CertificateProfile#HEARTBEAT_SIGNER}). */
+    public static X509Certificate selfSigned(X500Name subject, KeyPair keys, CertificateProfile profile,
+            Instant notBefore, Instant notAfter) {
+        return build(subject, keys.getPublic(), subject, null, keys.getPrivate(), profile, notBefore, notAfter,
+                List.of(), randomSerial());
+    }
+
     /** A certificate for {@code subjectKey}, signed by the issuer's key. */
     public static X509Certificate issue(X509Certificate issuer, PrivateKey issuerKey, X500Name subject,
             PublicKey subjectKey, CertificateProfile profile, Instant notBefore, Instant notAfter,
@@ -107,6 +114,10 @@ public final class CertificateIssuer {
                     b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
                     b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                             KeyPurposeId.getInstance(CertificateProfile.CONTRACT_SIGNING_EKU)));
+                }
+                case HEARTBEAT_SIGNER -> {
+                    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                    b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
                 }
                 default -> throw new AssertionError(profile);
             }

@@ -9,7 +9,9 @@ public enum CertificateProfile {
     /** A workload or proxy certificate for mTLS: both server and client authentication. */
     TLS,
     /** An admin's contract-signing certificate: it can sign contracts for its zone and nothing else. */
-    CONTRACT_SIGNER;
+    CONTRACT_SIGNER,
+    /** A repo-server's heartbeat key, self-signed: it signs freshness heartbeats and nothing else, and is no CA. */
+    HEARTBEAT_SIGNER;
 
     /**
      * Extended key usage that marks a contract-signing certificate. An OID under the UUID arc 2.25

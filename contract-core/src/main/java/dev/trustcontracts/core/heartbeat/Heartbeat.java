@@ -1,0 +1,30 @@
+package dev.trustcontracts.core.heartbeat;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * "main was {@code mainCommit} at {@code issuedAt}": what one heartbeat states, once its signature verified.
+ *
+ * @param mainCommit main's commit id, 40 lowercase hex digits
+ * @param issuedAt   when the server made it
+ * @param sequence   one more than the server's previous heartbeat (1 for the first)
+ */
+public record Heartbeat(String mainCommit, Instant issuedAt, long sequence) {
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+
+    public Heartbeat {
+        Objects.requireNonNull(issuedAt, "issuedAt");
+        if (mainCommit == null || !COMMIT.matcher(mainCommit).matches()) {
+            throw new IllegalArgumentException("a heartbeat's main commit is 40 lowercase hex digits");
+        }
+        if (sequence < 1) {
+            throw new IllegalArgumentException("a heartbeat's sequence starts at 1");
+        }
+    }
+
+    static boolean isCommitId(String s) {
+        return COMMIT.matcher(s).matches();
+    }
+}
