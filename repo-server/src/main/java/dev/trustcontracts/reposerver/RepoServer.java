@@ -35,10 +35,13 @@ public final class RepoServer implements AutoCloseable {
     private final GrpcEndpoint grpc;
     /** Set once both ports are up; /readyz reads it. */
     private final AtomicBoolean ready;
+    /** The signed heartbeat, or null without --heartbeat-key. */
+    private final HeartbeatService heartbeat;
 
     private RepoServer(RepoServerConfig config, ContractRepository repository, ContractIndex index,
                        ServerMetrics metrics, HttpEndpoint http, GrpcEndpoint grpc,
-                       AtomicBoolean ready) {
+                       AtomicBoolean ready, HeartbeatService heartbeat) {
+        this.heartbeat = heartbeat;
         this.config = config;
         this.repository = repository;
         this.index = index;
@@ -67,6 +70,7 @@ public final class RepoServer implements AutoCloseable {
         ContractRepository repository = ContractRepository.openOrCreate(config.dataDir());
         ContractIndex index = null;
         HttpEndpoint http = null;
+        HeartbeatService heartbeat = null;
         try {
             ServerMetrics metrics = new ServerMetrics();
             ContractVerifier verifier = new ContractVerifier(config.maxContractWindow());
@@ -80,6 +84,17 @@ public final class RepoServer implements AutoCloseable {
             ContractGit git = ContractGit.open(repository, config.dataDir(), validator, index, history, users, metrics,
                     config.clock(), config.gitLimits());
             index.load();
+            if (config.heartbeat() != null) {
+                heartbeat = HeartbeatService.start(config.heartbeat(), repository, config.clock());
+                index.addListener(heartbeat::mainChanged);
+            }
+            HeartbeatService hb = heartbeat;
+            // 0 without --heartbeat-key, so that the scrape has the same series either way
+            metrics.gauge("trustctl.server.heartbeat.sequence", "Sequence of the last heartbeat published (0: none)",
+                    () -> hb == null || hb.last() == null ? 0 : hb.last().sequence());
+            metrics.gauge("trustctl.server.heartbeat.timestamp.seconds",
+                    "When the last heartbeat published was issued, Unix seconds (0: none)",
+                    () -> hb == null || hb.last() == null ? 0 : hb.last().issuedAt().getEpochSecond());
             ContractIndex idx = index;
             metrics.gauge("trustctl.server.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
             metrics.endings(() -> idx.current().endings());
@@ -91,10 +106,13 @@ public final class RepoServer implements AutoCloseable {
                     new HttpEndpoint.Users(login, users, config.privateRead()), metrics, config.clock(), ready::get);
             GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, index, config.privateRead() ? login : null);
             metrics.gauge("trustctl.server.watch.subscribers", "Open WatchCertificates streams", grpc::watchSubscribers);
-            RepoServer server = new RepoServer(config, repository, index, metrics, http, grpc, ready);
+            RepoServer server = new RepoServer(config, repository, index, metrics, http, grpc, ready, heartbeat);
             ready.set(true);
             return server;
         } catch (IOException | RuntimeException e) {
+            if (heartbeat != null) {
+                heartbeat.close();
+            }
             if (http != null) {
                 http.close();
             }
@@ -135,6 +153,11 @@ public final class RepoServer implements AutoCloseable {
         return metrics;
     }
 
+    /** The signed heartbeat, or null when the server publishes none. */
+    public HeartbeatService heartbeat() {
+        return heartbeat;
+    }
+
     public RepoServerConfig config() {
         return config;
     }
@@ -150,6 +173,9 @@ public final class RepoServer implements AutoCloseable {
     @Override
     public void close() {
         ready.set(false);
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
         grpc.close();
         http.close();
         index.close();

@@ -26,14 +26,32 @@ import java.time.Duration;
  * @param limits      threads, timeouts, data rates and concurrent Git requests and password checks
  * @param maxContractWindow the longest contract window ({@code not_after - not_before}) accepted
  * @param historyLimits how many commits the history rules of main (first parent, replays) read at most
+ * @param heartbeat   the signed heartbeat to publish at {@code refs/trust/heartbeat}, or null for none
  */
 public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path usersFile, boolean privateRead,
                                Path tlsCert, Path tlsKey, ScanLimits scanLimits, GitHttp.Limits gitLimits,
                                Duration recheck, Clock clock, ServerLimits limits,
-                               Duration maxContractWindow, HistoryLimits historyLimits) {
+                               Duration maxContractWindow, HistoryLimits historyLimits,
+                               HeartbeatOptions heartbeat) {
 
     public static final String DEFAULT_HTTP = "127.0.0.1:8080";
     public static final String DEFAULT_GRPC = "127.0.0.1:9090";
+    public static final Duration DEFAULT_HEARTBEAT_EVERY = Duration.ofSeconds(60);
+
+    /**
+     * {@code --heartbeat-key}, {@code --heartbeat-cert}, {@code --heartbeat-every}: the key that signs the heartbeat,
+     * its certificate (the one agents pin) and how often a heartbeat is published when main does not change.
+     */
+    public record HeartbeatOptions(Path key, Path cert, Duration every) {
+        public HeartbeatOptions {
+            if (key == null || cert == null) {
+                throw new IllegalArgumentException("give both --heartbeat-key and --heartbeat-cert");
+            }
+            if (every == null || every.isNegative() || every.isZero()) {
+                throw new IllegalArgumentException("--heartbeat-every must be positive");
+            }
+        }
+    }
 
     public RepoServerConfig {
         if ((tlsCert == null) != (tlsKey == null)) {
@@ -72,6 +90,7 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
         b.limits = limits;
         b.maxContractWindow = maxContractWindow;
         b.historyLimits = historyLimits;
+        b.heartbeat = heartbeat;
         return b;
     }
 
@@ -91,6 +110,7 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
         private ServerLimits limits = ServerLimits.DEFAULT;
         private Duration maxContractWindow = ContractVerifier.DEFAULT_MAX_WINDOW;
         private HistoryLimits historyLimits = HistoryLimits.DEFAULT;
+        private HeartbeatOptions heartbeat;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -166,10 +186,16 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
             return this;
         }
 
+        /** Publish a signed heartbeat (null: none, the default). */
+        public Builder heartbeat(HeartbeatOptions v) {
+            heartbeat = v;
+            return this;
+        }
+
         public RepoServerConfig build() {
             return new RepoServerConfig(dataDir, http, grpc, usersFile != null ? usersFile : dataDir.resolve("users"),
                     privateRead, tlsCert, tlsKey, scanLimits, gitLimits, recheck, clock, limits, maxContractWindow,
-                    historyLimits);
+                    historyLimits, heartbeat);
         }
     }
 }

@@ -26,6 +26,10 @@ public final class RefNamePolicy {
         if (kind == RefKind.MAIN) {
             return Optional.empty();
         }
+        if (refName.startsWith(HeartbeatPublisher.TRUST_REFS)) {
+            return Optional.of(printable(refName) + " is published by the server only (the signed heartbeat); "
+                    + "nobody may push it");
+        }
         if (kind == RefKind.OTHER) {
             return Optional.of("only branches (refs/heads/...) may be pushed; " + printable(refName)
                     + " is refused (tags and other refs are not used here)");
