@@ -13,6 +13,7 @@ import dev.trustcontracts.agent.pki.PkiClient;
 import dev.trustcontracts.agent.pki.PkiPin;
 import dev.trustcontracts.agent.remote.Backoff;
 import dev.trustcontracts.agent.remote.GitMirror;
+import dev.trustcontracts.core.heartbeat.HeartbeatKey;
 import dev.trustcontracts.agent.remote.RemoteAccess;
 import dev.trustcontracts.agent.remote.Wakeup;
 import dev.trustcontracts.agent.remote.WatchDoorbell;
@@ -77,6 +78,11 @@ public final class Agent implements AutoCloseable {
         this.pki = new PkiClient(config.pki(), token, config.networkTimeout(), pins, channels.pkiPlaintext());
         this.mirror = new GitMirror(config.mirrorDir(), config.remote(), remoteAccess.credentials(),
                 config.networkTimeout(), remoteAccess);
+        if (config.freshness() != null) {
+            // read now, so that a bad --heartbeat-cert stops the start with one line naming the file
+            HeartbeatKey.certificate(config.freshness().heartbeatCert());
+            mirror.fetchTrustRefs();
+        }
         CertificateKeeper keeper = new CertificateKeeper(pki, pins, config.name(), config.certLifetime(),
                 config.clock(), config.out(), config.pkiCheckEvery());
         OnChangeHook hook = config.onChange() == null ? null

@@ -42,13 +42,14 @@ import java.util.Objects;
  * @param spiffeTrustDomainSuffix with it, SPIFFE bundles are written (OUT/spiffe/): a zone whose contracts declare
  *                             no trust domain answers for {@code <zone>.<suffix>}; null writes none
  * @param kubernetes           the Kubernetes Secret and ConfigMap also written, and the kubeconfig; null for none
+ * @param freshness            the signed heartbeat judged (--heartbeat-cert, --max-staleness); null for none
  */
 public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
         String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
         Duration networkTimeout, Clock clock, Duration maxContractWindow, ChannelOptions channels,
         ScanLimits scanLimits, HistoryLimits historyLimits, Duration expiryWarning, String spiffeTrustDomainSuffix,
-        KubernetesOptions kubernetes, Duration pkiCheckEvery) {
+        KubernetesOptions kubernetes, Duration pkiCheckEvery, FreshnessOptions freshness) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
     /** Time enough to propose, co-sign and merge a successor contract, or to rotate a root. */
@@ -126,6 +127,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private String spiffeTrustDomainSuffix;
         private KubernetesOptions kubernetes;
         private Duration pkiCheckEvery = DEFAULT_PKI_CHECK_EVERY;
+        private FreshnessOptions freshness;
 
         private Builder(String remote, String pki, Path out) {
             this.remote = remote;
@@ -249,6 +251,12 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
             return this;
         }
 
+        /** Judge the signed heartbeat (null, the default: none). */
+        public Builder freshness(FreshnessOptions v) {
+            freshness = v;
+            return this;
+        }
+
         public AgentConfig build() {
             Path wd = workDir != null ? workDir : new OutputLayout(out).workDir();
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
@@ -256,7 +264,8 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
                     networkTimeout, clock, maxContractWindow, channels != null ? channels
                             : ChannelOptions.builder().build(), // refuses, naming the pin options
-                    scanLimits, historyLimits, expiryWarning, spiffeTrustDomainSuffix, kubernetes, pkiCheckEvery);
+                    scanLimits, historyLimits, expiryWarning, spiffeTrustDomainSuffix, kubernetes, pkiCheckEvery,
+                    freshness);
         }
     }
 }

@@ -18,7 +18,11 @@ import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.contract.VerificationStore;
 import dev.trustcontracts.core.history.HistoryRules;
 import dev.trustcontracts.core.tree.TreeScanner;
+import dev.trustcontracts.agent.freshness.HeartbeatJudge;
+import dev.trustcontracts.core.heartbeat.HeartbeatKey;
+import dev.trustcontracts.core.heartbeat.HeartbeatVerifier;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
@@ -66,11 +70,15 @@ public final class SyncCycle {
         CloneRepair repair = new CloneRepair(mirror, scans::clear);
         OnChangeRunner hooks = new OnChangeRunner(hook, state, writer, status, clock);
         this.zone = new ZoneStep(keeper, state, status);
-        this.steps = new StartStep(state, status, writer, hooks)
+        CycleStep<Clock, DeriveStep.Derived> derived = new StartStep(state, status, writer, hooks)
                 .then(zone)
                 .then(new FetchStep(mirror, state, status))
                 .then(new HistoryStep(mirror, historyRules, config.acceptHead(), status, repair))
-                .then(new DeriveStep(mirror, scans, state, status, repair))
+                .then(new DeriveStep(mirror, scans, state, status, repair));
+        if (config.freshness() != null) {
+            derived = derived.then(new FreshnessStep(mirror, heartbeatJudge(config), config.freshness(), status));
+        }
+        this.steps = derived
                 .then(new PlanStep(mirror, state, writer, hooks, new OutputLayout(config.out()), password,
                         spiffeFiles(config)))
                 .then(new ApplyStep(mirror, state, writer, hooks, status, cluster));
@@ -86,6 +94,16 @@ public final class SyncCycle {
         } catch (IOException e) {
             LOG.warn("not using the verification cache in {}: {}", config.workDir(), e.getMessage());
             return null;
+        }
+    }
+
+    /** The judge of the heartbeats signed by the --heartbeat-cert key (the agent read the file once already). */
+    private static HeartbeatJudge heartbeatJudge(AgentConfig config) {
+        try {
+            return new HeartbeatJudge(new HeartbeatVerifier(HeartbeatKey.certificate(config.freshness().heartbeatCert())),
+                    config.historyLimits().commitsFromRoot());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -36,6 +37,12 @@ public final class GitMirror implements AutoCloseable {
     static final String MAIN = "refs/heads/main";
     static final String TRACKING = "refs/remotes/origin/main";
     static final String APPLIED = "refs/trustctl/applied";
+    /**
+     * With --heartbeat-cert, {@code refs/trust/*} (the signed heartbeat) is fetched beside main, with a wildcard:
+     * a remote without the ref is not an error (JGit throws for a missing non-wildcard source).
+     */
+    static final String TRUST_SPEC = "+refs/trust/*:refs/remotes/origin/trust/*";
+    static final String HEARTBEAT = "refs/remotes/origin/trust/heartbeat";
     private static final int GC_PACK_THRESHOLD = 40;
     private static final Logger LOG = LoggerFactory.getLogger(GitMirror.class);
 
@@ -46,6 +53,7 @@ public final class GitMirror implements AutoCloseable {
     private final TransportConfigCallback transport;
     private Repository repository;
     private int freshClones;
+    private boolean trustRefs;
 
     /** A fetch's outcome: the remote's main and whether the clone had to be replaced first. */
     public record Fetched(ObjectId head, boolean recloned) {
@@ -68,6 +76,21 @@ public final class GitMirror implements AutoCloseable {
 
     public String remote() {
         return remote;
+    }
+
+    /** Fetches {@code refs/trust/*} too from now on (the signed heartbeat, --heartbeat-cert). */
+    public void fetchTrustRefs() {
+        trustRefs = true;
+    }
+
+    /** The remote's {@code refs/trust/heartbeat} as last fetched (kept when a fetch fails), or null. */
+    public ObjectId heartbeat() throws SyncException {
+        try {
+            Ref r = repository().exactRef(HEARTBEAT);
+            return r == null ? null : r.getObjectId();
+        } catch (IOException e) {
+            throw new SyncException(FailureKind.LOCAL_CLONE, "cannot read " + HEARTBEAT + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -113,7 +136,8 @@ public final class GitMirror implements AutoCloseable {
     private ObjectId fetchOnce() throws GitAPIException, SyncException {
         FetchResult r = Git.wrap(repository).fetch()
                 .setRemote(remote)
-                .setRefSpecs(new RefSpec("+" + MAIN + ":" + TRACKING))
+                .setRefSpecs(trustRefs ? List.of(new RefSpec("+" + MAIN + ":" + TRACKING), new RefSpec(TRUST_SPEC))
+                        : List.of(new RefSpec("+" + MAIN + ":" + TRACKING)))
                 .setTagOpt(TagOpt.NO_TAGS)
                 .setCheckFetchedObjects(true)
                 .setRemoveDeletedRefs(false)

@@ -130,6 +130,20 @@ public final class AgentHttp implements AutoCloseable {
         n.put("certificate_not_after", text(status.certNotAfter()));
         n.put("ready", status.isReady());
         n.put("notify_connected", status.isNotifyConnected());
+        HeartbeatStatus hb = status.heartbeat();
+        if (hb != null) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("age_seconds", hb.freshest() == null ? null : Math.round(hb.ageSeconds(now)));
+            h.put("max_staleness_seconds", hb.maxStaleness().toSeconds());
+            h.put("stale", hb.stale(now));
+            h.put("main_commit", hb.freshest() == null ? null : hb.freshest().mainCommit());
+            h.put("issued_at", hb.freshest() == null ? null : text(hb.freshest().issuedAt()));
+            h.put("sequence", hb.freshest() == null ? null : hb.freshest().sequence());
+            h.put("remote", hb.remote());
+            h.put("peers_withheld", hb.peersWithheld());
+            h.put("not_counted", hb.notCounted());
+            n.put("heartbeat", h);
+        }
         ctx.status(problems.isEmpty() ? 200 : 503).contentType("application/json")
                 .result(JSON.writeValueAsString(n) + "\n");
     }

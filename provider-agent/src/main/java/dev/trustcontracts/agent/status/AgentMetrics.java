@@ -27,6 +27,7 @@ final class AgentMetrics {
     private final MultiGauge appliedCommit;
     private final MultiGauge contractExpiry;
     private final MultiGauge rootExpiry;
+    private final MultiGauge heartbeatCommit;
 
     AgentMetrics(AgentStatus status, Clock clock, Duration expiryWarning) {
         this.status = status;
@@ -88,6 +89,29 @@ final class AgentMetrics {
                 s -> s.isNotifyConnected() ? 1 : 0);
         counter("trustctl.agent.doorbells", "Changes signalled by the --notify stream.", Tags.empty(),
                 AgentStatus::doorbells);
+        // the heartbeat (--heartbeat-cert): registered without it too, so the scrape has the same series either way
+        gauge("trustctl.agent.heartbeat.age", SECONDS, "Age of the freshest counted heartbeat (-1: none counted, or "
+                + "no --heartbeat-cert).", s -> s.heartbeat() == null ? -1 : s.heartbeat().ageSeconds(clock.instant()));
+        gauge("trustctl.agent.heartbeat.issued.timestamp", SECONDS, "When the freshest counted heartbeat was issued "
+                + "(0: none).", s -> s.heartbeat() == null || s.heartbeat().freshest() == null ? 0
+                        : seconds(s.heartbeat().freshest().issuedAt()));
+        gauge("trustctl.agent.heartbeat.sequence", null, "Sequence of the freshest counted heartbeat (0: none).",
+                s -> s.heartbeat() == null || s.heartbeat().freshest() == null ? 0
+                        : s.heartbeat().freshest().sequence());
+        heartbeatCommit = MultiGauge.builder("trustctl.agent.heartbeat.commit.info")
+                .description("The main commit the freshest counted heartbeat names.").register(registry);
+        gauge("trustctl.agent.heartbeat.max.staleness", SECONDS, "The --max-staleness bound (0: no --heartbeat-cert).",
+                s -> s.heartbeat() == null ? 0 : s.heartbeat().maxStaleness().toMillis() / 1000.0);
+        gauge("trustctl.agent.heartbeat.stale", null, "1 while no heartbeat counts or the freshest is older than "
+                + "--max-staleness.", s -> s.heartbeat() != null && s.heartbeat().stale(clock.instant()) ? 1 : 0);
+        gauge("trustctl.agent.heartbeat.peers.withheld", null, "1 while the outputs hold the own roots only "
+                + "(--distrust-peers-when-stale).", s -> s.heartbeat() != null && s.heartbeat().peersWithheld() ? 1 : 0);
+        for (String reason : HeartbeatStatus.REASONS) {
+            Gauge.builder("trustctl.agent.heartbeat.not.counted", status,
+                            s -> s.heartbeat() == null ? 0 : s.heartbeat().notCountedBy().getOrDefault(reason, 0))
+                    .description("Fetched heartbeats the last cycle did not count, by reason.")
+                    .tags(Tags.of("reason", reason)).strongReference(true).register(registry);
+        }
         gauge("trustctl.agent.last.cycle.duration", SECONDS, "Wall time of the last cycle.",
                 AgentStatus::lastCycleSeconds);
         gauge("trustctl.agent.last.cycle.cpu", SECONDS, "CPU time of the last cycle (cycle thread).",
@@ -105,6 +129,9 @@ final class AgentMetrics {
                 .map(r -> MultiGauge.Row.of(Tags.of("zone", r.zone(), "fingerprint", r.fingerprint(), "role", r.role()),
                         seconds(r.notAfter())))
                 .toList(), true);
+        HeartbeatStatus hb = status.heartbeat();
+        heartbeatCommit.register(hb == null || hb.freshest() == null ? List.of()
+                : List.of(MultiGauge.Row.of(Tags.of("commit", hb.freshest().mainCommit()), 1)), true);
         return registry.scrape();
     }
 

@@ -54,6 +54,8 @@ public final class AgentStatus {
     private volatile List<RootExpiry> roots = List.of();
     /** The root that issued cert.pem (the top of its chain), or null while there is no certificate. */
     private volatile RootExpiry issuingRoot;
+    /** The heartbeat as last judged, or null (no --heartbeat-cert, or no cycle judged it yet). */
+    private volatile HeartbeatStatus heartbeat;
 
     public AgentStatus(Instant started) {
         this.started = started;
@@ -167,6 +169,16 @@ public final class AgentStatus {
         kubernetesProblem = problem;
     }
 
+    /** The heartbeat as this cycle judged it (only with --heartbeat-cert). */
+    public void heartbeat(HeartbeatStatus judged) {
+        heartbeat = judged;
+    }
+
+    /** The heartbeat as last judged, or null. */
+    public HeartbeatStatus heartbeat() {
+        return heartbeat;
+    }
+
     public void rollbackRefused(String description) {
         rollbackRefused = description;
     }
@@ -244,8 +256,10 @@ public final class AgentStatus {
         return appliedCommit;
     }
 
+    /** Peer roots in chain.pem: none while they are withheld for a stale heartbeat. */
     public int peers() {
-        return peers;
+        HeartbeatStatus hb = heartbeat;
+        return hb != null && hb.peersWithheld() && peers > 0 ? 0 : peers;
     }
 
     public int revokedIds() {
@@ -355,6 +369,11 @@ public final class AgentStatus {
         String kubernetes = kubernetesProblem;
         if (kubernetes != null) {
             out.add("kubernetes: " + kubernetes);
+        }
+        HeartbeatStatus hb = heartbeat;
+        String fresh = hb == null ? null : hb.problem(now);
+        if (fresh != null) {
+            out.add(fresh);
         }
         out.addAll(ExpiryWarnings.of(this, now, expiryWarning));
         String err = lastError;

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class HeartbeatPublisher {
     /** The namespace the server alone writes. */
     public static final String TRUST_REFS = "refs/trust/";
-    public static final String REF = TRUST_REFS + "heartbeat";
-    public static final String FILE = "heartbeat.pb";
+    public static final String REF = Heartbeat.REF;
+    public static final String FILE = Heartbeat.FILE;
     static final int PRUNE_EVERY = 60;
     /** Long enough for a fetch that saw an older heartbeat advertised to finish reading it. */
     static final Duration PRUNE_AFTER = Duration.ofMinutes(10);
