@@ -7,6 +7,8 @@ import dev.trustcontracts.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustcontracts.agent.status.HeartbeatStatus;
+import dev.trustcontracts.core.heartbeat.Heartbeat;
 import dev.trustcontracts.testing.PrometheusText;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -186,6 +188,9 @@ class AgentHttpTest {
                 new RootExpiry("bob", bobRoot, false, expiry.plusSeconds(7200), List.of("alice-bob"))));
         status.issuingRoot(aliceRoot, expiry.plusSeconds(3600));
         status.cycleFinished(true, 1.5, 0.5, null);
+        Heartbeat heartbeat = new Heartbeat("c".repeat(40), clock.instant().minusSeconds(90), 42);
+        status.heartbeat(new HeartbeatStatus(Duration.ofMinutes(1), "origin", heartbeat,
+                List.of("heartbeat 0123456789 from other: bad"), Map.of("bad_signature", 1), false));
 
         HttpResponse<String> r = send("GET", "/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -219,6 +224,13 @@ class AgentHttpTest {
         assertThat(scrape.value("trustctl_agent_expiry_warning_margin_seconds", Map.of())).isEqualTo(30 * 86400);
         // the clock is years before 2030: nothing ends within the default 30 days
         assertThat(scrape.value("trustctl_agent_expiry_warnings", Map.of())).isZero();
+        assertThat(scrape.value("trustctl_agent_heartbeat_age_seconds", Map.of())).isGreaterThanOrEqualTo(90);
+        assertThat(scrape.value("trustctl_agent_heartbeat_sequence", Map.of())).isEqualTo(42);
+        assertThat(scrape.value("trustctl_agent_heartbeat_commit_info", Map.of("commit", "c".repeat(40)))).isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_heartbeat_stale", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_heartbeat_peers_withheld", Map.of())).isZero();
+        assertThat(scrape.value("trustctl_agent_heartbeat_not_counted", Map.of("reason", "bad_signature"))).isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_heartbeat_not_counted", Map.of("reason", "future"))).isZero();
 
         // series that follow the status: a new commit replaces the old one, dropped contracts leave
         status.applied("b".repeat(40));
@@ -241,6 +253,6 @@ class AgentHttpTest {
         PrometheusText.assertDocumented(scrape,
                 PrometheusText.documented(PrometheusText.doc("provider-agent.md"), "Health and metrics"),
                 Set.of("trustctl_agent_contract_effective_expiry_timestamp_seconds",
-                        "trustctl_agent_root_not_after_timestamp_seconds"));
+                        "trustctl_agent_root_not_after_timestamp_seconds", "trustctl_agent_heartbeat_commit_info"));
     }
 }
