@@ -118,6 +118,10 @@ final class AgentCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     MaxWindowOption window = new MaxWindowOption();
 
+    /** --heartbeat-cert, --max-staleness, --distrust-peers-when-stale (docs/provider-agent.md §5.6). */
+    @picocli.CommandLine.Mixin
+    FreshnessOption freshness = new FreshnessOption();
+
     @Option(names = "--pki-ca", paramLabel = "FILE",
             description = "pin the zone's root: its certificate (the zone's ca.pem); the PKI's TLS certificate and its "
                     + "GetCA answer must match it")
@@ -218,7 +222,8 @@ final class AgentCommand implements Callable<Integer> {
                     .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout)
                     .expiryWarning(expiryWarning).spiffeTrustDomainSuffix(spiffeTrustDomainSuffix)
                     .pkiCheckEvery(pkiCheckEvery)
-                    .maxContractWindow(window.value()).channels(channels()).kubernetes(kubernetes());
+                    .maxContractWindow(window.value()).channels(channels()).kubernetes(kubernetes())
+                    .freshness(freshness.value());
             if (notifyTarget != null) {
                 b.notifyTarget(notifyTarget.toString());
             }

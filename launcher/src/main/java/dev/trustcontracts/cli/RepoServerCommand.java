@@ -20,10 +20,13 @@ import picocli.CommandLine.Option;
             "mirror the valid contracts of main over gRPC (ContractsService) and JSON;",
             "/healthz, /readyz and Prometheus /metrics.",
             "The first start creates DATA/contracts.git with an initial commit on main."},
-        subcommands = {UserCommand.class})
+        subcommands = {UserCommand.class, HeartbeatKeyCommand.class})
 public final class RepoServerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    Trustctl root;
 
     /** {@code --config FILE} and {@code TRUSTCTL_REPO_SERVER_*}: every option below may come from them. */
     @CommandLine.Mixin
@@ -87,9 +90,18 @@ public final class RepoServerCommand implements Callable<Integer> {
                 "terminates TLS, say). Without TLS the server listens on loopback only unless this is given."})
     boolean plaintext;
 
+    /** The signed freshness heartbeat (docs/repo-server.md §2.2). */
+    @picocli.CommandLine.Mixin
+    HeartbeatServerOption heartbeat = new HeartbeatServerOption();
+
     /** The audit trail: pushes, merges, revocations, failed logins. */
     @picocli.CommandLine.Mixin
     AuditLogOption audit = new AuditLogOption();
+
+    /** The root command's clock (the heartbeat key's certificate is dated with it). */
+    java.time.Clock clock() {
+        return Trustctl.clockOf(root);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -120,7 +132,7 @@ public final class RepoServerCommand implements Callable<Integer> {
                             .dataRate(minDataRate, ServerLimits.DEFAULT.dataRateGrace())
                             .passwordChecks(passwordChecks != null ? passwordChecks
                                     : ServerLimits.DEFAULT.passwordChecks()).build())
-                    .maxContractWindow(window.value()).build();
+                    .maxContractWindow(window.value()).heartbeat(heartbeat.value()).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -145,6 +157,10 @@ public final class RepoServerCommand implements Callable<Integer> {
                 cfg.tlsCert() == null ? "" : ", TLS");
         out.printf("  main at   %s, %d valid contracts%n", server.index().current().commit(),
                 server.index().current().contracts().size());
+        if (server.heartbeat() != null) {
+            out.printf("  heartbeat %s, signed, every %s and after each change of main%n",
+                    dev.trustcontracts.core.heartbeat.Heartbeat.REF, DurationConverter.format(cfg.heartbeat().every()));
+        }
         if (new UserStore(cfg.usersFile()).isEmpty()) {
             out.printf("  no users in %s: pushes are refused until 'trustctl repo-server user add NAME --admin --users %s'%n",
                     cfg.usersFile(), cfg.usersFile());
