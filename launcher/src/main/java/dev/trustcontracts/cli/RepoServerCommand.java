@@ -90,7 +90,7 @@ public final class RepoServerCommand implements Callable<Integer> {
                 "terminates TLS, say). Without TLS the server listens on loopback only unless this is given."})
     boolean plaintext;
 
-    /** The signed freshness heartbeat (docs/repo-server.md §2.2). */
+    /** The signed freshness heartbeat (docs/repo-server.md, "The signed heartbeat"). */
     @picocli.CommandLine.Mixin
     HeartbeatServerOption heartbeat = new HeartbeatServerOption();
 

@@ -221,6 +221,53 @@ class AgentHeartbeatTest extends AgentFixture {
         }
     }
 
+    /**
+     * The freeze the heartbeat is for: a mirror keeps serving main with alice-bob after the primary revoked it, and
+     * forwards the primary's current heartbeat. That heartbeat names a main the agent has not got: it does not count,
+     * the agent is stale at once, and with the opt-in bob's root leaves chain.pem although the mirror still lists it.
+     */
+    @Test
+    void aMirrorThatWithholdsARevocationCannotUseThePrimarysHeartbeat() throws Exception {
+        heartbeatKey("hb");
+        try (RepoServer server = server()) {
+            pushAliceBob(server);
+            Path mirror = tmp.resolve("mirror.git");
+            try (Git m = Git.init().setBare(true).setDirectory(mirror.toFile()).setInitialBranch("main").call()) {
+                m.fetch().setRemote(server.gitUrl()).setRefSpecs(new RefSpec("+refs/heads/main:refs/heads/main"),
+                        new RefSpec("+refs/trust/*:refs/trust/*")).call();
+            }
+            try (Agent agent = new Agent(agentOf(mirror.toUri().toString(), true).build())) {
+                assertThat(agent.runOnce().ok()).isTrue();
+                assertThat(agent.status().heartbeat().freshest()).isNotNull();
+                assertThat(Outputs.chain(out)).contains(Fingerprint.of(bob.root));
+
+                try (Git admin = Git.open(tmp.resolve("admin").toFile())) {
+                    admin.rm().addFilepattern("contracts/alice-bob.yaml").call();
+                    admin.commit().setMessage("revoke alice-bob").setAuthor("admin", "admin@example.org")
+                            .setCommitter("admin", "admin@example.org").setSign(false).call();
+                    for (PushResult r : admin.push().setCredentialsProvider(new UsernamePasswordCredentialsProvider(
+                            USER, PASSWORD)).setRefSpecs(new RefSpec("HEAD:refs/heads/main")).call()) {
+                        assertThat(r.getRemoteUpdate("refs/heads/main").getStatus()).isEqualTo(RemoteRefUpdate.Status.OK);
+                    }
+                }
+                String revoked = server.repository().main().name();
+                assertThat(server.heartbeat().last().mainCommit()).isEqualTo(revoked);
+                // the mirror withholds main but copies the heartbeat verbatim
+                try (Git m = Git.open(mirror.toFile())) {
+                    m.fetch().setRemote(server.gitUrl()).setRefSpecs(new RefSpec("+refs/trust/*:refs/trust/*")).call();
+                }
+                CycleResult r = agent.runOnce();
+                assertThat(r.ok()).as(r.toString()).isTrue();
+                assertThat(agent.status().heartbeat().freshest()).isNull();
+                assertThat(agent.status().heartbeat().notCounted()).singleElement().asString()
+                        .contains("main moved to " + revoked).contains("this agent has not got it");
+                assertThat(agent.status().problems(clock.instant(), Duration.ofDays(1), Duration.ZERO))
+                        .anyMatch(p -> p.startsWith("heartbeat: none counted"));
+                assertThat(Outputs.chain(out)).doesNotContain(Fingerprint.of(bob.root));
+            }
+        }
+    }
+
     /** A heartbeat a hostile host serves at refs/trust/heartbeat, made from the pinned key, another key and main. */
     record Forgery(String name, String reason, String message, Function<Forger, byte[]> file) {
         @Override
