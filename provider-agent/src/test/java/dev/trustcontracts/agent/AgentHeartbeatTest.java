@@ -336,8 +336,7 @@ class AgentHeartbeatTest extends AgentFixture {
             assertThat(scrape.value("trustctl_agent_heartbeat_not_counted", Map.of("reason", forgery.reason())))
                     .isEqualTo(1);
             PrometheusText.assertDocumented(scrape, PrometheusText.documented(PrometheusText.doc("provider-agent.md"),
-                    "Health and metrics"), Set.of("trustctl_agent_heartbeat_commit_info",
-                    "trustctl_agent_contract_effective_expiry_timestamp_seconds"));
+                    "Health and metrics"), Set.of("trustctl_agent_contract_effective_expiry_timestamp_seconds"));
 
             // the honest heartbeat replaces it: counted, the peers return
             publishAt(repo.bare, pinned.signer().sign(new Heartbeat(main, clock.instant(), 2)));

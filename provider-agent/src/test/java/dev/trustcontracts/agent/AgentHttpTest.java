@@ -250,9 +250,10 @@ class AgentHttpTest {
         // before a sync: no commit yet (an empty label), no contracts (no series), -1 peers
         assertThat(scrape.value("trustctl_agent_applied_commit_info", Map.of("commit", ""))).isEqualTo(1);
         assertThat(scrape.value("trustctl_agent_peers", Map.of())).isEqualTo(-1);
+        assertThat(scrape.value("trustctl_agent_heartbeat_commit_info", Map.of("commit", ""))).isEqualTo(1);
         PrometheusText.assertDocumented(scrape,
                 PrometheusText.documented(PrometheusText.doc("provider-agent.md"), "Health and metrics"),
                 Set.of("trustctl_agent_contract_effective_expiry_timestamp_seconds",
-                        "trustctl_agent_root_not_after_timestamp_seconds", "trustctl_agent_heartbeat_commit_info"));
+                        "trustctl_agent_root_not_after_timestamp_seconds"));
     }
 }

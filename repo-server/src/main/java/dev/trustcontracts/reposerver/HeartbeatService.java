@@ -15,11 +15,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * When the heartbeat is published: once at start (before the server is ready), every {@code --heartbeat-every},
- * and right after main changes (the index's listener, in the thread that moved main). A failed publication is
+ * and right after main changes (the index's listener, in the thread that moved main, when the valid contracts
+ * changed; otherwise within a second, by a check of the ref). A failed publication is
  * logged and retried at the next tick; the last heartbeat stays at the ref and ages, which agents see.
  */
 public final class HeartbeatService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatService.class);
+    private static final long MAIN_CHECK_MILLIS = 1000;
 
     private final HeartbeatPublisher publisher;
     private final ScheduledExecutorService ticks;
@@ -54,6 +56,10 @@ public final class HeartbeatService implements AutoCloseable {
         HeartbeatService service = new HeartbeatService(publisher, ticks);
         long every = options.every().toMillis();
         ticks.scheduleWithFixedDelay(service::publishQuietly, every, every, TimeUnit.MILLISECONDS);
+        // the index tells of a new valid set at once; a main whose contracts did not change (a README, a note) is
+        // noticed here within a second (reading the ref costs a file stat)
+        ticks.scheduleWithFixedDelay(() -> service.publishIfMainMoved(repository), MAIN_CHECK_MILLIS,
+                MAIN_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         return service;
     }
 
@@ -62,6 +68,17 @@ public final class HeartbeatService implements AutoCloseable {
         Heartbeat last = publisher.last();
         if (last == null || !last.mainCommit().equals(snapshot.commit())) {
             publishQuietly();
+        }
+    }
+
+    private void publishIfMainMoved(ContractRepository repository) {
+        try {
+            Heartbeat last = publisher.last();
+            if (last == null || !last.mainCommit().equals(repository.main().name())) {
+                publishQuietly();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read main for the heartbeat: {}", e.toString());
         }
     }
 

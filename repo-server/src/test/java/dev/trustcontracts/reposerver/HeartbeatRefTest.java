@@ -94,6 +94,17 @@ class HeartbeatRefTest {
             assertThat(second.mainCommit()).isEqualTo(signed.name());
             assertThat(second.sequence()).isEqualTo(2);
 
+            // a main whose valid contracts stay the same (a note beside them) gets its heartbeat too
+            ObjectId note = Fixture.commit(git, signed.name(), change().put("contracts/README.md",
+                    "notes\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(Fixture.pushMain(git, note).ok()).isTrue();
+            for (int i = 0; i < 600 && !fx.server.heartbeat().last().mainCommit().equals(note.name()); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(fx.server.heartbeat().last().mainCommit()).isEqualTo(note.name());
+            assertThat(fx.server.heartbeat().last().sequence()).isEqualTo(3);
+            second = fx.server.heartbeat().last();
+
             assumeTrue(CGit.available(), "C git not installed");
             CGit.Run init = CGit.run(tmp, "init", "-q", "--bare", "cgit.git");
             assertThat(init.exit()).as(init.out()).isZero();

@@ -130,8 +130,9 @@ final class AgentMetrics {
                         seconds(r.notAfter())))
                 .toList(), true);
         HeartbeatStatus hb = status.heartbeat();
-        heartbeatCommit.register(hb == null || hb.freshest() == null ? List.of()
-                : List.of(MultiGauge.Row.of(Tags.of("commit", hb.freshest().mainCommit()), 1)), true);
+        // as applied_commit_info: one series always, the commit empty while none counts
+        heartbeatCommit.register(List.of(MultiGauge.Row.of(Tags.of("commit",
+                hb == null || hb.freshest() == null ? "" : hb.freshest().mainCommit()), 1)), true);
         return registry.scrape();
     }
 
