@@ -51,22 +51,21 @@ final class FreshnessStep implements CycleStep<DeriveStep.Derived, DeriveStep.De
             byReason.merge(n.reason(), 1, Integer::sum);
             lines.add(n.message());
         }
-        HeartbeatStatus report = new HeartbeatStatus(options.maxStaleness(),
+        HeartbeatStatus judgedNow = new HeartbeatStatus(options.maxStaleness(),
                 j.freshest() == null ? null : j.freshest().remote(),
                 j.freshest() == null ? null : j.freshest().heartbeat(), lines, byReason, false);
-        boolean withhold = options.distrustPeersWhenStale() && report.stale(now) && derived.bundle() != null;
-        if (withhold != withheld) {
-            if (withhold) {
-                LOG.warn("no fresh heartbeat ({}): writing the outputs without peers (--distrust-peers-when-stale)",
-                        report.freshest() == null ? "none counted" : "freshest issued at " + report.freshest().issuedAt());
-            } else {
-                LOG.info("a fresh heartbeat counts again (issued at {}): the peers return to the outputs",
-                        report.freshest().issuedAt());
-            }
-            withheld = withhold;
+        boolean stale = judgedNow.stale(now);
+        boolean withhold = options.distrustPeersWhenStale() && stale && derived.bundle() != null;
+        if (withhold && !withheld) {
+            LOG.warn("no fresh heartbeat ({}): writing the outputs without peers (--distrust-peers-when-stale)",
+                    judgedNow.freshest() == null ? "none counted"
+                            : "the freshest was issued at " + judgedNow.freshest().issuedAt());
+        } else if (!withhold && withheld && !stale) {
+            LOG.info("a fresh heartbeat counts again (issued at {}): the peers return to the outputs",
+                    judgedNow.freshest().issuedAt());
         }
-        status.heartbeat(new HeartbeatStatus(report.maxStaleness(), report.remote(), report.freshest(),
-                report.notCounted(), report.notCountedBy(), withhold));
+        withheld = withhold;
+        status.heartbeat(judgedNow.withPeersWithheld(withhold));
         if (!withhold) {
             return derived;
         }

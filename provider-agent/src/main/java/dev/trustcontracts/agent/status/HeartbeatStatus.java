@@ -30,6 +30,11 @@ public record HeartbeatStatus(Duration maxStaleness, String remote, Heartbeat fr
         notCountedBy = Map.copyOf(notCountedBy);
     }
 
+    /** The same judgement, with the peers withheld from the outputs or not. */
+    public HeartbeatStatus withPeersWithheld(boolean withheld) {
+        return new HeartbeatStatus(maxStaleness, remote, freshest, notCounted, notCountedBy, withheld);
+    }
+
     /** Seconds since the freshest counted heartbeat was issued, or -1 when none counted. */
     public double ageSeconds(Instant now) {
         return freshest == null ? -1 : Duration.between(freshest.issuedAt(), now).toMillis() / 1000.0;
