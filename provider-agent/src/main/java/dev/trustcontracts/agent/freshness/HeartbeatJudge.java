@@ -119,6 +119,9 @@ public final class HeartbeatJudge {
             return false;
         }
         try (RevWalk rw = new RevWalk(repo)) {
+            if (!repo.getObjectDatabase().has(x)) {
+                return false; // the usual "not applied": a main this clone never received; no walk needed
+            }
             RevCommit c = rw.parseCommit(applied);
             for (int i = 0; i <= maxFirstParents; i++) {
                 if (c.equals(x)) {
