@@ -75,7 +75,7 @@ public final class Agent implements AutoCloseable {
         char[] password = Secrets.keystorePassword(config.keystorePasswordFile(), config.out());
         this.backoff = new Backoff(config.interval());
         this.pki = new PkiClient(config.pki(), token, config.networkTimeout(), pins, channels.pkiPlaintext());
-        this.mirror = new GitMirror(config.mirrorDir(), config.remote(), remoteAccess.credentials(),
+        this.mirror = new GitMirror(config.mirrorDir(), config.remotes(), remoteAccess.credentials(),
                 config.networkTimeout(), remoteAccess);
         CertificateKeeper keeper = new CertificateKeeper(pki, pins, config.name(), config.certLifetime(),
                 config.clock(), config.out(), config.pkiCheckEvery());

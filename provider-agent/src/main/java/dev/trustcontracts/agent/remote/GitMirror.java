@@ -9,6 +9,14 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -27,8 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's local bare clone of the contract repository: only {@code main} is fetched (into
- * {@value #TRACKING}); the last applied commit is kept reachable under {@value #APPLIED} so that it can
+ * The agent's local bare clone of the contract repositories: only {@code main} (and {@code refs/trust/*}, the
+ * signed heartbeat) is fetched from each remote, into refs of its own ({@link Remote#trackingRef()}: the first
+ * remote's is {@value #TRACKING}); several remotes are fetched in parallel, so that one that does not answer costs
+ * the cycle its timeout once, not once per remote. The last applied commit is kept reachable under {@value #APPLIED} so that it can
  * be re-read (expiry on the agent's own clock) even when the remote rewrote or lost it. A clone that
  * cannot be read is deleted and replaced by a fresh clone.
  */
@@ -36,19 +46,40 @@ public final class GitMirror implements AutoCloseable {
     static final String MAIN = "refs/heads/main";
     static final String TRACKING = "refs/remotes/origin/main";
     static final String APPLIED = "refs/trustctl/applied";
+    /** The refs the primary publishes beside main (the signed heartbeat). */
+    static final String TRUST = "refs/trust/";
     private static final int GC_PACK_THRESHOLD = 40;
     private static final Logger LOG = LoggerFactory.getLogger(GitMirror.class);
 
     private final Path dir;
-    private final String remote;
+    private final List<Remote> remotes;
     private final CredentialsProvider credentials;
     private final Duration timeout;
     private final TransportConfigCallback transport;
     private Repository repository;
     private int freshClones;
+    /** Runs the fetches of several remotes at once; null with one remote (fetched on the caller's thread). */
+    private ExecutorService fetchers;
 
     /** A fetch's outcome: the remote's main and whether the clone had to be replaced first. */
     public record Fetched(ObjectId head, boolean recloned) {
+    }
+
+    /**
+     * One remote's part of {@link #fetchAll()}.
+     *
+     * @param head    its main, or null when the fetch failed
+     * @param trust   its {@code refs/trust/*} by name (e.g. {@code refs/trust/heartbeat}): the objects fetched
+     * @param failure why the fetch failed ({@link FailureKind#REMOTE}, its message free of credentials), or null
+     */
+    public record RemoteFetch(Remote remote, ObjectId head, Map<String, ObjectId> trust, SyncException failure) {
+        public boolean reachable() {
+            return failure == null;
+        }
+    }
+
+    /** Every remote's fetch, in the order of the --remote flags, and whether the clone had to be replaced. */
+    public record Fetches(List<RemoteFetch> remotes, boolean recloned) {
     }
 
     /** @param credentials HTTP credentials, or null */
@@ -59,22 +90,60 @@ public final class GitMirror implements AutoCloseable {
     /** @param transport configures each fetch's transport (TLS trust, SSH keys), or null */
     public GitMirror(Path dir, String remote, CredentialsProvider credentials, Duration timeout,
             TransportConfigCallback transport) {
+        this(dir, List.of(remote), credentials, timeout, transport);
+    }
+
+    /**
+     * @param remotes     the --remote URLs, in order (at least one)
+     * @param credentials HTTP credentials, or null; sent to http(s):// remotes only
+     */
+    public GitMirror(Path dir, List<String> remotes, CredentialsProvider credentials, Duration timeout,
+            TransportConfigCallback transport) {
+        if (remotes.isEmpty()) {
+            throw new IllegalArgumentException("at least one remote");
+        }
         this.transport = transport;
         this.dir = dir;
-        this.remote = remote;
+        List<Remote> rs = new ArrayList<>();
+        for (String url : remotes) {
+            rs.add(new Remote(rs.size(), url));
+        }
+        this.remotes = List.copyOf(rs);
         this.credentials = credentials;
         this.timeout = timeout;
     }
 
+    /** The first remote's URL, as given. */
     public String remote() {
-        return remote;
+        return remotes.get(0).url();
+    }
+
+    /** The remotes, in the order of the --remote flags. */
+    public List<Remote> remotes() {
+        return remotes;
     }
 
     /**
-     * Fetches the remote's main. Transport failures are {@link FailureKind#REMOTE}; a local clone that
+     * Fetches the first remote's main. Transport failures are {@link FailureKind#REMOTE}; a local clone that
      * fails is replaced by a fresh clone and the fetch retried once.
      */
     public Fetched fetch() throws SyncException {
+        Fetches all = fetchAll();
+        RemoteFetch first = all.remotes().get(0);
+        if (first.failure() != null) {
+            throw first.failure();
+        }
+        return new Fetched(first.head(), all.recloned());
+    }
+
+    /**
+     * Fetches every remote's main (several at once). A remote that fails is reported in its {@link RemoteFetch};
+     * when every one failed and the local clone cannot be read, the clone is replaced by a fresh clone and the
+     * fetches retried once.
+     *
+     * @throws SyncException ({@link FailureKind#LOCAL_CLONE}) only when the clone cannot be replaced
+     */
+    public Fetches fetchAll() throws SyncException {
         boolean recloned = false;
         try {
             open();
@@ -83,21 +152,66 @@ public final class GitMirror implements AutoCloseable {
             replaceWithFreshClone();
             recloned = true;
         }
-        try {
-            return new Fetched(fetchOnce(), recloned);
-        } catch (GitAPIException | RuntimeException e) {
-            if (recloned || localCloneReadable()) {
-                // the clone reads fine: the failure came from the other side (or the network)
-                throw remoteFailure(e);
-            }
+        List<Attempt> attempts = fetchEach();
+        if (attempts.stream().allMatch(a -> a.error() != null) && !recloned && !localCloneReadable()) {
             LOG.warn("fetch into the local clone {} failed ({}) and the clone is unreadable; replacing it with a "
-                    + "fresh clone", dir, e.toString());
+                    + "fresh clone", dir, attempts.get(0).error().toString());
             replaceWithFreshClone();
+            recloned = true;
+            attempts = fetchEach();
+        }
+        if (attempts.stream().anyMatch(Attempt::updated)) {
+            maybeGc(); // after every fetch finished: never beside one
+        }
+        List<RemoteFetch> out = new ArrayList<>();
+        for (Attempt a : attempts) {
+            out.add(a.error() == null ? new RemoteFetch(a.remote(), a.head(), a.trust(), null)
+                    : new RemoteFetch(a.remote(), null, Map.of(), remoteFailure(a.remote(), a.error())));
+        }
+        return new Fetches(List.copyOf(out), recloned);
+    }
+
+    /** One remote's fetch: its main and trust refs, or what went wrong. */
+    private record Attempt(Remote remote, ObjectId head, Map<String, ObjectId> trust, boolean updated,
+            Exception error) {
+    }
+
+    /** Each remote's fetch: on this thread for one remote, else all at once (each bounded by the timeout). */
+    private List<Attempt> fetchEach() {
+        if (remotes.size() == 1) {
+            return List.of(attempt(remotes.get(0)));
+        }
+        if (fetchers == null) {
+            fetchers = Executors.newFixedThreadPool(remotes.size(), r -> {
+                Thread t = new Thread(r, "agent-fetch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        List<Future<Attempt>> futures = new ArrayList<>();
+        for (Remote r : remotes) {
+            futures.add(fetchers.submit(() -> attempt(r)));
+        }
+        List<Attempt> out = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
             try {
-                return new Fetched(fetchOnce(), true);
-            } catch (GitAPIException | RuntimeException e2) {
-                throw remoteFailure(e2);
+                out.add(futures.get(i).get());
+            } catch (ExecutionException e) {
+                out.add(new Attempt(remotes.get(i), null, Map.of(), false,
+                        e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.add(new Attempt(remotes.get(i), null, Map.of(), false, e));
             }
+        }
+        return out;
+    }
+
+    private Attempt attempt(Remote r) {
+        try {
+            return fetchOnce(r);
+        } catch (GitAPIException | SyncException | RuntimeException e) {
+            return new Attempt(r, null, Map.of(), false, e);
         }
     }
 
@@ -110,34 +224,48 @@ public final class GitMirror implements AutoCloseable {
         }
     }
 
-    private ObjectId fetchOnce() throws GitAPIException, SyncException {
+    private Attempt fetchOnce(Remote remote) throws GitAPIException, SyncException {
         FetchResult r = Git.wrap(repository).fetch()
-                .setRemote(remote)
-                .setRefSpecs(new RefSpec("+" + MAIN + ":" + TRACKING))
+                .setRemote(remote.url())
+                // the trust refs by a wildcard: a remote without them (an older server) is no error
+                .setRefSpecs(new RefSpec("+" + MAIN + ":" + remote.trackingRef()),
+                        new RefSpec("+" + TRUST + "*:" + remote.trustRefPrefix() + "*"))
                 .setTagOpt(TagOpt.NO_TAGS)
                 .setCheckFetchedObjects(true)
                 .setRemoveDeletedRefs(false)
                 .setTimeout((int) Math.max(1, timeout.toSeconds()))
-                .setCredentialsProvider(credentials)
+                .setCredentialsProvider(sendsCredentials(remote) ? credentials : null)
                 .setTransportConfigCallback(transport)
                 .call();
         Ref main = r.getAdvertisedRef(MAIN);
         if (main == null || main.getObjectId() == null) {
-            throw new SyncException(FailureKind.REMOTE, "the remote " + remote + " has no main branch");
+            throw new SyncException(FailureKind.REMOTE, "the remote " + remote.label() + " has no main branch");
         }
-        if (!r.getTrackingRefUpdates().isEmpty()) {
-            maybeGc();
+        Map<String, ObjectId> trust = new TreeMap<>();
+        for (Ref ref : r.getAdvertisedRefs()) {
+            if (ref.getName().startsWith(TRUST) && ref.getObjectId() != null) {
+                trust.put(ref.getName(), ref.getObjectId());
+            }
         }
-        return main.getObjectId();
+        return new Attempt(remote, main.getObjectId(), Map.copyOf(trust), !r.getTrackingRefUpdates().isEmpty(), null);
     }
 
-    private SyncException remoteFailure(Exception e) {
+    /** Credentials go to http(s):// remotes only: never to a git://, file:// or ssh:// one (ssh has its key). */
+    private static boolean sendsCredentials(Remote remote) {
+        String scheme = RemoteAccess.scheme(remote.url());
+        return scheme.equals("http") || scheme.equals("https");
+    }
+
+    private static SyncException remoteFailure(Remote remote, Exception e) {
+        if (e instanceof SyncException s) {
+            return s;
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String detail = root == e || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
-        String m = "fetch from " + remote + " failed: " + e.getMessage() + detail;
+        String m = remote.scrub("fetch from " + remote.url() + " failed: " + e.getMessage() + detail);
         if (m.contains("Server key did not validate")) {
             m += ": the SSH server's host key is not the one pinned in --ssh-known-hosts";
         }
@@ -235,13 +363,15 @@ public final class GitMirror implements AutoCloseable {
         repository = repo;
     }
 
-    /** Reads the applied and the fetched commit with their root trees: the objects the agent relies on. */
-    private static void check(Repository repo) throws IOException {
+    /** Reads the applied and the fetched commits with their root trees: the objects the agent relies on. */
+    private void check(Repository repo) throws IOException {
         if (!repo.getObjectDatabase().exists()) {
             throw new IOException("no object database");
         }
         try (RevWalk rw = new RevWalk(repo)) {
-            for (String name : new String[] {APPLIED, TRACKING}) {
+            List<String> names = new ArrayList<>(List.of(APPLIED));
+            remotes.forEach(r -> names.add(r.trackingRef()));
+            for (String name : names) {
                 Ref r = repo.exactRef(name);
                 if (r != null) {
                     RevCommit c = rw.parseCommit(r.getObjectId());
@@ -314,6 +444,9 @@ public final class GitMirror implements AutoCloseable {
 
     @Override
     public void close() {
+        if (fetchers != null) {
+            fetchers.shutdownNow();
+        }
         closeRepository();
     }
 }

@@ -27,6 +27,11 @@ final class AgentMetrics {
     private final MultiGauge appliedCommit;
     private final MultiGauge contractExpiry;
     private final MultiGauge rootExpiry;
+    /** One series per --remote (labelled by its URL without user name or password), set per scrape. */
+    private final MultiGauge remoteUp;
+    private final MultiGauge remoteState;
+    private final MultiGauge remoteHead;
+    private final MultiGauge remoteLastFetch;
 
     AgentMetrics(AgentStatus status, Clock clock, Duration expiryWarning) {
         this.status = status;
@@ -88,6 +93,18 @@ final class AgentMetrics {
                 s -> s.isNotifyConnected() ? 1 : 0);
         counter("trustctl.agent.doorbells", "Changes signalled by the --notify stream.", Tags.empty(),
                 AgentStatus::doorbells);
+        remoteUp = MultiGauge.builder("trustctl.agent.remote.up")
+                .description("1 when the last fetch from the remote succeeded.").register(registry);
+        remoteState = MultiGauge.builder("trustctl.agent.remote.state")
+                .description("1 for the remote's state in the last cycle, 0 for the others: current, lags, refused, "
+                        + "diverged, unreachable.").register(registry);
+        remoteHead = MultiGauge.builder("trustctl.agent.remote.head.info")
+                .description("Always 1: the remote's main as last fetched.").register(registry);
+        remoteLastFetch = MultiGauge.builder("trustctl.agent.remote.last.fetch.timestamp").baseUnit(SECONDS)
+                .description("Unix time of the last successful fetch from the remote (0: none since start).")
+                .register(registry);
+        gauge("trustctl.agent.remotes.disagree", null, "1 while two remotes' heads fork (only what all hold is "
+                + "applied; the removals of every one are honoured).", s -> s.remotesDisagree() == null ? 0 : 1);
         gauge("trustctl.agent.last.cycle.duration", SECONDS, "Wall time of the last cycle.",
                 AgentStatus::lastCycleSeconds);
         gauge("trustctl.agent.last.cycle.cpu", SECONDS, "CPU time of the last cycle (cycle thread).",
@@ -105,6 +122,17 @@ final class AgentMetrics {
                 .map(r -> MultiGauge.Row.of(Tags.of("zone", r.zone(), "fingerprint", r.fingerprint(), "role", r.role()),
                         seconds(r.notAfter())))
                 .toList(), true);
+        List<RemoteReport> remotes = status.remotes();
+        remoteUp.register(remotes.stream()
+                .map(r -> MultiGauge.Row.of(Tags.of("remote", r.remote()), r.reachable() ? 1 : 0)).toList(), true);
+        remoteState.register(remotes.stream()
+                .flatMap(r -> java.util.Arrays.stream(RemoteReport.State.values()).map(st -> MultiGauge.Row.of(
+                        Tags.of("remote", r.remote(), "state", st.label()), r.state() == st ? 1 : 0)))
+                .toList(), true);
+        remoteHead.register(remotes.stream().filter(r -> r.head() != null)
+                .map(r -> MultiGauge.Row.of(Tags.of("remote", r.remote(), "commit", r.head()), 1)).toList(), true);
+        remoteLastFetch.register(remotes.stream()
+                .map(r -> MultiGauge.Row.of(Tags.of("remote", r.remote()), seconds(r.lastFetch()))).toList(), true);
         return registry.scrape();
     }
 
