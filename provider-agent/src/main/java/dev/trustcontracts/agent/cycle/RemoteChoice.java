@@ -102,10 +102,10 @@ final class RemoteChoice {
         String disagreement = null;
         if (!diverging.isEmpty()) {
             disagreement = "remotes disagree: " + diverging.stream()
-                    .map(r -> r.label() + " at " + fetchOf(judged, r).head().name())
-                    .collect(Collectors.joining(", ")) + " fork"
-                    + (accepted == null ? " and share no commit; nothing is applied"
-                            : " from " + accepted.name() + "; applying " + accepted.name() + " and the revocations of both");
+                    .map(r -> r.label() + " has " + fetchOf(judged, r).head().name())
+                    .collect(Collectors.joining(", ")) + ", and neither contains the other; "
+                    + (accepted == null ? "they share no commit, nothing is applied"
+                            : "applying their last common commit " + accepted.name() + " and the removals of every one");
         }
         Judged firstRefused = judged.stream().filter(j -> j.refusal() != null).findFirst().orElse(null);
         ObjectId reference = accepted != null ? accepted : applied;
