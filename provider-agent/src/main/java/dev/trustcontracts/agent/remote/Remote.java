@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  *              {@link #label()})
  */
 public record Remote(int index, String url) {
-    /** {@code user:password@} or {@code user@} after a URL scheme. */
-    private static final Pattern USERINFO = Pattern.compile("(?<=://)[^/\\s]*@");
+    /** A URL scheme and the {@code user:password@} or {@code user@} after it. */
+    private static final Pattern USERINFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://([^/\\s]*)@");
 
     public Remote {
         Objects.requireNonNull(url, "url");
@@ -52,11 +52,26 @@ public record Remote(int index, String url) {
         if (text == null) {
             return null;
         }
-        return USERINFO.matcher(text.replace(url, label())).replaceAll("");
+        return withoutSecrets(text.replace(url, label()));
     }
 
-    /** {@code url} without user name or password (scp-like {@code user@host:path} keeps its user: it is no secret). */
+    /**
+     * {@code url} without user name or password (an ssh:// or scp-like {@code user@host:path} user name stays: it is
+     * no secret).
+     */
     public static String label(String url) {
-        return USERINFO.matcher(url).replaceAll("");
+        return withoutSecrets(url);
+    }
+
+    /**
+     * Every URL in {@code text} without its userinfo, except an ssh:// user name alone ({@code ssh://git@host/}: a
+     * name, not a secret). An http(s):// user name goes too: hosted services take a token there.
+     */
+    private static String withoutSecrets(String text) {
+        return USERINFO.matcher(text).replaceAll(m -> {
+            boolean sshUser = m.group(1).toLowerCase(java.util.Locale.ROOT).startsWith("ssh")
+                    && !m.group(2).contains(":");
+            return java.util.regex.Matcher.quoteReplacement(sshUser ? m.group() : m.group(1) + "://");
+        });
     }
 }
