@@ -331,6 +331,52 @@ class MultiRemoteTest {
     }
 
     @Test
+    void remotesThatNeverAnswerAreWaitedForTogetherNotOneAfterAnother() throws Exception {
+        repo.put(alice.contractWith("alice-bob", bob));
+        // sockets whose connections the kernel accepts and no one ever answers: each fetch waits the whole timeout
+        List<ServerSocket> holes = new java.util.ArrayList<>();
+        try {
+            List<String> remotes = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                ServerSocket hole = new ServerSocket(0, 16, java.net.InetAddress.getLoopbackAddress());
+                holes.add(hole);
+                remotes.add("git://127.0.0.1:" + hole.getLocalPort() + "/contracts.git");
+            }
+            remotes.add(primary());
+            Duration timeout = Duration.ofSeconds(2); // a cycle waits 3 x 2 s for a remote at most
+            try (Agent a = new Agent(AgentConfig.builder(remotes, alice.target(), out).channels(PkiPins.pin(alice))
+                    .clock(clock).networkTimeout(timeout).build())) {
+                long t0 = System.nanoTime();
+                CycleResult r = a.runOnce();
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                assertThat(r.ok()).as(r.toString()).isTrue();
+                assertThat(Outputs.chain(out)).containsExactly(own(), fp(bob));
+                assertThat(a.status().remotes()).extracting(RemoteReport::state).containsExactly(
+                        RemoteReport.State.UNREACHABLE, RemoteReport.State.UNREACHABLE, RemoteReport.State.UNREACHABLE,
+                        RemoteReport.State.UNREACHABLE, RemoteReport.State.CURRENT);
+                assertThat(report(a, 0).problem()).endsWith("failed: no answer within 6 s");
+                // one after another, the four waits alone would take 24 s: together they take one
+                assertThat(took).as("cycle time %s", took).isLessThan(Duration.ofSeconds(12));
+
+                // the silent remotes' fetches still hang: they are not started again, and cost the next cycle nothing
+                long t1 = System.nanoTime();
+                r = a.runOnce();
+                Duration again = Duration.ofNanos(System.nanoTime() - t1);
+                assertThat(r.ok()).as(r.toString()).isTrue();
+                assertThat(report(a, 3).problem()).contains("no answer: the fetch started in an earlier cycle is still "
+                        + "waiting");
+                assertThat(again).as("second cycle time %s", again).isLessThan(Duration.ofSeconds(6));
+                System.out.println("MultiRemoteTest: a cycle with 4 silent git:// remotes (each waited for 6 s) and "
+                        + "the primary took " + took.toMillis() + " ms; the next one " + again.toMillis() + " ms");
+            }
+        } finally {
+            for (ServerSocket h : holes) {
+                h.close();
+            }
+        }
+    }
+
+    @Test
     void everyRemoteDownKeepsTheLastGoodOutputs() throws Exception {
         repo.put(alice.contractWith("alice-bob", bob));
         String mirror = copy("mirror.git");

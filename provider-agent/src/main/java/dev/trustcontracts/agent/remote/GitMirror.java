@@ -10,13 +10,17 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -58,8 +62,10 @@ public final class GitMirror implements AutoCloseable {
     private final TransportConfigCallback transport;
     private Repository repository;
     private int freshClones;
-    /** Runs the fetches of several remotes at once; null with one remote (fetched on the caller's thread). */
+    /** Runs the remotes' fetches, all at once; made at the first fetch. */
     private ExecutorService fetchers;
+    /** A fetch that outlived its cycle's deadline and has not ended yet, by remote. */
+    private final Map<Remote, Future<Attempt>> inFlight = new HashMap<>();
 
     /** A fetch's outcome: the remote's main and whether the clone had to be replaced first. */
     public record Fetched(ObjectId head, boolean recloned) {
@@ -176,35 +182,66 @@ public final class GitMirror implements AutoCloseable {
             Exception error) {
     }
 
-    /** Each remote's fetch: on this thread for one remote, else all at once (each bounded by the timeout). */
+    /**
+     * Each remote's fetch, all at once, each waited for at most {@link #deadline()}: JGit's timeout bounds each read
+     * of an http(s):// fetch, but a git:// read from a server that accepts and never answers blocks past it (an
+     * interrupt does not end a blocking socket read). A fetch still running at its deadline is reported as no answer
+     * and left to end on its own; its remote is not asked again until it has, so a silent remote holds at most one
+     * thread and costs one deadline, not one per cycle.
+     */
     private List<Attempt> fetchEach() {
-        if (remotes.size() == 1) {
-            return List.of(attempt(remotes.get(0)));
-        }
         if (fetchers == null) {
-            fetchers = Executors.newFixedThreadPool(remotes.size(), r -> {
-                Thread t = new Thread(r, "agent-fetch");
-                t.setDaemon(true);
-                return t;
-            });
+            // one thread per remote while a cycle fetches; idle threads end after a minute (the agent stays small
+            // between polls)
+            // (at most one fetch per remote is ever running, so the queue only holds a task for the moment a thread
+            // that just finished takes to come back)
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(remotes.size(), remotes.size(), 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "agent-fetch");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            fetchers = pool;
         }
+        Duration deadline = deadline();
         List<Future<Attempt>> futures = new ArrayList<>();
         for (Remote r : remotes) {
-            futures.add(fetchers.submit(() -> attempt(r)));
+            Future<Attempt> earlier = inFlight.get(r);
+            futures.add(earlier != null && !earlier.isDone() ? null : fetchers.submit(() -> attempt(r)));
         }
+        long end = System.nanoTime() + deadline.toNanos();
         List<Attempt> out = new ArrayList<>();
         for (int i = 0; i < futures.size(); i++) {
+            Remote r = remotes.get(i);
+            Future<Attempt> f = futures.get(i);
+            if (f == null) {
+                out.add(new Attempt(r, null, Map.of(), false, new IOException("no answer: the fetch started in an "
+                        + "earlier cycle is still waiting (more than " + deadline.toSeconds() + " s)")));
+                continue;
+            }
             try {
-                out.add(futures.get(i).get());
+                out.add(f.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS));
+                inFlight.remove(r);
+            } catch (TimeoutException e) {
+                inFlight.put(r, f);
+                out.add(new Attempt(r, null, Map.of(), false,
+                        new IOException("no answer within " + deadline.toSeconds() + " s")));
             } catch (ExecutionException e) {
-                out.add(new Attempt(remotes.get(i), null, Map.of(), false,
+                inFlight.remove(r);
+                out.add(new Attempt(r, null, Map.of(), false,
                         e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                out.add(new Attempt(remotes.get(i), null, Map.of(), false, e));
+                out.add(new Attempt(r, null, Map.of(), false, e));
             }
         }
         return out;
+    }
+
+    /** How long a cycle waits for one remote's fetch: three network timeouts (a minute by default). */
+    Duration deadline() {
+        return timeout.multipliedBy(3);
     }
 
     private Attempt attempt(Remote r) {
