@@ -5,6 +5,7 @@ import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.agent.CycleResult;
 import dev.trustcontracts.agent.KubernetesOptions;
+import dev.trustcontracts.agent.remote.Remote;
 import dev.trustcontracts.core.net.HostPort;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,9 +36,12 @@ final class AgentCommand implements Callable<Integer> {
     @CommandLine.Mixin
     dev.trustcontracts.cli.config.ConfigOption config = new dev.trustcontracts.cli.config.ConfigOption();
 
-    @Option(names = "--remote", required = true, paramLabel = "URL",
-            description = "the contract repository: https://, http://, git://, file:// or a path")
-    String remote;
+    // repeatable, so not required=true (a configuration file could not give it: ConfigKeys); call() checks it
+    @Option(names = "--remote", paramLabel = "URL",
+            description = "the contract repository: https://, http://, git://, ssh://, file:// or a path; give it "
+                    + "again for each mirror or other copy: every one is fetched, the furthest head that keeps the "
+                    + "history rules is applied, and a revocation any one shows is honoured (the first is the primary)")
+    List<String> remotes;
 
     @Option(names = "--pki", required = true, paramLabel = "HOST:PORT", converter = HostPortConverter.class,
             description = "the zone's PkiService (trustctl pki serve)")
@@ -214,9 +218,12 @@ final class AgentCommand implements Callable<Integer> {
         if (interval.isZero() || interval.isNegative()) {
             throw new UserError("--interval must be positive", ExitCodes.USAGE);
         }
+        if (remotes == null || remotes.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--remote=URL'");
+        }
         AgentConfig config;
         try {
-            AgentConfig.Builder b = AgentConfig.builder(remote, pki.toString(), out)
+            AgentConfig.Builder b = AgentConfig.builder(remotes, pki.toString(), out)
                     .pkiTokenFile(pkiTokenFile).interval(interval).onChange(onChange).name(name)
                     .gitCredentialsFile(gitCredentialsFile).keystorePasswordFile(keystorePasswordFile)
                     .workDir(workDir).staleAfter(staleAfter).acceptHead(acceptHead).hookTimeout(hookTimeout)
@@ -252,7 +259,9 @@ final class AgentCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             agent.start();
-            o.println("agent: writing " + out.toAbsolutePath() + " from " + remote + " every "
+            o.println("agent: writing " + out.toAbsolutePath() + " from " + remotes.stream().map(Remote::label)
+                    .collect(java.util.stream.Collectors.joining(", "))
+                    + " every "
                     + DurationConverter.format(interval) + (notifyTarget == null ? "" : " and on notice from " + notifyTarget)
                     + (agent.httpAddress() == null ? ""
                             : "; health on http://" + new HostPort(agent.httpAddress().getAddress().getHostAddress(),

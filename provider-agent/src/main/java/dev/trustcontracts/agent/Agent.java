@@ -76,7 +76,7 @@ public final class Agent implements AutoCloseable {
         char[] password = Secrets.keystorePassword(config.keystorePasswordFile(), config.out());
         this.backoff = new Backoff(config.interval());
         this.pki = new PkiClient(config.pki(), token, config.networkTimeout(), pins, channels.pkiPlaintext());
-        this.mirror = new GitMirror(config.mirrorDir(), config.remote(), remoteAccess.credentials(),
+        this.mirror = new GitMirror(config.mirrorDir(), config.remotes(), remoteAccess.credentials(),
                 config.networkTimeout(), remoteAccess);
         if (config.freshness() != null) {
             // read now, so that a bad --heartbeat-cert stops the start with one line naming the file

@@ -8,12 +8,15 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything the agent is told on its command line, with the defaults the operator guide documents.
  *
- * @param remote               the contract repository: file://, git://, http(s):// or a path
+ * @param remotes              the contract repositories (--remote, at least one; the first is the primary, whose
+ *                             head is applied when remotes disagree): file://, git://, http(s)://, ssh:// or a path
  * @param pki                  HOST:PORT of the zone's PkiService
  * @param pkiTokenFile         the bearer token for the PKI, or null
  * @param out                  the output directory
@@ -44,7 +47,7 @@ import java.util.Objects;
  * @param kubernetes           the Kubernetes Secret and ConfigMap also written, and the kubeconfig; null for none
  * @param freshness            the signed heartbeat judged (--heartbeat-cert, --max-staleness); null for none
  */
-public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
+public record AgentConfig(List<String> remotes, String pki, Path pkiTokenFile, Path out, Duration interval, String notifyTarget,
         String onChange, String name, InetSocketAddress listen, Path gitCredentialsFile, Path keystorePasswordFile,
         Path workDir, Duration staleAfter, String acceptHead, Duration certLifetime, Duration hookTimeout,
         Duration networkTimeout, Clock clock, Duration maxContractWindow, ChannelOptions channels,
@@ -60,7 +63,14 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
     public static final Duration MIN_PKI_CHECK_EVERY = Duration.ofSeconds(1);
 
     public AgentConfig {
-        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(remotes, "remotes");
+        if (remotes.isEmpty()) {
+            throw new IllegalArgumentException("give --remote at least once");
+        }
+        remotes = List.copyOf(remotes);
+        if (new HashSet<>(remotes).size() != remotes.size()) {
+            throw new IllegalArgumentException("--remote: each remote may be given once");
+        }
         Objects.requireNonNull(pki, "pki");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(interval, "interval");
@@ -92,7 +102,17 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
     }
 
     public static Builder builder(String remote, String pki, Path out) {
-        return new Builder(remote, pki, out);
+        return new Builder(List.of(remote), pki, out);
+    }
+
+    /** @param remotes the --remote URLs in the order given (the first is the primary) */
+    public static Builder builder(List<String> remotes, String pki, Path out) {
+        return new Builder(remotes, pki, out);
+    }
+
+    /** The first --remote: the only one of a single-remote agent. */
+    public String remote() {
+        return remotes.get(0);
     }
 
     public Path mirrorDir() {
@@ -101,7 +121,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
 
     /** Fluent construction with the documented defaults. */
     public static final class Builder {
-        private final String remote;
+        private final List<String> remotes;
         private final String pki;
         private final Path out;
         private Path pkiTokenFile;
@@ -129,8 +149,8 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         private Duration pkiCheckEvery = DEFAULT_PKI_CHECK_EVERY;
         private FreshnessOptions freshness;
 
-        private Builder(String remote, String pki, Path out) {
-            this.remote = remote;
+        private Builder(List<String> remotes, String pki, Path out) {
+            this.remotes = remotes;
             this.pki = pki;
             this.out = out;
         }
@@ -260,7 +280,7 @@ public record AgentConfig(String remote, String pki, Path pkiTokenFile, Path out
         public AgentConfig build() {
             Path wd = workDir != null ? workDir : new OutputLayout(out).workDir();
             Duration stale = staleAfter != null ? staleAfter : interval.multipliedBy(3);
-            return new AgentConfig(remote, pki, pkiTokenFile, out, interval, notifyTarget, onChange, name, listen,
+            return new AgentConfig(remotes, pki, pkiTokenFile, out, interval, notifyTarget, onChange, name, listen,
                     gitCredentialsFile, keystorePasswordFile, wd, stale, acceptHead, certLifetime, hookTimeout,
                     networkTimeout, clock, maxContractWindow, channels != null ? channels
                             : ChannelOptions.builder().build(), // refuses, naming the pin options

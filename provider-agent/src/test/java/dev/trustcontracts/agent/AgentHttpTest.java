@@ -2,6 +2,7 @@ package dev.trustcontracts.agent;
 
 import dev.trustcontracts.agent.status.AgentHttp;
 import dev.trustcontracts.agent.status.AgentStatus;
+import dev.trustcontracts.agent.status.RemoteReport;
 import dev.trustcontracts.agent.status.RootExpiry;
 import dev.trustcontracts.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -187,6 +188,10 @@ class AgentHttpTest {
         status.roots(List.of(new RootExpiry("alice", aliceRoot, true, expiry.plusSeconds(3600), List.of()),
                 new RootExpiry("bob", bobRoot, false, expiry.plusSeconds(7200), List.of("alice-bob"))));
         status.issuingRoot(aliceRoot, expiry.plusSeconds(3600));
+        status.remotes(List.of(new RemoteReport("https://primary.example/git/contracts.git",
+                RemoteReport.State.CURRENT, commit, null, clock.instant()),
+                new RemoteReport("https://mirror.example/contracts.git", RemoteReport.State.UNREACHABLE, null,
+                        "fetch from https://mirror.example/contracts.git failed: connection refused", null)), null);
         status.cycleFinished(true, 1.5, 0.5, null);
         Heartbeat heartbeat = new Heartbeat("c".repeat(40), clock.instant().minusSeconds(90), 42);
         status.heartbeat(new HeartbeatStatus(Duration.ofMinutes(1), "origin", heartbeat,
@@ -231,6 +236,20 @@ class AgentHttpTest {
         assertThat(scrape.value("trustctl_agent_heartbeat_peers_withheld", Map.of())).isZero();
         assertThat(scrape.value("trustctl_agent_heartbeat_not_counted", Map.of("reason", "bad_signature"))).isEqualTo(1);
         assertThat(scrape.value("trustctl_agent_heartbeat_not_counted", Map.of("reason", "future"))).isZero();
+        String primary = "https://primary.example/git/contracts.git";
+        String mirror = "https://mirror.example/contracts.git";
+        assertThat(scrape.value("trustctl_agent_remote_up", Map.of("remote", primary))).isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_remote_up", Map.of("remote", mirror))).isZero();
+        assertThat(scrape.value("trustctl_agent_remote_state", Map.of("remote", mirror, "state", "unreachable")))
+                .isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_remote_state", Map.of("remote", mirror, "state", "current"))).isZero();
+        assertThat(scrape.value("trustctl_agent_remote_head_info", Map.of("remote", primary, "commit", commit)))
+                .isEqualTo(1);
+        assertThat(scrape.value("trustctl_agent_remote_last_fetch_timestamp_seconds", Map.of("remote", primary)))
+                .isCloseTo(clock.instant().getEpochSecond(), org.assertj.core.data.Offset.offset(1.0));
+        assertThat(scrape.value("trustctl_agent_remote_last_fetch_timestamp_seconds", Map.of("remote", mirror)))
+                .isZero();
+        assertThat(scrape.value("trustctl_agent_remotes_disagree", Map.of())).isZero();
 
         // series that follow the status: a new commit replaces the old one, dropped contracts leave
         status.applied("b".repeat(40));
@@ -254,6 +273,9 @@ class AgentHttpTest {
         PrometheusText.assertDocumented(scrape,
                 PrometheusText.documented(PrometheusText.doc("provider-agent.md"), "Health and metrics"),
                 Set.of("trustctl_agent_contract_effective_expiry_timestamp_seconds",
+                        // one series per remote, once a cycle fetched
+                        "trustctl_agent_remote_up", "trustctl_agent_remote_state", "trustctl_agent_remote_head_info",
+                        "trustctl_agent_remote_last_fetch_timestamp_seconds",
                         "trustctl_agent_root_not_after_timestamp_seconds"));
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Stack;
 import java.util.TreeMap;
@@ -37,6 +38,8 @@ public final class ConfigDefaults implements IDefaultValueProvider, IParameterPr
     private final IParameterPreprocessor previous;
     /** This parse's values by key; null until the first option asks. */
     private Map<String, ConfigValue> values;
+    /** The file {@link #values} were read with (null: none). */
+    private Path valuesFrom;
 
     ConfigDefaults(CommandSpec spec, Map<String, String> env, ConfigFileTrust trust) {
         this.spec = spec;
@@ -93,20 +96,23 @@ public final class ConfigDefaults implements IDefaultValueProvider, IParameterPr
     }
 
     private Map<String, ConfigValue> values() {
-        if (values == null) {
-            try {
-                values = read();
-            } catch (ConfigError e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        try {
+            // picocli may ask before --config is parsed (a flag such as --once looks up its default as it is
+            // read): what was read without the file is read again once the file is known
+            Path file = configFile();
+            if (values == null || !Objects.equals(file, valuesFrom)) {
+                values = read(file);
+                valuesFrom = file;
             }
+        } catch (ConfigError e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         return values;
     }
 
     /** The file's values, overridden by the environment's. */
-    private Map<String, ConfigValue> read() {
+    private Map<String, ConfigValue> read(Path file) {
         Map<String, ConfigValue> result = new HashMap<>();
-        Path file = configFile();
         if (file != null) {
             String where = "config " + file;
             for (ConfigEntry e : ConfigYaml.read(where, trust.read(file))) {

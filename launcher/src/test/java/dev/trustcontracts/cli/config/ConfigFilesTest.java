@@ -89,15 +89,26 @@ class ConfigFilesTest {
     }
 
     @Test
+    void aFlagBeforeConfigDoesNotHideTheFile() throws IOException {
+        // picocli looks up a flag's default as it reads the flag, before --config is parsed: the configuration read
+        // then (without the file) must not be the one the other options get
+        Path f = file("agent.yaml", AGENT_REQUIRED + "interval: 10s\nname: web\n");
+        CommandLine cl = parsed(Map.of(), "agent", "--once", "--config", f.toString());
+        assertThat(value(cl, "--interval")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(value(cl, "--name")).isEqualTo("web");
+        assertThat(value(cl, "--remote")).isEqualTo(List.of("file:///srv/contracts.git"));
+    }
+
+    @Test
     void requiredOptionsMayComeFromTheFileOrTheEnvironmentAndAreStillRequired() throws IOException {
         CommandLine fromFile = parsed(Map.of(), "agent", "--config", file("a.yaml", AGENT_REQUIRED).toString());
-        assertThat(value(fromFile, "--remote")).isEqualTo("file:///srv/contracts.git");
+        assertThat(value(fromFile, "--remote")).isEqualTo(List.of("file:///srv/contracts.git"));
         assertThat(value(fromFile, "--pki")).isEqualTo(HostPort.parse("127.0.0.1:9443"));
         assertThat(value(fromFile, "--out")).isEqualTo(Path.of("/tmp/out"));
 
         CommandLine fromEnv = parsed(Map.of("TRUSTCTL_AGENT_REMOTE", "https://example.org/c.git",
                 "TRUSTCTL_AGENT_PKI", "pki.example.org:9443", "TRUSTCTL_AGENT_OUT", "/var/out"), "agent");
-        assertThat(value(fromEnv, "--remote")).isEqualTo("https://example.org/c.git");
+        assertThat(value(fromEnv, "--remote")).isEqualTo(List.of("https://example.org/c.git"));
 
         Cli missing = Cli.run(Map.of("TRUSTCTL_AGENT_REMOTE", "x"), "agent");
         assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE);

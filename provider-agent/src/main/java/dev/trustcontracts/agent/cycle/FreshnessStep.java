@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.eclipse.jgit.lib.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,12 +73,10 @@ final class FreshnessStep implements CycleStep<DeriveStep.Derived, DeriveStep.De
                 derived.own());
     }
 
-    /**
-     * The heartbeats fetched, one per remote: here the one remote's; several remotes each add theirs, and the
-     * judge takes the freshest that counts.
-     */
+    /** The heartbeats fetched, one per remote that has one; the judge takes the freshest that counts. */
     private List<HeartbeatCandidate> candidates() throws SyncException {
-        ObjectId id = mirror.heartbeat();
-        return id == null ? List.of() : List.of(new HeartbeatCandidate(mirror.remote(), id));
+        List<HeartbeatCandidate> out = new ArrayList<>();
+        mirror.heartbeats().forEach((remote, id) -> out.add(new HeartbeatCandidate(remote.label(), id)));
+        return out;
     }
 }

@@ -5,20 +5,24 @@ import dev.trustcontracts.agent.SyncException;
 import dev.trustcontracts.agent.output.AgentState;
 import dev.trustcontracts.agent.remote.GitMirror;
 import dev.trustcontracts.agent.status.AgentStatus;
-import dev.trustcontracts.core.history.HistoryException;
 import dev.trustcontracts.core.history.HistoryRules;
+import dev.trustcontracts.agent.status.RemoteReport;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Judges the fetched head by the history of main: a head whose first-parent chain lacks the applied commit is
+ * Judges the fetched heads by the history of main: a head whose first-parent chain lacks the applied commit is
  * refused (rollback) unless the operator accepted exactly it (--accept-head), and the contract ids removed on
- * the way are collected (replay memory). Decides which commit the outputs are derived from: the accepted head,
- * else the last applied commit while the clone still holds it.
+ * the way are collected (replay memory). With several remotes each head is judged on its own and
+ * {@link RemoteChoice} picks the one to apply. Decides which commit the outputs are derived from: the accepted
+ * head, else the last applied commit while the clone still holds it.
  */
 final class HistoryStep implements CycleStep<FetchStep.Fetched, HistoryStep.Judged> {
     /** Logs under the cycle's name, as before the split: operators filter on it. */
@@ -40,6 +44,9 @@ final class HistoryStep implements CycleStep<FetchStep.Fetched, HistoryStep.Judg
     private final String acceptHead;
     private final AgentStatus status;
     private final CloneRepair repair;
+    /** What was last logged of each remote (by label) and of a disagreement: logged again only when it changes. */
+    private final Map<String, String> logged = new HashMap<>();
+    private String loggedDisagreement;
 
     /** @param acceptHead the one head accepted despite a refused history (--accept-head), or null */
     HistoryStep(GitMirror mirror, HistoryRules rules, String acceptHead, AgentStatus status, CloneRepair repair) {
@@ -57,38 +64,28 @@ final class HistoryStep implements CycleStep<FetchStep.Fetched, HistoryStep.Judg
         ObjectId accepted = null;
         Map<String, AgentState.Revoked> removed = Map.of();
         SyncException syncFailure = null;
+        RemoteChoice.Choice choice = null;
         try {
             if (f.failure() != null) {
                 throw f.failure();
             }
-            History history = new History(mirror.repository(), rules);
-            ObjectId head = f.head();
-            Optional<String> refused = applied == null ? Optional.empty()
-                    : history.firstParentProblem(applied, head);
-            try {
-                if (applied == null) {
-                    // a fresh agent reads the whole history (bounded), so that it knows every removal
-                    removed = history.removedIds(null, head);
-                    accepted = head;
-                } else if (refused.isEmpty()) {
-                    removed = head.equals(applied) ? Map.of() : history.removedIds(applied, head);
-                    accepted = head;
-                } else if (head.name().equals(acceptHead)) {
-                    LOG.warn("accepting {} although its first-parent chain lacks the applied {} (--accept-head)",
-                            head.name(), applied.name());
-                    removed = history.removedIds(null, head);
-                    accepted = head;
-                }
-            } catch (HistoryException e) {
-                refused = Optional.of(e.getMessage());
-            }
-            if (accepted == null && refused.isPresent()) {
-                String what = "remote main " + head.name() + " refused: " + refused.get() + "; keeping the last "
+            Repository repository = mirror.repository();
+            choice = new RemoteChoice(new History(repository, rules), new Ancestry(repository, rules.limits()))
+                    .choose(applied, acceptHead, f.remotes());
+            accepted = choice.accepted();
+            if (accepted != null) {
+                removed = choice.removed();
+            } else if (choice.refusedHead() != null) {
+                ObjectId head = choice.refusedHead();
+                String what = "remote main " + head.name() + " refused: " + choice.refusal() + "; keeping the last "
                         + "good outputs. If the history was rewritten on purpose, restart the agent with "
                         + "--accept-head " + head.name();
                 status.rollbackRefused(what);
                 syncFailure = new SyncException(FailureKind.ROLLBACK, what);
                 LOG.warn("rollback refused: {}", what);
+            } else {
+                // candidates that fork and share no commit (a fresh agent only): nothing is trusted
+                syncFailure = new SyncException(FailureKind.ROLLBACK, choice.disagreement());
             }
             // a fresh agent whose first read was refused (a history over the limit) has no applied commit to keep
             use = accepted != null ? accepted : (applied != null && mirror.has(applied) ? applied : null);
@@ -101,6 +98,7 @@ final class HistoryStep implements CycleStep<FetchStep.Fetched, HistoryStep.Judg
             syncFailure = e;
             use = lastApplied(applied);
         }
+        report(f, choice);
         if (syncFailure != null) {
             status.failed(syncFailure.kind());
             if (syncFailure.kind() != FailureKind.ROLLBACK) {
@@ -108,6 +106,44 @@ final class HistoryStep implements CycleStep<FetchStep.Fetched, HistoryStep.Judg
             }
         }
         return new Judged(f.zoned(), use, accepted, removed, syncFailure);
+    }
+
+    /**
+     * Tells health what each remote showed. With several remotes, a remote's verdict and a disagreement are
+     * logged when they change (one line each, not every cycle); a single remote logs as it always did.
+     */
+    private void report(FetchStep.Fetched f, RemoteChoice.Choice choice) {
+        List<RemoteReport> reports = new ArrayList<>();
+        for (int i = 0; i < f.remotes().size(); i++) {
+            GitMirror.RemoteFetch r = f.remotes().get(i);
+            RemoteReport seen = choice != null ? choice.reports().get(i)
+                    : r.reachable() ? new RemoteReport(r.remote().label(), RemoteReport.State.CURRENT,
+                            r.head().name(), null, null)
+                    : new RemoteReport(r.remote().label(), RemoteReport.State.UNREACHABLE, null,
+                            r.failure().getMessage(), null);
+            reports.add(new RemoteReport(seen.remote(), seen.state(), seen.head(), seen.problem(),
+                    f.lastFetched().get(r.remote())));
+        }
+        String disagreement = choice == null ? null : choice.disagreement();
+        status.remotes(reports, disagreement);
+        if (reports.size() < 2) {
+            return;
+        }
+        for (RemoteReport r : reports) {
+            String line = r.state().label() + (r.problem() == null ? "" : ": " + r.problem());
+            String before = logged.put(r.remote(), line);
+            if (!line.equals(before) && (before != null || r.state() != RemoteReport.State.CURRENT)) {
+                if (r.state() == RemoteReport.State.REFUSED || r.state() == RemoteReport.State.UNREACHABLE) {
+                    LOG.warn("remote {} {}", r.remote(), line);
+                } else {
+                    LOG.info("remote {} {}", r.remote(), line);
+                }
+            }
+        }
+        if (disagreement != null && !disagreement.equals(loggedDisagreement)) {
+            LOG.warn("{}", disagreement);
+        }
+        loggedDisagreement = disagreement;
     }
 
     /** The applied commit while the clone still holds it, else null: the outputs stay derived from it. */

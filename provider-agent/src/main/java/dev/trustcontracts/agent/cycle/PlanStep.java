@@ -10,6 +10,7 @@ import dev.trustcontracts.agent.output.KeyStores;
 import dev.trustcontracts.agent.output.OutputWriter;
 import dev.trustcontracts.agent.pki.ZoneMaterial;
 import dev.trustcontracts.agent.remote.GitMirror;
+import dev.trustcontracts.agent.remote.Remote;
 import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.core.tree.PeerRoot;
@@ -96,7 +97,8 @@ final class PlanStep implements CycleStep<DeriveStep.Derived, PlanStep.Plan> {
         boolean stateChanged = false;
         if (accepted != null) {
             if (!accepted.name().equals(current.appliedCommit())) {
-                next = next.withApplied(mirror.remote(), accepted.name(), now);
+                // the first remote, without a user name or password: the state file is no place for a secret
+                next = next.withApplied(Remote.label(mirror.remote()), accepted.name(), now);
                 stateChanged = true;
             }
             if (!judged.removed().isEmpty()) {

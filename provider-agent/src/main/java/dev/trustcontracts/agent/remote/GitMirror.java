@@ -9,7 +9,17 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -28,8 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's local bare clone of the contract repository: only {@code main} is fetched (into
- * {@value #TRACKING}); the last applied commit is kept reachable under {@value #APPLIED} so that it can
+ * The agent's local bare clone of the contract repositories: only {@code main} (and {@code refs/trust/*}, the
+ * signed heartbeat) is fetched from each remote, into refs of its own ({@link Remote#trackingRef()}: the first
+ * remote's is {@value #TRACKING}); several remotes are fetched in parallel, so that one that does not answer costs
+ * the cycle its timeout once, not once per remote. The last applied commit is kept reachable under {@value #APPLIED} so that it can
  * be re-read (expiry on the agent's own clock) even when the remote rewrote or lost it. A clone that
  * cannot be read is deleted and replaced by a fresh clone.
  */
@@ -37,26 +49,42 @@ public final class GitMirror implements AutoCloseable {
     static final String MAIN = "refs/heads/main";
     static final String TRACKING = "refs/remotes/origin/main";
     static final String APPLIED = "refs/trustctl/applied";
-    /**
-     * With --heartbeat-cert, {@code refs/trust/*} (the signed heartbeat) is fetched beside main, with a wildcard:
-     * a remote without the ref is not an error (JGit throws for a missing non-wildcard source).
-     */
-    static final String TRUST_SPEC = "+refs/trust/*:refs/remotes/origin/trust/*";
-    static final String HEARTBEAT = "refs/remotes/origin/trust/heartbeat";
+    /** The refs the primary publishes beside main (the signed heartbeat). */
+    static final String TRUST = "refs/trust/";
     private static final int GC_PACK_THRESHOLD = 40;
     private static final Logger LOG = LoggerFactory.getLogger(GitMirror.class);
 
     private final Path dir;
-    private final String remote;
+    private final List<Remote> remotes;
     private final CredentialsProvider credentials;
     private final Duration timeout;
     private final TransportConfigCallback transport;
     private Repository repository;
     private int freshClones;
     private boolean trustRefs;
+    /** Runs the remotes' fetches, all at once; made at the first fetch. */
+    private ExecutorService fetchers;
+    /** A fetch that outlived its cycle's deadline and has not ended yet, by remote. */
+    private final Map<Remote, Future<Attempt>> inFlight = new HashMap<>();
 
     /** A fetch's outcome: the remote's main and whether the clone had to be replaced first. */
     public record Fetched(ObjectId head, boolean recloned) {
+    }
+
+    /**
+     * One remote's part of {@link #fetchAll()}.
+     *
+     * @param head    its main, or null when the fetch failed
+     * @param failure why the fetch failed ({@link FailureKind#REMOTE}, its message free of credentials), or null
+     */
+    public record RemoteFetch(Remote remote, ObjectId head, SyncException failure) {
+        public boolean reachable() {
+            return failure == null;
+        }
+    }
+
+    /** Every remote's fetch, in the order of the --remote flags, and whether the clone had to be replaced. */
+    public record Fetches(List<RemoteFetch> remotes, boolean recloned) {
     }
 
     /** @param credentials HTTP credentials, or null */
@@ -67,15 +95,37 @@ public final class GitMirror implements AutoCloseable {
     /** @param transport configures each fetch's transport (TLS trust, SSH keys), or null */
     public GitMirror(Path dir, String remote, CredentialsProvider credentials, Duration timeout,
             TransportConfigCallback transport) {
+        this(dir, List.of(remote), credentials, timeout, transport);
+    }
+
+    /**
+     * @param remotes     the --remote URLs, in order (at least one)
+     * @param credentials HTTP credentials, or null; sent to http(s):// remotes only
+     */
+    public GitMirror(Path dir, List<String> remotes, CredentialsProvider credentials, Duration timeout,
+            TransportConfigCallback transport) {
+        if (remotes.isEmpty()) {
+            throw new IllegalArgumentException("at least one remote");
+        }
         this.transport = transport;
         this.dir = dir;
-        this.remote = remote;
+        List<Remote> rs = new ArrayList<>();
+        for (String url : remotes) {
+            rs.add(new Remote(rs.size(), url));
+        }
+        this.remotes = List.copyOf(rs);
         this.credentials = credentials;
         this.timeout = timeout;
     }
 
+    /** The first remote's URL, as given. */
     public String remote() {
-        return remote;
+        return remotes.get(0).url();
+    }
+
+    /** The remotes, in the order of the --remote flags. */
+    public List<Remote> remotes() {
+        return remotes;
     }
 
     /** Fetches {@code refs/trust/*} too from now on (the signed heartbeat, --heartbeat-cert). */
@@ -83,21 +133,47 @@ public final class GitMirror implements AutoCloseable {
         trustRefs = true;
     }
 
-    /** The remote's {@code refs/trust/heartbeat} as last fetched (kept when a fetch fails), or null. */
-    public ObjectId heartbeat() throws SyncException {
-        try {
-            Ref r = repository().exactRef(HEARTBEAT);
-            return r == null ? null : r.getObjectId();
-        } catch (IOException e) {
-            throw new SyncException(FailureKind.LOCAL_CLONE, "cannot read " + HEARTBEAT + ": " + e.getMessage(), e);
+    /**
+     * Each remote's {@code refs/trust/heartbeat} as last fetched (kept when a later fetch fails), for the remotes
+     * that have one, in the order of the --remote flags.
+     */
+    public Map<Remote, ObjectId> heartbeats() throws SyncException {
+        Map<Remote, ObjectId> out = new java.util.LinkedHashMap<>();
+        for (Remote remote : remotes) {
+            String name = remote.trustRefPrefix() + "heartbeat";
+            try {
+                Ref r = repository().exactRef(name);
+                if (r != null && r.getObjectId() != null) {
+                    out.put(remote, r.getObjectId());
+                }
+            } catch (IOException e) {
+                throw new SyncException(FailureKind.LOCAL_CLONE, "cannot read " + name + ": " + e.getMessage(), e);
+            }
         }
+        return out;
     }
 
     /**
-     * Fetches the remote's main. Transport failures are {@link FailureKind#REMOTE}; a local clone that
+     * Fetches the first remote's main. Transport failures are {@link FailureKind#REMOTE}; a local clone that
      * fails is replaced by a fresh clone and the fetch retried once.
      */
     public Fetched fetch() throws SyncException {
+        Fetches all = fetchAll();
+        RemoteFetch first = all.remotes().get(0);
+        if (first.failure() != null) {
+            throw first.failure();
+        }
+        return new Fetched(first.head(), all.recloned());
+    }
+
+    /**
+     * Fetches every remote's main (several at once). A remote that fails is reported in its {@link RemoteFetch};
+     * when every one failed and the local clone cannot be read, the clone is replaced by a fresh clone and the
+     * fetches retried once.
+     *
+     * @throws SyncException ({@link FailureKind#LOCAL_CLONE}) only when the clone cannot be replaced
+     */
+    public Fetches fetchAll() throws SyncException {
         boolean recloned = false;
         try {
             open();
@@ -106,21 +182,97 @@ public final class GitMirror implements AutoCloseable {
             replaceWithFreshClone();
             recloned = true;
         }
-        try {
-            return new Fetched(fetchOnce(), recloned);
-        } catch (GitAPIException | RuntimeException e) {
-            if (recloned || localCloneReadable()) {
-                // the clone reads fine: the failure came from the other side (or the network)
-                throw remoteFailure(e);
-            }
+        List<Attempt> attempts = fetchEach();
+        if (attempts.stream().allMatch(a -> a.error() != null) && !recloned && !localCloneReadable()) {
             LOG.warn("fetch into the local clone {} failed ({}) and the clone is unreadable; replacing it with a "
-                    + "fresh clone", dir, e.toString());
+                    + "fresh clone", dir, attempts.get(0).error().toString());
             replaceWithFreshClone();
-            try {
-                return new Fetched(fetchOnce(), true);
-            } catch (GitAPIException | RuntimeException e2) {
-                throw remoteFailure(e2);
+            recloned = true;
+            attempts = fetchEach();
+        }
+        if (attempts.stream().anyMatch(Attempt::updated)) {
+            maybeGc(); // after every fetch finished: never beside one
+        }
+        List<RemoteFetch> out = new ArrayList<>();
+        for (Attempt a : attempts) {
+            out.add(a.error() == null ? new RemoteFetch(a.remote(), a.head(), null)
+                    : new RemoteFetch(a.remote(), null, remoteFailure(a.remote(), a.error())));
+        }
+        return new Fetches(List.copyOf(out), recloned);
+    }
+
+    /** One remote's fetch: its main, or what went wrong. */
+    private record Attempt(Remote remote, ObjectId head, boolean updated,
+            Exception error) {
+    }
+
+    /**
+     * Each remote's fetch, all at once, each waited for at most {@link #deadline()}: JGit's timeout bounds each read
+     * of an http(s):// fetch, but a git:// read from a server that accepts and never answers blocks past it (an
+     * interrupt does not end a blocking socket read). A fetch still running at its deadline is reported as no answer
+     * and left to end on its own; its remote is not asked again until it has, so a silent remote holds at most one
+     * thread and costs one deadline, not one per cycle.
+     */
+    private List<Attempt> fetchEach() {
+        if (fetchers == null) {
+            // one thread per remote while a cycle fetches; idle threads end after a minute (the agent stays small
+            // between polls)
+            // (at most one fetch per remote is ever running, so the queue only holds a task for the moment a thread
+            // that just finished takes to come back)
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(remotes.size(), remotes.size(), 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "agent-fetch");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            fetchers = pool;
+        }
+        Duration deadline = deadline();
+        List<Future<Attempt>> futures = new ArrayList<>();
+        for (Remote r : remotes) {
+            Future<Attempt> earlier = inFlight.get(r);
+            futures.add(earlier != null && !earlier.isDone() ? null : fetchers.submit(() -> attempt(r)));
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        List<Attempt> out = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            Remote r = remotes.get(i);
+            Future<Attempt> f = futures.get(i);
+            if (f == null) {
+                out.add(new Attempt(r, null, false, new IOException("no answer: the fetch started in an "
+                        + "earlier cycle is still waiting (more than " + deadline.toSeconds() + " s)")));
+                continue;
             }
+            try {
+                out.add(f.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS));
+                inFlight.remove(r);
+            } catch (TimeoutException e) {
+                inFlight.put(r, f);
+                out.add(new Attempt(r, null, false,
+                        new IOException("no answer within " + deadline.toSeconds() + " s")));
+            } catch (ExecutionException e) {
+                inFlight.remove(r);
+                out.add(new Attempt(r, null, false,
+                        e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.add(new Attempt(r, null, false, e));
+            }
+        }
+        return out;
+    }
+
+    /** How long a cycle waits for one remote's fetch: three network timeouts (a minute by default). */
+    Duration deadline() {
+        return timeout.multipliedBy(3);
+    }
+
+    private Attempt attempt(Remote r) {
+        try {
+            return fetchOnce(r);
+        } catch (GitAPIException | SyncException | RuntimeException e) {
+            return new Attempt(r, null, false, e);
         }
     }
 
@@ -133,35 +285,45 @@ public final class GitMirror implements AutoCloseable {
         }
     }
 
-    private ObjectId fetchOnce() throws GitAPIException, SyncException {
+    private Attempt fetchOnce(Remote remote) throws GitAPIException, SyncException {
         FetchResult r = Git.wrap(repository).fetch()
-                .setRemote(remote)
-                .setRefSpecs(trustRefs ? List.of(new RefSpec("+" + MAIN + ":" + TRACKING), new RefSpec(TRUST_SPEC))
-                        : List.of(new RefSpec("+" + MAIN + ":" + TRACKING)))
+                .setRemote(remote.url())
+                // the trust refs by a wildcard: a remote without them (an older server) is no error; fetched only
+                // with --heartbeat-cert, so an agent without it keeps no refs/trust at all
+                .setRefSpecs(trustRefs
+                        ? List.of(new RefSpec("+" + MAIN + ":" + remote.trackingRef()),
+                                new RefSpec("+" + TRUST + "*:" + remote.trustRefPrefix() + "*"))
+                        : List.of(new RefSpec("+" + MAIN + ":" + remote.trackingRef())))
                 .setTagOpt(TagOpt.NO_TAGS)
                 .setCheckFetchedObjects(true)
                 .setRemoveDeletedRefs(false)
                 .setTimeout((int) Math.max(1, timeout.toSeconds()))
-                .setCredentialsProvider(credentials)
+                .setCredentialsProvider(sendsCredentials(remote) ? credentials : null)
                 .setTransportConfigCallback(transport)
                 .call();
         Ref main = r.getAdvertisedRef(MAIN);
         if (main == null || main.getObjectId() == null) {
-            throw new SyncException(FailureKind.REMOTE, "the remote " + remote + " has no main branch");
+            throw new SyncException(FailureKind.REMOTE, "the remote " + remote.label() + " has no main branch");
         }
-        if (!r.getTrackingRefUpdates().isEmpty()) {
-            maybeGc();
-        }
-        return main.getObjectId();
+        return new Attempt(remote, main.getObjectId(), !r.getTrackingRefUpdates().isEmpty(), null);
     }
 
-    private SyncException remoteFailure(Exception e) {
+    /** Credentials go to http(s):// remotes only: never to a git://, file:// or ssh:// one (ssh has its key). */
+    private static boolean sendsCredentials(Remote remote) {
+        String scheme = RemoteAccess.scheme(remote.url());
+        return scheme.equals("http") || scheme.equals("https");
+    }
+
+    private static SyncException remoteFailure(Remote remote, Exception e) {
+        if (e instanceof SyncException s) {
+            return s;
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         String detail = root == e || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
-        String m = "fetch from " + remote + " failed: " + e.getMessage() + detail;
+        String m = remote.scrub("fetch from " + remote.url() + " failed: " + e.getMessage() + detail);
         if (m.contains("Server key did not validate")) {
             m += ": the SSH server's host key is not the one pinned in --ssh-known-hosts";
         }
@@ -259,13 +421,15 @@ public final class GitMirror implements AutoCloseable {
         repository = repo;
     }
 
-    /** Reads the applied and the fetched commit with their root trees: the objects the agent relies on. */
-    private static void check(Repository repo) throws IOException {
+    /** Reads the applied and the fetched commits with their root trees: the objects the agent relies on. */
+    private void check(Repository repo) throws IOException {
         if (!repo.getObjectDatabase().exists()) {
             throw new IOException("no object database");
         }
         try (RevWalk rw = new RevWalk(repo)) {
-            for (String name : new String[] {APPLIED, TRACKING}) {
+            List<String> names = new ArrayList<>(List.of(APPLIED));
+            remotes.forEach(r -> names.add(r.trackingRef()));
+            for (String name : names) {
                 Ref r = repo.exactRef(name);
                 if (r != null) {
                     RevCommit c = rw.parseCommit(r.getObjectId());
@@ -338,6 +502,9 @@ public final class GitMirror implements AutoCloseable {
 
     @Override
     public void close() {
+        if (fetchers != null) {
+            fetchers.shutdownNow();
+        }
         closeRepository();
     }
 }

@@ -7,7 +7,10 @@ import dev.trustcontracts.core.tls.PemTls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.SshTransport;
@@ -37,8 +40,10 @@ public final class RemoteAccess implements TransportConfigCallback, AutoCloseabl
     /** Reads the secret files and the CA bundle now, so that a bad one stops the agent at start. */
     public static RemoteAccess open(AgentConfig config) throws IOException {
         ChannelOptions ch = config.channels();
-        String remote = config.remote();
-        String scheme = scheme(remote);
+        // with several remotes each rule below is about the remotes it concerns: credentials go to http(s)://
+        // ones, --remote-ca is for https:// ones, --ssh-key for ssh:// ones (one key, one known_hosts for all)
+        List<String> remotes = config.remotes();
+        Set<String> schemes = remotes.stream().map(RemoteAccess::scheme).collect(Collectors.toSet());
         CredentialsProvider creds = null;
         if (config.gitCredentialsFile() != null && ch.hasHttpCredentials()) {
             throw new IllegalArgumentException("give --git-credentials-file or --remote-password-file/"
@@ -54,16 +59,24 @@ public final class RemoteAccess implements TransportConfigCallback, AutoCloseabl
                     ch.remoteUsername() != null ? ch.remoteUsername() : ChannelOptions.TOKEN_USERNAME,
                     Secrets.firstLine(ch.remoteTokenFile(), "remote token"));
         }
-        if (creds != null && "http".equals(scheme)) {
-            LOG.warn("Git credentials are sent to {} without TLS", remote);
+        if (creds != null) {
+            for (String remote : remotes) {
+                if ("http".equals(scheme(remote))) {
+                    LOG.warn("Git credentials are sent to {} without TLS", Remote.label(remote));
+                }
+            }
         }
-        if (creds != null && "ssh".equals(scheme)) {
-            throw new IllegalArgumentException("an ssh:// remote authenticates with --ssh-key, not a password or token");
+        if (creds != null && !schemes.contains("http") && !schemes.contains("https")) {
+            if (schemes.contains("ssh")) {
+                throw new IllegalArgumentException("an ssh:// remote authenticates with --ssh-key, not a password or "
+                        + "token");
+            }
         }
         CaBundleConnectionFactory https = null;
         if (ch.remoteCaFile() != null) {
-            if (!"https".equals(scheme)) {
-                throw new IllegalArgumentException("--remote-ca is for https:// remotes; " + remote + " is not one");
+            if (!schemes.contains("https")) {
+                throw new IllegalArgumentException("--remote-ca is for https:// remotes; " + Remote.label(remotes.get(0))
+                        + " is not one");
             }
             try {
                 https = new CaBundleConnectionFactory(PemTls.trustManager(ch.remoteCaFile()));
@@ -73,12 +86,13 @@ public final class RemoteAccess implements TransportConfigCallback, AutoCloseabl
         }
         SshRemote ssh = null;
         if (ch.sshKeyFile() != null) {
-            if (!"ssh".equals(scheme)) {
-                throw new IllegalArgumentException("--ssh-key is for ssh:// remotes; " + remote + " is not one");
+            if (!schemes.contains("ssh")) {
+                throw new IllegalArgumentException("--ssh-key is for ssh:// remotes; " + Remote.label(remotes.get(0))
+                        + " is not one");
             }
             Secrets.warnIfReadableByOthers(ch.sshKeyFile(), "SSH key");
             ssh = new SshRemote(ch.sshKeyFile(), ch.sshKnownHosts(), config.workDir().resolve("ssh"));
-        } else if ("ssh".equals(scheme)) {
+        } else if (schemes.contains("ssh")) {
             throw new IllegalArgumentException("an ssh:// remote needs --ssh-key (the deploy key) and --ssh-known-hosts "
                     + "(the server's pinned host key)");
         }

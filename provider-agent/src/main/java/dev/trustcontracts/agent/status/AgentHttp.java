@@ -26,8 +26,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <li>/healthz: 200 with {"status":"ok"} or 503 with {"status":"degraded","problems":[...]}: stale sync,
  *       refused rollback, missing or expired certificate, a certificate due for renewal that the PKI did not
  *       renew, PKI problems, a failing --on-change command, and anything ending within --expiry-warning (a
- *       contract behind chain.pem, a root in it, the root behind cert.pem: {@link ExpiryWarnings}). For alerting; restarting the agent fixes none of
- *       these.</li>
+ *       contract behind chain.pem, a root in it, the root behind cert.pem: {@link ExpiryWarnings}), and with several
+ *       remotes one that is down or refused, or two that disagree; each remote under "remotes". For alerting;
+ *       restarting the agent fixes none of these.</li>
  *   <li>/readyz: 200 once this run wrote (or confirmed) a bundle and a certificate; 503 before.</li>
  *   <li>/metrics: {@link AgentMetrics}.</li>
  * </ul>
@@ -144,8 +145,21 @@ public final class AgentHttp implements AutoCloseable {
             h.put("not_counted", hb.notCounted());
             n.put("heartbeat", h);
         }
+        n.put("remotes", status.remotes().stream().map(AgentHttp::remote).toList());
         ctx.status(problems.isEmpty() ? 200 : 503).contentType("application/json")
                 .result(JSON.writeValueAsString(n) + "\n");
+    }
+
+    /** One remote in /healthz: its URL without credentials, what its head meant, and when it was last fetched. */
+    private static Map<String, Object> remote(RemoteReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("remote", r.remote());
+        m.put("reachable", r.reachable());
+        m.put("state", r.state().label());
+        m.put("head", r.head());
+        m.put("problem", r.problem());
+        m.put("last_fetch", text(r.lastFetch()));
+        return m;
     }
 
     private void ready(Context ctx) {

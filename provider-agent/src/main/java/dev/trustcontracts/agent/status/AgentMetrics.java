@@ -28,6 +28,11 @@ final class AgentMetrics {
     private final MultiGauge contractExpiry;
     private final MultiGauge rootExpiry;
     private final MultiGauge heartbeatCommit;
+    /** One series per --remote (labelled by its URL without user name or password), set per scrape. */
+    private final MultiGauge remoteUp;
+    private final MultiGauge remoteState;
+    private final MultiGauge remoteHead;
+    private final MultiGauge remoteLastFetch;
 
     AgentMetrics(AgentStatus status, Clock clock, Duration expiryWarning) {
         this.status = status;
@@ -112,6 +117,18 @@ final class AgentMetrics {
                     .description("Fetched heartbeats the last cycle did not count, by reason.")
                     .tags(Tags.of("reason", reason)).strongReference(true).register(registry);
         }
+        remoteUp = MultiGauge.builder("trustctl.agent.remote.up")
+                .description("1 when the last fetch from the remote succeeded.").register(registry);
+        remoteState = MultiGauge.builder("trustctl.agent.remote.state")
+                .description("1 for the remote's state in the last cycle, 0 for the others: current, lags, refused, "
+                        + "diverged, unreachable.").register(registry);
+        remoteHead = MultiGauge.builder("trustctl.agent.remote.head.info")
+                .description("Always 1: the remote's main as last fetched.").register(registry);
+        remoteLastFetch = MultiGauge.builder("trustctl.agent.remote.last.fetch.timestamp").baseUnit(SECONDS)
+                .description("Unix time of the last successful fetch from the remote (0: none since start).")
+                .register(registry);
+        gauge("trustctl.agent.remotes.disagree", null, "1 while two remotes' heads fork (only what all hold is "
+                + "applied; the removals of every one are honoured).", s -> s.remotesDisagree() == null ? 0 : 1);
         gauge("trustctl.agent.last.cycle.duration", SECONDS, "Wall time of the last cycle.",
                 AgentStatus::lastCycleSeconds);
         gauge("trustctl.agent.last.cycle.cpu", SECONDS, "CPU time of the last cycle (cycle thread).",
@@ -133,6 +150,17 @@ final class AgentMetrics {
         // as applied_commit_info: one series always, the commit empty while none counts
         heartbeatCommit.register(List.of(MultiGauge.Row.of(Tags.of("commit",
                 hb == null || hb.freshest() == null ? "" : hb.freshest().mainCommit()), 1)), true);
+        List<RemoteReport> remotes = status.remotes();
+        remoteUp.register(remotes.stream()
+                .map(r -> MultiGauge.Row.of(Tags.of("remote", r.remote()), r.reachable() ? 1 : 0)).toList(), true);
+        remoteState.register(remotes.stream()
+                .flatMap(r -> java.util.Arrays.stream(RemoteReport.State.values()).map(st -> MultiGauge.Row.of(
+                        Tags.of("remote", r.remote(), "state", st.label()), r.state() == st ? 1 : 0)))
+                .toList(), true);
+        remoteHead.register(remotes.stream().filter(r -> r.head() != null)
+                .map(r -> MultiGauge.Row.of(Tags.of("remote", r.remote(), "commit", r.head()), 1)).toList(), true);
+        remoteLastFetch.register(remotes.stream()
+                .map(r -> MultiGauge.Row.of(Tags.of("remote", r.remote()), seconds(r.lastFetch()))).toList(), true);
         return registry.scrape();
     }
 

@@ -56,6 +56,10 @@ public final class AgentStatus {
     private volatile RootExpiry issuingRoot;
     /** The heartbeat as last judged, or null (no --heartbeat-cert, or no cycle judged it yet). */
     private volatile HeartbeatStatus heartbeat;
+    /** Each --remote as the last cycle saw it, in the order given. */
+    private volatile List<RemoteReport> remotes = List.of();
+    /** "remotes disagree: ..." while two remotes' heads fork, else null. */
+    private volatile String remotesDisagree;
 
     public AgentStatus(Instant started) {
         this.started = started;
@@ -179,6 +183,26 @@ public final class AgentStatus {
         return heartbeat;
     }
 
+    /**
+     * What the cycle saw of each remote.
+     *
+     * @param disagreement one line naming the remotes whose heads fork, or null
+     */
+    public void remotes(List<RemoteReport> reports, String disagreement) {
+        remotes = List.copyOf(reports);
+        remotesDisagree = disagreement;
+    }
+
+    /** Each --remote as the last cycle saw it (empty before the first fetch). */
+    public List<RemoteReport> remotes() {
+        return remotes;
+    }
+
+    /** Which remotes disagree (forked heads), or null. */
+    public String remotesDisagree() {
+        return remotesDisagree;
+    }
+
     public void rollbackRefused(String description) {
         rollbackRefused = description;
     }
@@ -204,6 +228,28 @@ public final class AgentStatus {
         if (lastSuccess == null) {
             lastSuccess = t;
         }
+    }
+
+    /**
+     * With several remotes: each one down or refused while another serves, and a disagreement. (With one, these
+     * show as staleness and a refused rollback, as they always did.)
+     */
+    private List<String> remoteProblems() {
+        List<RemoteReport> rs = remotes;
+        List<String> out = new ArrayList<>();
+        if (rs.size() < 2) {
+            return out;
+        }
+        String disagree = remotesDisagree;
+        if (disagree != null) {
+            out.add(disagree);
+        }
+        for (RemoteReport r : rs) {
+            if (r.state() == RemoteReport.State.UNREACHABLE || r.state() == RemoteReport.State.REFUSED) {
+                out.add("remote " + r.remote() + " " + r.state().label() + ": " + r.problem());
+            }
+        }
+        return out;
     }
 
     // ---- read ----
@@ -348,6 +394,7 @@ public final class AgentStatus {
         if (rb != null) {
             out.add("rollback refused: " + rb);
         }
+        out.addAll(remoteProblems());
         Instant na = certNotAfter;
         if (na == null) {
             out.add("certificate: none yet");
