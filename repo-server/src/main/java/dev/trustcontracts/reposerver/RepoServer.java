@@ -14,6 +14,8 @@ import dev.trustcontracts.reposerver.grpc.GrpcEndpoint;
 import dev.trustcontracts.reposerver.http.HttpEndpoint;
 import dev.trustcontracts.reposerver.index.ContractIndex;
 import dev.trustcontracts.reposerver.index.TreeValidator;
+import dev.trustcontracts.reposerver.mirror.MirrorFollower;
+import dev.trustcontracts.reposerver.mirror.MirrorStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,10 +37,13 @@ public final class RepoServer implements AutoCloseable {
     private final GrpcEndpoint grpc;
     /** Set once both ports are up; /readyz reads it. */
     private final AtomicBoolean ready;
+    /** A read-only mirror's follower of its primary; null on a primary. */
+    private final MirrorFollower follower;
 
     private RepoServer(RepoServerConfig config, ContractRepository repository, ContractIndex index,
                        ServerMetrics metrics, HttpEndpoint http, GrpcEndpoint grpc,
-                       AtomicBoolean ready) {
+                       AtomicBoolean ready, MirrorFollower follower) {
+        this.follower = follower;
         this.config = config;
         this.repository = repository;
         this.index = index;
@@ -64,9 +69,12 @@ public final class RepoServer implements AutoCloseable {
     public static RepoServer start(RepoServerConfig config) throws IOException {
         Files.createDirectories(config.dataDir());
         TlsMaterial tls = config.tlsCert() == null ? null : TlsMaterial.load(config.tlsCert(), config.tlsKey());
-        ContractRepository repository = ContractRepository.openOrCreate(config.dataDir());
+        // a mirror's repository starts empty: its main only ever comes from the primary
+        ContractRepository repository = config.mirror() == null ? ContractRepository.openOrCreate(config.dataDir())
+                : ContractRepository.openMirror(config.dataDir());
         ContractIndex index = null;
         HttpEndpoint http = null;
+        MirrorFollower follower = null;
         try {
             ServerMetrics metrics = new ServerMetrics();
             ContractVerifier verifier = new ContractVerifier(config.maxContractWindow());
@@ -79,6 +87,10 @@ public final class RepoServer implements AutoCloseable {
             UserStore users = new UserStore(config.usersFile());
             ContractGit git = ContractGit.open(repository, config.dataDir(), validator, index, history, users, metrics,
                     config.clock(), config.gitLimits());
+            if (config.mirror() != null) {
+                follower = MirrorFollower.open(config, repository, index, history, metrics);
+                follower.initial();
+            }
             index.load();
             ContractIndex idx = index;
             metrics.gauge("trustctl.server.contracts", "Valid contracts on main", () -> idx.current().contracts().size());
@@ -88,13 +100,20 @@ public final class RepoServer implements AutoCloseable {
                     login::throttleEntries);
             AtomicBoolean ready = new AtomicBoolean();
             http = HttpEndpoint.start(new HttpEndpoint.Port(config.http(), tls, config.limits()), git, index,
-                    new HttpEndpoint.Users(login, users, config.privateRead()), metrics, config.clock(), ready::get);
+                    new HttpEndpoint.Users(login, users, config.privateRead()), metrics, config.clock(), ready::get,
+                    follower == null ? null : new HttpEndpoint.Mirror(config.mirror(), follower.status()));
             GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, index, config.privateRead() ? login : null);
             metrics.gauge("trustctl.server.watch.subscribers", "Open WatchCertificates streams", grpc::watchSubscribers);
-            RepoServer server = new RepoServer(config, repository, index, metrics, http, grpc, ready);
+            RepoServer server = new RepoServer(config, repository, index, metrics, http, grpc, ready, follower);
             ready.set(true);
+            if (follower != null) {
+                follower.start();
+            }
             return server;
         } catch (IOException | RuntimeException e) {
+            if (follower != null) {
+                follower.close();
+            }
             if (http != null) {
                 http.close();
             }
@@ -139,6 +158,11 @@ public final class RepoServer implements AutoCloseable {
         return config;
     }
 
+    /** A read-only mirror's view of its primary; empty on a primary. */
+    public java.util.Optional<MirrorStatus> mirror() {
+        return java.util.Optional.ofNullable(follower).map(MirrorFollower::status);
+    }
+
     private String hostForUrl() {
         String h = config.http().host();
         if (h.equals("0.0.0.0") || h.equals("::")) {
@@ -150,6 +174,9 @@ public final class RepoServer implements AutoCloseable {
     @Override
     public void close() {
         ready.set(false);
+        if (follower != null) {
+            follower.close();
+        }
         grpc.close();
         http.close();
         index.close();

@@ -26,11 +26,12 @@ import java.time.Duration;
  * @param limits      threads, timeouts, data rates and concurrent Git requests and password checks
  * @param maxContractWindow the longest contract window ({@code not_after - not_before}) accepted
  * @param historyLimits how many commits the history rules of main (first parent, replays) read at most
+ * @param mirror      the primary this server is a read-only mirror of, or null for a primary
  */
 public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path usersFile, boolean privateRead,
                                Path tlsCert, Path tlsKey, ScanLimits scanLimits, GitHttp.Limits gitLimits,
                                Duration recheck, Clock clock, ServerLimits limits,
-                               Duration maxContractWindow, HistoryLimits historyLimits) {
+                               Duration maxContractWindow, HistoryLimits historyLimits, MirrorOf mirror) {
 
     public static final String DEFAULT_HTTP = "127.0.0.1:8080";
     public static final String DEFAULT_GRPC = "127.0.0.1:9090";
@@ -72,6 +73,7 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
         b.limits = limits;
         b.maxContractWindow = maxContractWindow;
         b.historyLimits = historyLimits;
+        b.mirror = mirror;
         return b;
     }
 
@@ -91,6 +93,7 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
         private ServerLimits limits = ServerLimits.DEFAULT;
         private Duration maxContractWindow = ContractVerifier.DEFAULT_MAX_WINDOW;
         private HistoryLimits historyLimits = HistoryLimits.DEFAULT;
+        private MirrorOf mirror;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -166,10 +169,16 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
             return this;
         }
 
+        /** A read-only mirror of this primary (null: a primary). */
+        public Builder mirrorOf(MirrorOf v) {
+            mirror = v;
+            return this;
+        }
+
         public RepoServerConfig build() {
             return new RepoServerConfig(dataDir, http, grpc, usersFile != null ? usersFile : dataDir.resolve("users"),
                     privateRead, tlsCert, tlsKey, scanLimits, gitLimits, recheck, clock, limits, maxContractWindow,
-                    historyLimits);
+                    historyLimits, mirror);
         }
     }
 }
