@@ -27,7 +27,8 @@ final class ReadOnlyGitFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         if (GitAuthFilter.isReceivePack(req)) {
-            GitSmartHttpTools.sendError(req, (HttpServletResponse) response, HttpServletResponse.SC_FORBIDDEN, refusal);
+            // 200 with the protocol's ERR line: Git clients print the line itself (on a 403 they print only the status)
+            GitSmartHttpTools.sendError(req, (HttpServletResponse) response, HttpServletResponse.SC_OK, refusal);
             return;
         }
         chain.doFilter(request, response);

@@ -14,15 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.net.ssl.TrustManager;
+import java.util.ArrayList;
+import java.util.Set;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.revwalk.ObjectWalk;
+import org.eclipse.jgit.transport.FetchConnection;
+import org.eclipse.jgit.transport.PackLock;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.transport.FetchResult;
-import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
@@ -31,15 +36,11 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * One fetch from the primary with JGit: the objects of its branches and of {@code refs/trust/*}, checked
- * object by object (JGit's strict {@code ObjectChecker}, as a push is), bounded in time and bytes, and the ids
- * it advertised for them. No local ref moves here ({@link MirrorUpdate} judges first), and a primary without
- * {@code refs/trust/*} (no heartbeat) is an empty match of a wildcard, not an error.
+ * object by object (JGit's strict {@code ObjectChecker}, as a push is) and for completeness, bounded in time
+ * and bytes, and the ids it advertised for them. No local ref moves here ({@link MirrorUpdate} judges first),
+ * and a primary without {@code refs/trust/*} (no heartbeat) is simply nothing to fetch there.
  */
 final class PrimaryFetch {
-    /** Source-only refspecs: fetch the objects, let {@link MirrorUpdate} decide what the refs become. */
-    private static final List<RefSpec> SPECS = List.of(new RefSpec("+" + Constants.R_HEADS + "*"),
-            new RefSpec("+" + MirrorUpdate.TRUST + "*"));
-
     private final MirrorOf mirror;
     private final URIish uri;
     private final PrimaryConnections connections;
@@ -113,12 +114,13 @@ final class PrimaryFetch {
 
     /**
      * Fetches into {@code local} and answers the primary's branches and {@code refs/trust/*} (full name to id).
+     * One connection: the advertisement, then (only when something is missing here) one pack for what is.
      *
      * @throws IOException with one line naming the primary when it cannot be reached or sends what is refused
      */
     Map<String, ObjectId> fetch(Repository local) throws IOException {
         connections.reset();
-        FetchResult result;
+        Map<String, ObjectId> refs = new TreeMap<>();
         try (Transport t = Transport.open(local, uri)) {
             if (t instanceof TransportHttp http) {
                 http.setHttpConnectionFactory(connections);
@@ -132,20 +134,57 @@ final class PrimaryFetch {
             if (credentials != null) {
                 t.setCredentialsProvider(credentials);
             }
-            result = t.fetch(NullProgressMonitor.INSTANCE, SPECS);
+            // the advertisement first, then only what is missing: a wildcard of source refs alone is not a JGit
+            // refspec, and refs/trust/* may be absent (a primary without a heartbeat) without failing anything
+            try (FetchConnection c = t.openFetch()) {
+                List<Ref> want = new ArrayList<>();
+                for (Ref r : c.getRefs()) {
+                    if ((r.getName().startsWith(Constants.R_HEADS) || r.getName().startsWith(MirrorUpdate.TRUST))
+                            && r.getObjectId() != null && !r.isSymbolic()) {
+                        refs.put(r.getName(), r.getObjectId().copy());
+                        if (!local.getObjectDatabase().has(r.getObjectId())) {
+                            want.add(r);
+                        }
+                    }
+                }
+                if (!want.isEmpty()) {
+                    c.setPackLockMessage("trustctl mirror fetch");
+                    c.fetch(NullProgressMonitor.INSTANCE, want, Set.of());
+                    for (PackLock lock : c.getPackLocks()) {
+                        lock.unlock(); // the refs are judged next; unreachable objects stay until gc's grace ends
+                    }
+                    complete(local, want);
+                }
+            }
         } catch (TransportException e) {
             throw new IOException("cannot fetch from the primary " + mirror.primary() + ": " + oneLine(e), e);
-        } catch (RuntimeException e) {
+        } catch (NotSupportedException | RuntimeException e) {
             throw new IOException("cannot fetch from the primary " + mirror.primary() + ": " + oneLine(e), e);
         }
-        Map<String, ObjectId> refs = new TreeMap<>();
-        for (Ref r : result.getAdvertisedRefs()) {
-            if ((r.getName().startsWith(Constants.R_HEADS) || r.getName().startsWith(MirrorUpdate.TRUST))
-                    && r.getObjectId() != null && !r.isSymbolic()) {
-                refs.put(r.getName(), r.getObjectId().copy());
-            }
-        }
         return refs;
+    }
+
+    /** Every object the wanted tips reach is here (JGit's fetch leaves this check to its caller). */
+    private void complete(Repository local, List<Ref> want) throws IOException {
+        try (ObjectWalk walk = new ObjectWalk(local)) {
+            for (Ref r : want) {
+                walk.markStart(walk.parseAny(r.getObjectId()));
+            }
+            for (Ref r : local.getRefDatabase().getRefs()) {
+                if (r.getObjectId() != null) {
+                    walk.markUninteresting(walk.parseAny(r.getObjectId()));
+                }
+            }
+            while (walk.next() != null) {
+                // commits: parsed, so present
+            }
+            while (walk.nextObject() != null) {
+                // trees and blobs: parsed, so present
+            }
+        } catch (MissingObjectException e) {
+            throw new IOException("the primary " + mirror.primary() + " sent an incomplete history: object "
+                    + e.getObjectId().name() + " is missing", e);
+        }
     }
 
     private static String oneLine(Exception e) {
