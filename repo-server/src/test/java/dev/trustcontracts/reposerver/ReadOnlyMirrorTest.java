@@ -9,6 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustcontracts.core.crypto.CertificateIssuer;
+import dev.trustcontracts.core.crypto.CertificateProfile;
+import dev.trustcontracts.core.crypto.KeyType;
+import dev.trustcontracts.core.crypto.Pem;
 import dev.trustcontracts.core.net.HostPort;
 import dev.trustcontracts.proto.v1.ContractsServiceGrpc;
 import dev.trustcontracts.proto.v1.GetContractRequest;
@@ -28,6 +32,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,6 +44,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.lib.Constants;
@@ -480,6 +488,7 @@ class ReadOnlyMirrorTest {
     @Test
     void theMirrorsMetricsAreTheDocumentedOnes() throws Exception {
         Fixture fx = primary();
+        pushContract(fx, "alice-bob", ALICE, BOB); // the per-contract and per-root series exist only with one
         RepoServer m = mirror("mirror", polling(fx, NEVER));
         PrometheusText.Scrape scrape = PrometheusText.parse(Http.get(m.httpUrl() + "/metrics").body());
         Map<String, PrometheusText.Documented> docs = new HashMap<>(
@@ -489,5 +498,60 @@ class ReadOnlyMirrorTest {
         assertThat(scrape.value("trustctl_server_mirror_fetches_total", Map.of("result", "updated"))).isEqualTo(1);
         assertThat(scrape.value("trustctl_server_mirror_fetches_total", Map.of("result", "refused"))).isZero();
         assertThat(scrape.value("trustctl_server_mirror_watch_connected", Map.of())).isZero();
+    }
+
+    /**
+     * An https primary that runs with --private: the mirror reaches its Git and its watch stream with the CA bundle
+     * and the credentials file; without either, a fresh mirror does not start and says why in one line.
+     */
+    @Test
+    void anHttpsPrivatePrimaryIsFollowedWithTheCaBundleAndTheCredentials() throws Exception {
+        TestZone zone = TestZone.create("server-zone");
+        KeyPair keys = KeyType.EC_P256.generate();
+        X509Certificate cert = CertificateIssuer.issue(zone.root, zone.rootKeys.getPrivate(),
+                new X500Name("CN=localhost"), keys.getPublic(), CertificateProfile.TLS,
+                TestZone.NOW.minus(Duration.ofDays(1)), TestZone.NOW.plus(Duration.ofDays(1)),
+                List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+        Path certFile = tmp.resolve("server.pem");
+        Path keyFile = tmp.resolve("server.key");
+        Path caFile = tmp.resolve("ca.pem");
+        Files.writeString(certFile, Pem.encode(List.of(cert, zone.root)));
+        Files.writeString(keyFile, Pem.encode(keys.getPrivate()));
+        Files.writeString(caFile, Pem.encode(zone.root));
+        Path creds = tmp.resolve("mirror-credentials");
+        Files.writeString(creds, Fixture.USER + ":" + Fixture.PASSWORD + "\n");
+        Fixture fx = new Fixture(tmp.resolve("primary"), RepoServerConfig.builder(tmp.resolve("primary/data"))
+                .ephemeralPorts().tls(certFile, keyFile).privateRead(true).build());
+        open.add(fx);
+        String url = fx.server.gitUrl();
+        assertThat(url).startsWith("https://");
+        behindTheBack(fx, "alice-bob", ALICE, BOB);
+
+        MirrorOf both = MirrorOf.of(url).withPollEvery(NEVER).withCaBundle(caFile).withCredentials(creds);
+        assertThatThrownBy(() -> mirror("no-ca", both.withCaBundle(null))).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("mirror of " + url + ": no main to serve yet, and cannot fetch from the primary")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> mirror("no-credentials", both.withCredentials(null))).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("mirror of " + url + ": no main to serve yet, and cannot fetch from the primary")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+
+        RepoServer m = mirror("mirror", both.withWatch(new HostPort("127.0.0.1", fx.server.grpcPort())));
+        assertThat(m.index().current().contract("alice-bob")).isPresent();
+        await("the TLS watch stream with the credentials is open", m.mirror().orElseThrow()::watchConnected);
+        behindTheBack(fx, "bob-carol", BOB, CAROL);
+        await("the ring brings bob-carol", () -> m.index().current().contract("bob-carol").isPresent());
+    }
+
+    /** Commits a signed contract straight into the primary's repository and lets its index publish it (its watch rings). */
+    private static void behindTheBack(Fixture fx, String name, TestZone... zones) throws Exception {
+        Repository repo = fx.server.repository().git();
+        ObjectId next;
+        try (Git git = Git.wrap(repo)) {
+            next = Fixture.commit(git, fx.server.repository().main().name(), change()
+                    .contract("contracts/" + name + ".yaml", TestZone.signed(name, zones)));
+        }
+        force(repo, next);
+        fx.server.index().refresh();
+        assertThat(fx.server.index().current().contract(name)).isPresent();
     }
 }

@@ -1,5 +1,6 @@
 package dev.trustcontracts.reposerver.mirror;
 
+import dev.trustcontracts.core.files.SecretFiles;
 import dev.trustcontracts.core.tls.PemTls;
 import dev.trustcontracts.reposerver.MirrorOf;
 import dev.trustcontracts.reposerver.git.MirrorUpdate;
@@ -41,6 +42,7 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
  * and a primary without {@code refs/trust/*} (no heartbeat) is simply nothing to fetch there.
  */
 final class PrimaryFetch {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PrimaryFetch.class);
     private final MirrorOf mirror;
     private final URIish uri;
     private final PrimaryConnections connections;
@@ -77,6 +79,8 @@ final class PrimaryFetch {
         UsernamePasswordCredentialsProvider creds = null;
         String authorization = null;
         if (mirror.credentials() != null) {
+            SecretFiles.looseModeWarning(mirror.credentials())
+                    .ifPresent(w -> LOG.warn("--mirror-credentials: {}", w));
             String line = firstLine(mirror.credentials());
             int colon = line.indexOf(':');
             if (colon <= 0) {
