@@ -56,7 +56,8 @@ final class LoadRun {
 
     /** What to run. */
     record Settings(int agents, int contracts, int zones, Duration duration, Duration changeEvery,
-                    Duration pollEvery, int fetchThreads, int channels, Duration drain, int fetchTimeoutSeconds) {
+                    Duration pollEvery, int fetchThreads, int channels, Duration drain, int fetchTimeoutSeconds,
+                    int mirrors) {
         int changeCount() {
             return (int) Math.max(0, (duration.toMillis() - 1) / changeEvery.toMillis());
         }
@@ -73,14 +74,17 @@ final class LoadRun {
                         double[] notifiedMs) {
     }
 
-    /** Everything measured. */
+    /**
+     * Everything measured. With mirrors, the server figures (CPU, RSS, streams) are those of the servers the
+     * agents talk to, summed over the mirrors; {@code primaryCpuMs} is the primary's own CPU over the run.
+     */
     record Result(Settings settings, int streamsConnected, long watchSubscribersOnServer, List<ChangeResult> changes,
                   double[] allFetchedMs, long errors, List<String> firstErrors, double seconds, long polls,
                   long fetches, long watchMessages, long httpRequests, long serverCpuMs, long rssBeforeStreamsKiB,
                   long rssWithStreamsKiB, long rssMaxKiB, long quietPolls, long quietCpuMs, double quietSeconds,
                   long tailPolls, long tailCpuMs, double tailSeconds, long idleCpuMs, double idleSeconds,
                   long benchCpuMs, String loadBefore,
-                  String loadAfter) {
+                  String loadAfter, long primaryCpuMs) {
     }
 
     private LoadRun() {
@@ -117,143 +121,175 @@ final class LoadRun {
             pushProposals(tmp.resolve("admin"), gitUrl, repos, s.contracts(), merges);
 
             System.err.printf("load: server up, proposals pushed after %.1f s%n", (System.nanoTime() - began) / 1e9);
-            SimulatedAgent.Counters counters = new SimulatedAgent.Counters();
-            Propagation fetched = new Propagation(s.agents());
-            Propagation notified = new Propagation(s.agents());
-            AtomicBoolean stopping = new AtomicBoolean();
-            ExecutorService fetchPool = Executors.newFixedThreadPool(s.fetchThreads(), daemon("load-fetch"));
-            ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("load-timer"));
-            ExecutorService grpcPool = Executors.newFixedThreadPool(2, daemon("load-grpc"));
-            long runNanos = s.duration().plus(s.drain()).toNanos();
-            long streamDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos() + runNanos
-                    + s.changeEvery().toNanos();
-            SimulatedAgent.Shared shared = new SimulatedAgent.Shared(gitUrl, errors, fetched, notified, fetchPool,
-                    timer, stopping, s.pollEvery().toMillis(), s.fetchTimeoutSeconds(), streamDeadline, counters);
-            List<ManagedChannel> channels = new ArrayList<>();
-            List<SimulatedAgent> agents = new ArrayList<>();
-            AtomicLong rssMax = new AtomicLong();
+            // the servers the agents talk to: the primary alone, or read-only mirrors of it (rung by its stream)
+            List<ServerProcess> mirrors = new ArrayList<>();
             try {
-                for (int i = 0; i < s.channels(); i++) {
-                    channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", server.grpcPort,
-                            InsecureChannelCredentials.create()).executor(grpcPool).build());
+                for (int m = 0; m < s.mirrors(); m++) {
+                    mirrors.add(ServerProcess.start(tmp.resolve("mirror-" + m), List.of("-Xss512k", "-XX:+UseSerialGC"),
+                            List.of(String.valueOf(Math.max(4, s.fetchThreads())), gitUrl,
+                                    String.valueOf(server.grpcPort))));
                 }
-                Path agentsDir = tmp.resolve("agents");
-                for (int i = 0; i < s.agents(); i++) {
-                    agents.add(new SimulatedAgent(i, hashes.get(i % hashes.size()), shared,
-                            agentsDir.resolve("a" + i), base, start));
+                if (!mirrors.isEmpty()) {
+                    System.err.printf("load: %d mirrors up after %.1f s%n", mirrors.size(),
+                            (System.nanoTime() - began) / 1e9);
                 }
-                long rssBefore = safeRss(server);
-                for (int i = 0; i < agents.size(); i++) {
-                    agents.get(i).watchOn(channels.get(i % channels.size()));
-                }
-                long connectBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (counters.streamsOpen().get() < s.agents() && System.nanoTime() < connectBy) {
-                    Thread.sleep(50);
-                }
-                int streams = (int) counters.streamsOpen().get();
-                System.err.printf("load: %d of %d watch streams answered in %.1f s%n", streams, s.agents(),
-                        (System.nanoTime() - connectBy) / 1e9 + 60);
-                if (streams < s.agents()) {
-                    errors.add("only " + streams + " of " + s.agents() + " watch streams answered within 60 s");
-                }
-                Thread.sleep(1000); // let the server settle after the burst of subscriptions
-                long rssStreams = safeRss(server);
-                long subscribers = watchSubscribers(server.httpPort);
-                timer.scheduleWithFixedDelay(() -> rssMax.accumulateAndGet(safeRss(server), Math::max), 0, 1,
-                        TimeUnit.SECONDS);
-
-                // the server's own cost with every stream open and nothing asked: subtracted from a poll's cost
-                long idleStart = System.nanoTime();
-                long idleCpu0 = safeCpu(server);
-                Thread.sleep(Math.min(5000, s.changeEvery().toMillis()));
-                long idleCpu = safeCpu(server) - idleCpu0;
-                double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
-                agents.forEach(SimulatedAgent::startPolling);
-                long t0 = System.nanoTime();
-                long cpu0 = safeCpu(server);
-                long benchCpu0 = AgentBenchSupport.processCpuNanos();
-                long polls0 = counters.polls().get();
-                long http0 = httpRequests.get();
-                long quietPolls = 0;
-                long quietCpu = 0;
-                double quietSeconds = 0;
-                HttpClient api = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-                List<String> kinds = new ArrayList<>();
-                List<Double> apiMs = new ArrayList<>();
-                for (int k = 0; k < s.changeCount(); k++) {
-                    sleepUntil(t0 + s.changeEvery().toNanos() * (k + 1));
-                    if (k == 0) {
-                        quietSeconds = (System.nanoTime() - t0) / 1e9;
-                        quietPolls = counters.polls().get() - polls0;
-                        quietCpu = safeCpu(server) - cpu0;
-                    }
-                    String kind = k % 2 == 0 ? "merge proposals/load-" + k / 2 : "revoke c" + k;
-                    long made = System.nanoTime();
-                    try {
-                        String commit = k % 2 == 0
-                                ? call(api, "POST", server.httpPort, "/api/proposals/proposals/load-" + k / 2 + "/merge")
-                                : call(api, "DELETE", server.httpPort, "/api/contracts/c" + k);
-                        apiMs.add((System.nanoTime() - made) / 1e6);
-                        fetched.changed(commit, made);
-                        notified.changed(commit, made);
-                        kinds.add(kind);
-                    } catch (Exception e) {
-                        errors.add(kind, e);
-                    }
-                    hook.afterChange(k, server);
-                }
-                // wait for the last change to reach every agent, within the drain time
-                long end = t0 + runNanos;
-                int last = fetched.changes() - 1;
-                sleepUntil(t0 + s.duration().toNanos());
-                while (last >= 0 && fetched.seenBy(last) < s.agents() && System.nanoTime() < end) {
-                    Thread.sleep(100);
-                }
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                long cpu = safeCpu(server) - cpu0;
-                long benchCpu = (AgentBenchSupport.processCpuNanos() - benchCpu0) / 1_000_000;
-                long polls = counters.polls().get() - polls0;
-                long fetches = counters.fetches().get();
-                long watchMessages = counters.watchMessages().get();
-                long http = httpRequests.get() - http0;
-                // polls alone again, on a warm server: the cost of a no-change poll without JIT warm-up in it
-                long tailStart = System.nanoTime();
-                long tailPolls0 = counters.polls().get();
-                long tailCpu0 = safeCpu(server);
-                sleepUntil(tailStart + s.changeEvery().toNanos());
-                long tailPolls = counters.polls().get() - tailPolls0;
-                long tailCpu = safeCpu(server) - tailCpu0;
-                double tailSeconds = (System.nanoTime() - tailStart) / 1e9;
-                stopping.set(true);
-                List<ChangeResult> results = new ArrayList<>();
-                for (int i = 0; i < fetched.changes(); i++) {
-                    results.add(new ChangeResult(i, kinds.get(i), fetched.commit(i), apiMs.get(i), fetched.seenBy(i),
-                            fetched.latenciesMs(i), notified.latenciesMs(i)));
-                    if (fetched.seenBy(i) < s.agents()) {
-                        errors.add("change " + i + " (" + kinds.get(i) + "): only " + fetched.seenBy(i) + " of "
-                                + s.agents() + " agents fetched it by the end of the run");
-                    }
-                }
-                return new Result(s, streams, subscribers, results, fetched.allLatenciesMs(), errors.count(),
-                        errors.first(), seconds, polls, fetches, watchMessages, http, cpu, rssBefore, rssStreams,
-                        Math.max(rssMax.get(), rssStreams), quietPolls, quietCpu, quietSeconds, tailPolls, tailCpu,
-                        tailSeconds, idleCpu, idleSeconds, benchCpu, loadBefore, loadAverage());
+                return measure(s, tmp, hook, server, mirrors.isEmpty() ? List.of(server) : mirrors, errors, hashes,
+                        httpRequests, base, start, loadBefore);
             } finally {
-                stopping.set(true);
-                for (ManagedChannel c : channels) {
-                    c.shutdownNow();
+                for (ServerProcess m : mirrors) {
+                    m.close();
                 }
-                timer.shutdownNow();
-                fetchPool.shutdownNow();
-                fetchPool.awaitTermination(s.fetchTimeoutSeconds() + 5L, TimeUnit.SECONDS);
-                for (ManagedChannel c : channels) {
-                    c.awaitTermination(5, TimeUnit.SECONDS);
-                }
-                grpcPool.shutdownNow();
-                agents.forEach(SimulatedAgent::close);
             }
         } finally {
             HttpTransport.setConnectionFactory(plainFactory);
+        }
+    }
+
+    /** The run proper: agents on {@code front} (the primary or its mirrors), changes through the primary's API. */
+    private static Result measure(Settings s, Path tmp, Hook hook, ServerProcess server, List<ServerProcess> front,
+                                  ErrorLog errors, List<String> hashes, AtomicLong httpRequests, Path base,
+                                  ObjectId start, String loadBefore) throws Exception {
+        SimulatedAgent.Counters counters = new SimulatedAgent.Counters();
+        Propagation fetched = new Propagation(s.agents());
+        Propagation notified = new Propagation(s.agents());
+        AtomicBoolean stopping = new AtomicBoolean();
+        ExecutorService fetchPool = Executors.newFixedThreadPool(s.fetchThreads(), daemon("load-fetch"));
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("load-timer"));
+        ExecutorService grpcPool = Executors.newFixedThreadPool(2, daemon("load-grpc"));
+        long runNanos = s.duration().plus(s.drain()).toNanos();
+        long streamDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos() + runNanos
+                + s.changeEvery().toNanos();
+        List<SimulatedAgent.Shared> shared = new ArrayList<>();
+        for (ServerProcess f : front) {
+            shared.add(new SimulatedAgent.Shared("http://127.0.0.1:" + f.httpPort + "/git/contracts.git", errors,
+                    fetched, notified, fetchPool, timer, stopping, s.pollEvery().toMillis(), s.fetchTimeoutSeconds(),
+                    streamDeadline, counters));
+        }
+        List<ManagedChannel> channels = new ArrayList<>();
+        List<SimulatedAgent> agents = new ArrayList<>();
+        AtomicLong rssMax = new AtomicLong();
+        try {
+            // channel c serves front server c % front.size(); agent i talks to front server i % front.size()
+            for (int i = 0; i < s.channels() * front.size(); i++) {
+                channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", front.get(i % front.size()).grpcPort,
+                        InsecureChannelCredentials.create()).executor(grpcPool).build());
+            }
+            Path agentsDir = tmp.resolve("agents");
+            for (int i = 0; i < s.agents(); i++) {
+                agents.add(new SimulatedAgent(i, hashes.get(i % hashes.size()), shared.get(i % front.size()),
+                        agentsDir.resolve("a" + i), base, start));
+            }
+            long rssBefore = safeRss(front);
+            for (int i = 0; i < agents.size(); i++) {
+                agents.get(i).watchOn(channels.get(i % channels.size()));
+            }
+            long connectBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (counters.streamsOpen().get() < s.agents() && System.nanoTime() < connectBy) {
+                Thread.sleep(50);
+            }
+            int streams = (int) counters.streamsOpen().get();
+            System.err.printf("load: %d of %d watch streams answered in %.1f s%n", streams, s.agents(),
+                    (System.nanoTime() - connectBy) / 1e9 + 60);
+            if (streams < s.agents()) {
+                errors.add("only " + streams + " of " + s.agents() + " watch streams answered within 60 s");
+            }
+            Thread.sleep(1000); // let the server settle after the burst of subscriptions
+            long rssStreams = safeRss(front);
+            long subscribers = front.stream().mapToLong(f -> watchSubscribers(f.httpPort)).sum();
+            timer.scheduleWithFixedDelay(() -> rssMax.accumulateAndGet(safeRss(front), Math::max), 0, 1,
+                    TimeUnit.SECONDS);
+
+            // the server's own cost with every stream open and nothing asked: subtracted from a poll's cost
+            long idleStart = System.nanoTime();
+            long idleCpu0 = safeCpu(front);
+            Thread.sleep(Math.min(5000, s.changeEvery().toMillis()));
+            long idleCpu = safeCpu(front) - idleCpu0;
+            double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
+            agents.forEach(SimulatedAgent::startPolling);
+            long t0 = System.nanoTime();
+            long cpu0 = safeCpu(front);
+            long primaryCpu0 = safeCpu(server);
+            long benchCpu0 = AgentBenchSupport.processCpuNanos();
+            long polls0 = counters.polls().get();
+            long http0 = httpRequests.get();
+            long quietPolls = 0;
+            long quietCpu = 0;
+            double quietSeconds = 0;
+            HttpClient api = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            List<String> kinds = new ArrayList<>();
+            List<Double> apiMs = new ArrayList<>();
+            for (int k = 0; k < s.changeCount(); k++) {
+                sleepUntil(t0 + s.changeEvery().toNanos() * (k + 1));
+                if (k == 0) {
+                    quietSeconds = (System.nanoTime() - t0) / 1e9;
+                    quietPolls = counters.polls().get() - polls0;
+                    quietCpu = safeCpu(front) - cpu0;
+                }
+                String kind = k % 2 == 0 ? "merge proposals/load-" + k / 2 : "revoke c" + k;
+                long made = System.nanoTime();
+                try {
+                    String commit = k % 2 == 0
+                            ? call(api, "POST", server.httpPort, "/api/proposals/proposals/load-" + k / 2 + "/merge")
+                            : call(api, "DELETE", server.httpPort, "/api/contracts/c" + k);
+                    apiMs.add((System.nanoTime() - made) / 1e6);
+                    fetched.changed(commit, made);
+                    notified.changed(commit, made);
+                    kinds.add(kind);
+                } catch (Exception e) {
+                    errors.add(kind, e);
+                }
+                hook.afterChange(k, server);
+            }
+            // wait for the last change to reach every agent, within the drain time
+            long end = t0 + runNanos;
+            int last = fetched.changes() - 1;
+            sleepUntil(t0 + s.duration().toNanos());
+            while (last >= 0 && fetched.seenBy(last) < s.agents() && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long cpu = safeCpu(front) - cpu0;
+            long primaryCpu = safeCpu(server) - primaryCpu0;
+            long benchCpu = (AgentBenchSupport.processCpuNanos() - benchCpu0) / 1_000_000;
+            long polls = counters.polls().get() - polls0;
+            long fetches = counters.fetches().get();
+            long watchMessages = counters.watchMessages().get();
+            long http = httpRequests.get() - http0;
+            // polls alone again, on a warm server: the cost of a no-change poll without JIT warm-up in it
+            long tailStart = System.nanoTime();
+            long tailPolls0 = counters.polls().get();
+            long tailCpu0 = safeCpu(front);
+            sleepUntil(tailStart + s.changeEvery().toNanos());
+            long tailPolls = counters.polls().get() - tailPolls0;
+            long tailCpu = safeCpu(front) - tailCpu0;
+            double tailSeconds = (System.nanoTime() - tailStart) / 1e9;
+            stopping.set(true);
+            List<ChangeResult> results = new ArrayList<>();
+            for (int i = 0; i < fetched.changes(); i++) {
+                results.add(new ChangeResult(i, kinds.get(i), fetched.commit(i), apiMs.get(i), fetched.seenBy(i),
+                        fetched.latenciesMs(i), notified.latenciesMs(i)));
+                if (fetched.seenBy(i) < s.agents()) {
+                    errors.add("change " + i + " (" + kinds.get(i) + "): only " + fetched.seenBy(i) + " of "
+                            + s.agents() + " agents fetched it by the end of the run");
+                }
+            }
+            return new Result(s, streams, subscribers, results, fetched.allLatenciesMs(), errors.count(),
+                    errors.first(), seconds, polls, fetches, watchMessages, http, cpu, rssBefore, rssStreams,
+                    Math.max(rssMax.get(), rssStreams), quietPolls, quietCpu, quietSeconds, tailPolls, tailCpu,
+                    tailSeconds, idleCpu, idleSeconds, benchCpu, loadBefore, loadAverage(), primaryCpu);
+        } finally {
+            stopping.set(true);
+            for (ManagedChannel c : channels) {
+                c.shutdownNow();
+            }
+            timer.shutdownNow();
+            fetchPool.shutdownNow();
+            fetchPool.awaitTermination(s.fetchTimeoutSeconds() + 5L, TimeUnit.SECONDS);
+            for (ManagedChannel c : channels) {
+                c.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            grpcPool.shutdownNow();
+            agents.forEach(SimulatedAgent::close);
         }
     }
 
@@ -332,6 +368,15 @@ final class LoadRun {
                 return inner.create(url, proxy);
             }
         };
+    }
+
+    /** The summed RSS of the servers (0 for one that cannot be read). */
+    private static long safeRss(List<ServerProcess> servers) {
+        return servers.stream().mapToLong(LoadRun::safeRss).sum();
+    }
+
+    private static long safeCpu(List<ServerProcess> servers) {
+        return servers.stream().mapToLong(LoadRun::safeCpu).sum();
     }
 
     private static long safeRss(ServerProcess server) {
