@@ -106,6 +106,8 @@ final class LoadRun {
         AtomicLong httpRequests = new AtomicLong();
         HttpConnectionFactory plainFactory = HttpTransport.getConnectionFactory();
         HttpTransport.setConnectionFactory(counting(plainFactory, httpRequests));
+        // with --mirrors: read-only mirrors of the server (child JVMs), which the agents then talk to instead
+        List<ServerProcess> mirrors = new ArrayList<>();
         // every simulated agent comes from 127.0.0.1: let one address have as many Git requests at once as
         // the bench's fetch threads (real agents each have their own address and the default of 4)
         try (ServerProcess server = ServerProcess.start(data, List.of("-Xss512k", "-XX:+UseSerialGC"),
@@ -121,175 +123,161 @@ final class LoadRun {
             pushProposals(tmp.resolve("admin"), gitUrl, repos, s.contracts(), merges);
 
             System.err.printf("load: server up, proposals pushed after %.1f s%n", (System.nanoTime() - began) / 1e9);
-            // the servers the agents talk to: the primary alone, or read-only mirrors of it (rung by its stream)
-            List<ServerProcess> mirrors = new ArrayList<>();
+            for (int m = 0; m < s.mirrors(); m++) {
+                mirrors.add(ServerProcess.start(tmp.resolve("mirror-" + m), List.of("-Xss512k", "-XX:+UseSerialGC"),
+                        List.of(String.valueOf(Math.max(4, s.fetchThreads())), gitUrl, String.valueOf(server.grpcPort))));
+            }
+            if (!mirrors.isEmpty()) {
+                System.err.printf("load: %d mirrors up after %.1f s%n", mirrors.size(), (System.nanoTime() - began) / 1e9);
+            }
+            // the servers the agents talk to: agent i (and gRPC channel i) on front server i mod their count
+            List<ServerProcess> front = mirrors.isEmpty() ? List.of(server) : mirrors;
+            SimulatedAgent.Counters counters = new SimulatedAgent.Counters();
+            Propagation fetched = new Propagation(s.agents());
+            Propagation notified = new Propagation(s.agents());
+            AtomicBoolean stopping = new AtomicBoolean();
+            ExecutorService fetchPool = Executors.newFixedThreadPool(s.fetchThreads(), daemon("load-fetch"));
+            ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("load-timer"));
+            ExecutorService grpcPool = Executors.newFixedThreadPool(2, daemon("load-grpc"));
+            long runNanos = s.duration().plus(s.drain()).toNanos();
+            long streamDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos() + runNanos
+                    + s.changeEvery().toNanos();
+            List<SimulatedAgent.Shared> shared = new ArrayList<>();
+            for (ServerProcess f : front) {
+                shared.add(new SimulatedAgent.Shared("http://127.0.0.1:" + f.httpPort + "/git/contracts.git", errors,
+                        fetched, notified, fetchPool, timer, stopping, s.pollEvery().toMillis(), s.fetchTimeoutSeconds(),
+                        streamDeadline, counters));
+            }
+            List<ManagedChannel> channels = new ArrayList<>();
+            List<SimulatedAgent> agents = new ArrayList<>();
+            AtomicLong rssMax = new AtomicLong();
             try {
-                for (int m = 0; m < s.mirrors(); m++) {
-                    mirrors.add(ServerProcess.start(tmp.resolve("mirror-" + m), List.of("-Xss512k", "-XX:+UseSerialGC"),
-                            List.of(String.valueOf(Math.max(4, s.fetchThreads())), gitUrl,
-                                    String.valueOf(server.grpcPort))));
+                for (int i = 0; i < s.channels() * front.size(); i++) {
+                    channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", front.get(i % front.size()).grpcPort,
+                            InsecureChannelCredentials.create()).executor(grpcPool).build());
                 }
-                if (!mirrors.isEmpty()) {
-                    System.err.printf("load: %d mirrors up after %.1f s%n", mirrors.size(),
-                            (System.nanoTime() - began) / 1e9);
+                Path agentsDir = tmp.resolve("agents");
+                for (int i = 0; i < s.agents(); i++) {
+                    agents.add(new SimulatedAgent(i, hashes.get(i % hashes.size()), shared.get(i % front.size()),
+                            agentsDir.resolve("a" + i), base, start));
                 }
-                return measure(s, tmp, hook, server, mirrors.isEmpty() ? List.of(server) : mirrors, errors, hashes,
-                        httpRequests, base, start, loadBefore);
+                long rssBefore = safeRss(front);
+                for (int i = 0; i < agents.size(); i++) {
+                    agents.get(i).watchOn(channels.get(i % channels.size()));
+                }
+                long connectBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (counters.streamsOpen().get() < s.agents() && System.nanoTime() < connectBy) {
+                    Thread.sleep(50);
+                }
+                int streams = (int) counters.streamsOpen().get();
+                System.err.printf("load: %d of %d watch streams answered in %.1f s%n", streams, s.agents(),
+                        (System.nanoTime() - connectBy) / 1e9 + 60);
+                if (streams < s.agents()) {
+                    errors.add("only " + streams + " of " + s.agents() + " watch streams answered within 60 s");
+                }
+                Thread.sleep(1000); // let the server settle after the burst of subscriptions
+                long rssStreams = safeRss(front);
+                long subscribers = front.stream().mapToLong(f -> watchSubscribers(f.httpPort)).sum();
+                timer.scheduleWithFixedDelay(() -> rssMax.accumulateAndGet(safeRss(front), Math::max), 0, 1,
+                        TimeUnit.SECONDS);
+
+                // the server's own cost with every stream open and nothing asked: subtracted from a poll's cost
+                long idleStart = System.nanoTime();
+                long idleCpu0 = safeCpu(front);
+                Thread.sleep(Math.min(5000, s.changeEvery().toMillis()));
+                long idleCpu = safeCpu(front) - idleCpu0;
+                double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
+                agents.forEach(SimulatedAgent::startPolling);
+                long t0 = System.nanoTime();
+                long cpu0 = safeCpu(front);
+                long primaryCpu0 = safeCpu(server);
+                long benchCpu0 = AgentBenchSupport.processCpuNanos();
+                long polls0 = counters.polls().get();
+                long http0 = httpRequests.get();
+                long quietPolls = 0;
+                long quietCpu = 0;
+                double quietSeconds = 0;
+                HttpClient api = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                List<String> kinds = new ArrayList<>();
+                List<Double> apiMs = new ArrayList<>();
+                for (int k = 0; k < s.changeCount(); k++) {
+                    sleepUntil(t0 + s.changeEvery().toNanos() * (k + 1));
+                    if (k == 0) {
+                        quietSeconds = (System.nanoTime() - t0) / 1e9;
+                        quietPolls = counters.polls().get() - polls0;
+                        quietCpu = safeCpu(front) - cpu0;
+                    }
+                    String kind = k % 2 == 0 ? "merge proposals/load-" + k / 2 : "revoke c" + k;
+                    long made = System.nanoTime();
+                    try {
+                        String commit = k % 2 == 0
+                                ? call(api, "POST", server.httpPort, "/api/proposals/proposals/load-" + k / 2 + "/merge")
+                                : call(api, "DELETE", server.httpPort, "/api/contracts/c" + k);
+                        apiMs.add((System.nanoTime() - made) / 1e6);
+                        fetched.changed(commit, made);
+                        notified.changed(commit, made);
+                        kinds.add(kind);
+                    } catch (Exception e) {
+                        errors.add(kind, e);
+                    }
+                    hook.afterChange(k, server);
+                }
+                // wait for the last change to reach every agent, within the drain time
+                long end = t0 + runNanos;
+                int last = fetched.changes() - 1;
+                sleepUntil(t0 + s.duration().toNanos());
+                while (last >= 0 && fetched.seenBy(last) < s.agents() && System.nanoTime() < end) {
+                    Thread.sleep(100);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long cpu = safeCpu(front) - cpu0;
+                long primaryCpu = safeCpu(server) - primaryCpu0;
+                long benchCpu = (AgentBenchSupport.processCpuNanos() - benchCpu0) / 1_000_000;
+                long polls = counters.polls().get() - polls0;
+                long fetches = counters.fetches().get();
+                long watchMessages = counters.watchMessages().get();
+                long http = httpRequests.get() - http0;
+                // polls alone again, on a warm server: the cost of a no-change poll without JIT warm-up in it
+                long tailStart = System.nanoTime();
+                long tailPolls0 = counters.polls().get();
+                long tailCpu0 = safeCpu(front);
+                sleepUntil(tailStart + s.changeEvery().toNanos());
+                long tailPolls = counters.polls().get() - tailPolls0;
+                long tailCpu = safeCpu(front) - tailCpu0;
+                double tailSeconds = (System.nanoTime() - tailStart) / 1e9;
+                stopping.set(true);
+                List<ChangeResult> results = new ArrayList<>();
+                for (int i = 0; i < fetched.changes(); i++) {
+                    results.add(new ChangeResult(i, kinds.get(i), fetched.commit(i), apiMs.get(i), fetched.seenBy(i),
+                            fetched.latenciesMs(i), notified.latenciesMs(i)));
+                    if (fetched.seenBy(i) < s.agents()) {
+                        errors.add("change " + i + " (" + kinds.get(i) + "): only " + fetched.seenBy(i) + " of "
+                                + s.agents() + " agents fetched it by the end of the run");
+                    }
+                }
+                return new Result(s, streams, subscribers, results, fetched.allLatenciesMs(), errors.count(),
+                        errors.first(), seconds, polls, fetches, watchMessages, http, cpu, rssBefore, rssStreams,
+                        Math.max(rssMax.get(), rssStreams), quietPolls, quietCpu, quietSeconds, tailPolls, tailCpu,
+                        tailSeconds, idleCpu, idleSeconds, benchCpu, loadBefore, loadAverage(), primaryCpu);
             } finally {
-                for (ServerProcess m : mirrors) {
-                    m.close();
+                stopping.set(true);
+                for (ManagedChannel c : channels) {
+                    c.shutdownNow();
                 }
+                timer.shutdownNow();
+                fetchPool.shutdownNow();
+                fetchPool.awaitTermination(s.fetchTimeoutSeconds() + 5L, TimeUnit.SECONDS);
+                for (ManagedChannel c : channels) {
+                    c.awaitTermination(5, TimeUnit.SECONDS);
+                }
+                grpcPool.shutdownNow();
+                agents.forEach(SimulatedAgent::close);
             }
         } finally {
             HttpTransport.setConnectionFactory(plainFactory);
-        }
-    }
-
-    /** The run proper: agents on {@code front} (the primary or its mirrors), changes through the primary's API. */
-    private static Result measure(Settings s, Path tmp, Hook hook, ServerProcess server, List<ServerProcess> front,
-                                  ErrorLog errors, List<String> hashes, AtomicLong httpRequests, Path base,
-                                  ObjectId start, String loadBefore) throws Exception {
-        SimulatedAgent.Counters counters = new SimulatedAgent.Counters();
-        Propagation fetched = new Propagation(s.agents());
-        Propagation notified = new Propagation(s.agents());
-        AtomicBoolean stopping = new AtomicBoolean();
-        ExecutorService fetchPool = Executors.newFixedThreadPool(s.fetchThreads(), daemon("load-fetch"));
-        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, daemon("load-timer"));
-        ExecutorService grpcPool = Executors.newFixedThreadPool(2, daemon("load-grpc"));
-        long runNanos = s.duration().plus(s.drain()).toNanos();
-        long streamDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos() + runNanos
-                + s.changeEvery().toNanos();
-        List<SimulatedAgent.Shared> shared = new ArrayList<>();
-        for (ServerProcess f : front) {
-            shared.add(new SimulatedAgent.Shared("http://127.0.0.1:" + f.httpPort + "/git/contracts.git", errors,
-                    fetched, notified, fetchPool, timer, stopping, s.pollEvery().toMillis(), s.fetchTimeoutSeconds(),
-                    streamDeadline, counters));
-        }
-        List<ManagedChannel> channels = new ArrayList<>();
-        List<SimulatedAgent> agents = new ArrayList<>();
-        AtomicLong rssMax = new AtomicLong();
-        try {
-            // channel c serves front server c % front.size(); agent i talks to front server i % front.size()
-            for (int i = 0; i < s.channels() * front.size(); i++) {
-                channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", front.get(i % front.size()).grpcPort,
-                        InsecureChannelCredentials.create()).executor(grpcPool).build());
+            for (ServerProcess m : mirrors) {
+                m.close();
             }
-            Path agentsDir = tmp.resolve("agents");
-            for (int i = 0; i < s.agents(); i++) {
-                agents.add(new SimulatedAgent(i, hashes.get(i % hashes.size()), shared.get(i % front.size()),
-                        agentsDir.resolve("a" + i), base, start));
-            }
-            long rssBefore = safeRss(front);
-            for (int i = 0; i < agents.size(); i++) {
-                agents.get(i).watchOn(channels.get(i % channels.size()));
-            }
-            long connectBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (counters.streamsOpen().get() < s.agents() && System.nanoTime() < connectBy) {
-                Thread.sleep(50);
-            }
-            int streams = (int) counters.streamsOpen().get();
-            System.err.printf("load: %d of %d watch streams answered in %.1f s%n", streams, s.agents(),
-                    (System.nanoTime() - connectBy) / 1e9 + 60);
-            if (streams < s.agents()) {
-                errors.add("only " + streams + " of " + s.agents() + " watch streams answered within 60 s");
-            }
-            Thread.sleep(1000); // let the server settle after the burst of subscriptions
-            long rssStreams = safeRss(front);
-            long subscribers = front.stream().mapToLong(f -> watchSubscribers(f.httpPort)).sum();
-            timer.scheduleWithFixedDelay(() -> rssMax.accumulateAndGet(safeRss(front), Math::max), 0, 1,
-                    TimeUnit.SECONDS);
-
-            // the server's own cost with every stream open and nothing asked: subtracted from a poll's cost
-            long idleStart = System.nanoTime();
-            long idleCpu0 = safeCpu(front);
-            Thread.sleep(Math.min(5000, s.changeEvery().toMillis()));
-            long idleCpu = safeCpu(front) - idleCpu0;
-            double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
-            agents.forEach(SimulatedAgent::startPolling);
-            long t0 = System.nanoTime();
-            long cpu0 = safeCpu(front);
-            long primaryCpu0 = safeCpu(server);
-            long benchCpu0 = AgentBenchSupport.processCpuNanos();
-            long polls0 = counters.polls().get();
-            long http0 = httpRequests.get();
-            long quietPolls = 0;
-            long quietCpu = 0;
-            double quietSeconds = 0;
-            HttpClient api = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            List<String> kinds = new ArrayList<>();
-            List<Double> apiMs = new ArrayList<>();
-            for (int k = 0; k < s.changeCount(); k++) {
-                sleepUntil(t0 + s.changeEvery().toNanos() * (k + 1));
-                if (k == 0) {
-                    quietSeconds = (System.nanoTime() - t0) / 1e9;
-                    quietPolls = counters.polls().get() - polls0;
-                    quietCpu = safeCpu(front) - cpu0;
-                }
-                String kind = k % 2 == 0 ? "merge proposals/load-" + k / 2 : "revoke c" + k;
-                long made = System.nanoTime();
-                try {
-                    String commit = k % 2 == 0
-                            ? call(api, "POST", server.httpPort, "/api/proposals/proposals/load-" + k / 2 + "/merge")
-                            : call(api, "DELETE", server.httpPort, "/api/contracts/c" + k);
-                    apiMs.add((System.nanoTime() - made) / 1e6);
-                    fetched.changed(commit, made);
-                    notified.changed(commit, made);
-                    kinds.add(kind);
-                } catch (Exception e) {
-                    errors.add(kind, e);
-                }
-                hook.afterChange(k, server);
-            }
-            // wait for the last change to reach every agent, within the drain time
-            long end = t0 + runNanos;
-            int last = fetched.changes() - 1;
-            sleepUntil(t0 + s.duration().toNanos());
-            while (last >= 0 && fetched.seenBy(last) < s.agents() && System.nanoTime() < end) {
-                Thread.sleep(100);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            long cpu = safeCpu(front) - cpu0;
-            long primaryCpu = safeCpu(server) - primaryCpu0;
-            long benchCpu = (AgentBenchSupport.processCpuNanos() - benchCpu0) / 1_000_000;
-            long polls = counters.polls().get() - polls0;
-            long fetches = counters.fetches().get();
-            long watchMessages = counters.watchMessages().get();
-            long http = httpRequests.get() - http0;
-            // polls alone again, on a warm server: the cost of a no-change poll without JIT warm-up in it
-            long tailStart = System.nanoTime();
-            long tailPolls0 = counters.polls().get();
-            long tailCpu0 = safeCpu(front);
-            sleepUntil(tailStart + s.changeEvery().toNanos());
-            long tailPolls = counters.polls().get() - tailPolls0;
-            long tailCpu = safeCpu(front) - tailCpu0;
-            double tailSeconds = (System.nanoTime() - tailStart) / 1e9;
-            stopping.set(true);
-            List<ChangeResult> results = new ArrayList<>();
-            for (int i = 0; i < fetched.changes(); i++) {
-                results.add(new ChangeResult(i, kinds.get(i), fetched.commit(i), apiMs.get(i), fetched.seenBy(i),
-                        fetched.latenciesMs(i), notified.latenciesMs(i)));
-                if (fetched.seenBy(i) < s.agents()) {
-                    errors.add("change " + i + " (" + kinds.get(i) + "): only " + fetched.seenBy(i) + " of "
-                            + s.agents() + " agents fetched it by the end of the run");
-                }
-            }
-            return new Result(s, streams, subscribers, results, fetched.allLatenciesMs(), errors.count(),
-                    errors.first(), seconds, polls, fetches, watchMessages, http, cpu, rssBefore, rssStreams,
-                    Math.max(rssMax.get(), rssStreams), quietPolls, quietCpu, quietSeconds, tailPolls, tailCpu,
-                    tailSeconds, idleCpu, idleSeconds, benchCpu, loadBefore, loadAverage(), primaryCpu);
-        } finally {
-            stopping.set(true);
-            for (ManagedChannel c : channels) {
-                c.shutdownNow();
-            }
-            timer.shutdownNow();
-            fetchPool.shutdownNow();
-            fetchPool.awaitTermination(s.fetchTimeoutSeconds() + 5L, TimeUnit.SECONDS);
-            for (ManagedChannel c : channels) {
-                c.awaitTermination(5, TimeUnit.SECONDS);
-            }
-            grpcPool.shutdownNow();
-            agents.forEach(SimulatedAgent::close);
         }
     }
 
