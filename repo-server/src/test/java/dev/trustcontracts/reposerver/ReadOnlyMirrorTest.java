@@ -554,4 +554,53 @@ class ReadOnlyMirrorTest {
         fx.server.index().refresh();
         assertThat(fx.server.index().current().contract(name)).isPresent();
     }
+
+    /** A primary that sends more than one push may carry is cut off mid-fetch; nothing of it is taken. */
+    @Test
+    void aFetchOverThePackSizeLimitIsCutOffAndTheMirrorKeepsItsMain() throws Exception {
+        Fixture fx = primary();
+        ObjectId head = pushContract(fx, "alice-bob", ALICE, BOB);
+        RepoServer m = RepoServer.start(RepoServerConfig.ephemeral(tmp.resolve("mirror")).toBuilder()
+                .gitLimits(new dev.trustcontracts.reposerver.git.GitHttp.Limits(4L << 20, 64 << 10, 100_000))
+                .mirrorOf(polling(fx, OFTEN)).build());
+        open.add(m);
+        assertThat(main(m)).isEqualTo(head.name());
+        byte[] noise = new byte[512 << 10];
+        new java.util.Random(7).nextBytes(noise); // does not compress
+        Repository primaryRepo = fx.server.repository().git();
+        ObjectId big;
+        try (Git primaryGit = Git.wrap(primaryRepo)) {
+            big = Fixture.commit(primaryGit, head.name(), change().put("noise.bin", noise));
+        }
+        force(primaryRepo, big);
+        MirrorStatus status = m.mirror().orElseThrow();
+        await("the fetch is cut off", () -> status.state() == MirrorStatus.State.UNREACHABLE);
+        assertThat(status.problem()).contains("the primary sent more than " + (64 << 10) + " bytes in one fetch");
+        assertThat(main(m)).isEqualTo(head.name());
+        assertThat(m.repository().git().getObjectDatabase().has(big)).isFalse();
+    }
+
+    /** A branch of the primary that points at a blob (written behind its back) is refused, and nothing moves. */
+    @Test
+    void aBranchThatIsNotACommitIsRefusedAndNothingMoves() throws Exception {
+        Fixture fx = primary();
+        ObjectId head = pushContract(fx, "alice-bob", ALICE, BOB);
+        RepoServer m = mirror("mirror", polling(fx, OFTEN));
+        Repository primaryRepo = fx.server.repository().git();
+        ObjectId blob;
+        try (ObjectInserter ins = primaryRepo.newObjectInserter()) {
+            blob = ins.insert(Constants.OBJ_BLOB, "not a commit\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ins.flush();
+        }
+        RefUpdate u = primaryRepo.updateRef("refs/heads/proposals/evil");
+        u.setNewObjectId(blob);
+        assertThat(u.update()).isEqualTo(RefUpdate.Result.NEW);
+        ObjectId next = pushContract(fx, "bob-carol", BOB, CAROL);
+        MirrorStatus status = m.mirror().orElseThrow();
+        await("the mirror refuses", () -> status.state() == MirrorStatus.State.REFUSING);
+        assertThat(status.problem()).contains("refs/heads/proposals/evil: a branch must point at a commit")
+                .endsWith("[not-a-commit]");
+        assertThat(main(m)).as("nothing moves, main neither").isEqualTo(head.name()).isNotEqualTo(next.name());
+        assertThat(ref(m, "refs/heads/proposals/evil")).isNull();
+    }
 }
