@@ -603,4 +603,23 @@ class ReadOnlyMirrorTest {
         assertThat(main(m)).as("nothing moves, main neither").isEqualTo(head.name()).isNotEqualTo(next.name());
         assertThat(ref(m, "refs/heads/proposals/evil")).isNull();
     }
+
+    /** A restart while the primary is down serves the mirror's last good main at once, and says the primary is down. */
+    @Test
+    void aRestartWithThePrimaryDownServesTheLastGoodMain() throws Exception {
+        Fixture fx = primary();
+        ObjectId head = pushContract(fx, "alice-bob", ALICE, BOB);
+        MirrorOf of = polling(fx, NEVER);
+        RepoServer first = mirror("mirror", of);
+        first.close();
+        open.remove(first);
+        fx.server.close();
+
+        RepoServer restarted = mirror("mirror", of);
+        assertThat(main(restarted)).isEqualTo(head.name());
+        assertThat(contractNames(restarted)).containsExactly("alice-bob");
+        await("health says the primary is unreachable", () -> health(restarted).get("mirror").get("state").asText()
+                .equals("primary-unreachable"));
+        assertThat(Http.get(restarted.httpUrl() + "/readyz").status()).isEqualTo(200);
+    }
 }

@@ -45,6 +45,8 @@ public final class MirrorFollower implements AutoCloseable {
     private final PrimaryDoorbell doorbell;
     /** The last problem logged, so that a primary down for an hour is one warning, not one per poll. */
     private String logged;
+    /** Whether {@link #initial} left the first fetch to {@link #start}: the mirror had a main to serve. */
+    private boolean deferred;
 
     private MirrorFollower(RepoServerConfig config, ContractRepository repository, ContractIndex index,
                            MainHistory history, ServerMetrics serverMetrics) throws IOException {
@@ -70,10 +72,15 @@ public final class MirrorFollower implements AutoCloseable {
     }
 
     /**
-     * The first fetch, on the starting thread: a mirror with a main of its own (a restart) serves it whatever the
-     * primary says; a fresh one must get the primary's main or not start.
+     * Before serving: a mirror with a main of its own (a restart) serves it at once, whatever the primary says or
+     * however long it takes to answer (the first fetch runs as soon as {@link #start} is called); a fresh one
+     * fetches on the starting thread and must get the primary's main or not start.
      */
     public void initial() throws IOException {
+        if (repository.mainIfAny().isPresent()) {
+            deferred = true;
+            return;
+        }
         follow();
         if (repository.mainIfAny().isEmpty()) {
             throw new IOException("mirror of " + mirror.primary() + ": no main to serve yet, and "
@@ -81,8 +88,11 @@ public final class MirrorFollower implements AutoCloseable {
         }
     }
 
-    /** Starts the poll timer and the watch stream. */
+    /** Starts the poll timer and the watch stream (and the first fetch of a restarted mirror). */
     public void start() {
+        if (deferred) {
+            ring();
+        }
         long every = mirror.pollEvery().toMillis();
         worker.scheduleWithFixedDelay(this::ring, every, every, TimeUnit.MILLISECONDS);
         if (doorbell != null) {
