@@ -6,15 +6,28 @@ import java.time.Duration;
 
 /**
  * {@code ./benchmark load [agents=1000] [duration=120s] [change-every=15s] [poll-every=30s] [contracts=1000]
- * [zones=200] [fetch-threads=16] [channels=8]}: one repo-server (a child JVM) and N simulated agents
- * ({@link SimulatedAgent}) on 127.0.0.1, a change of main through the API every {@code change-every}, and
+ * [zones=200] [fetch-threads=16] [channels=8] [--mirrors M]}: one repo-server (a child JVM) and N simulated
+ * agents ({@link SimulatedAgent}) on 127.0.0.1, a change of main through the API every {@code change-every}, and
  * a Markdown table of how each change spread, the errors, the server's CPU and memory, and requests per second.
+ * With {@code --mirrors M}, M read-only mirrors of that primary (child JVMs, {@code --mirror-of} rung by its
+ * watch stream) serve the agents, spread evenly; changes still go through the primary's API.
  */
 final class LoadBench {
     private LoadBench() {
     }
 
-    static void run(String[] args) throws Exception {
+    static void run(String[] all) throws Exception {
+        java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(all));
+        int mirrors = 0;
+        int flag = rest.indexOf("--mirrors");
+        if (flag >= 0) {
+            if (flag + 1 >= rest.size()) {
+                throw new IllegalArgumentException("--mirrors needs a count");
+            }
+            mirrors = Integer.parseInt(rest.get(flag + 1));
+            rest.subList(flag, flag + 2).clear();
+        }
+        String[] args = rest.toArray(String[]::new);
         int agents = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Duration duration = args.length > 1 ? AgentPropagationBench.parse(args[1]) : Duration.ofSeconds(120);
         Duration every = args.length > 2 ? AgentPropagationBench.parse(args[2]) : Duration.ofSeconds(15);
@@ -24,7 +37,7 @@ final class LoadBench {
         int fetchThreads = args.length > 6 ? Integer.parseInt(args[6]) : 16;
         int channels = args.length > 7 ? Integer.parseInt(args[7]) : 8;
         LoadRun.Settings s = new LoadRun.Settings(agents, contracts, zones, duration, every, poll, fetchThreads,
-                channels, Duration.ofSeconds(60), 30);
+                channels, Duration.ofSeconds(60), 30, mirrors);
         Path tmp = Files.createTempDirectory("bench-load");
         try {
             LoadRun.Result r = LoadRun.run(s, tmp, (i, server) -> {
@@ -45,6 +58,11 @@ final class LoadBench {
                         + "%s after%n%n", s.agents(), s.contracts(), s.zones(), s.duration(), s.changeEvery(),
                 s.pollEvery(), s.fetchThreads(), s.channels(), Runtime.getRuntime().availableProcessors(),
                 r.loadBefore(), r.loadAfter());
+        if (s.mirrors() > 0) {
+            System.out.printf("%d read-only mirrors of the primary (--mirror-of, rung by its watch stream), the agents "
+                    + "spread evenly over them; server figures below are the mirrors' (summed), changes go through the "
+                    + "primary's API%n%n", s.mirrors());
+        }
         System.out.println("| change | API call | agents that fetched it | fetched p50 | p99 | max "
                 + "| told by the watch stream p50 | p99 | max |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -69,6 +87,11 @@ final class LoadBench {
         row("watch messages received", String.valueOf(r.watchMessages()));
         row("server CPU (user+system), whole run", String.format("%.1f s (%.1f %% of one core)",
                 r.serverCpuMs() / 1000.0, r.serverCpuMs() / 10.0 / r.seconds()));
+        if (s.mirrors() > 0) {
+            row("primary CPU (user+system), whole run: the API calls, the mirrors' fetches and streams",
+                    String.format("%.1f s (%.1f %% of one core)", r.primaryCpuMs() / 1000.0,
+                            r.primaryCpuMs() / 10.0 / r.seconds()));
+        }
         row("bench JVM CPU (the simulated agents), changes and drain", String.format("%.1f s (%.1f %% of one core)",
                 r.benchCpuMs() / 1000.0, r.benchCpuMs() / 10.0 / r.seconds()));
         row("server CPU per poll, warm, polls alone after the drain (" + String.format("%.0f s, %d polls",

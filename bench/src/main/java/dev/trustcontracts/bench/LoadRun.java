@@ -56,7 +56,8 @@ final class LoadRun {
 
     /** What to run. */
     record Settings(int agents, int contracts, int zones, Duration duration, Duration changeEvery,
-                    Duration pollEvery, int fetchThreads, int channels, Duration drain, int fetchTimeoutSeconds) {
+                    Duration pollEvery, int fetchThreads, int channels, Duration drain, int fetchTimeoutSeconds,
+                    int mirrors) {
         int changeCount() {
             return (int) Math.max(0, (duration.toMillis() - 1) / changeEvery.toMillis());
         }
@@ -73,14 +74,17 @@ final class LoadRun {
                         double[] notifiedMs) {
     }
 
-    /** Everything measured. */
+    /**
+     * Everything measured. With mirrors, the server figures (CPU, RSS, streams) are those of the servers the
+     * agents talk to, summed over the mirrors; {@code primaryCpuMs} is the primary's own CPU over the run.
+     */
     record Result(Settings settings, int streamsConnected, long watchSubscribersOnServer, List<ChangeResult> changes,
                   double[] allFetchedMs, long errors, List<String> firstErrors, double seconds, long polls,
                   long fetches, long watchMessages, long httpRequests, long serverCpuMs, long rssBeforeStreamsKiB,
                   long rssWithStreamsKiB, long rssMaxKiB, long quietPolls, long quietCpuMs, double quietSeconds,
                   long tailPolls, long tailCpuMs, double tailSeconds, long idleCpuMs, double idleSeconds,
                   long benchCpuMs, String loadBefore,
-                  String loadAfter) {
+                  String loadAfter, long primaryCpuMs) {
     }
 
     private LoadRun() {
@@ -102,6 +106,8 @@ final class LoadRun {
         AtomicLong httpRequests = new AtomicLong();
         HttpConnectionFactory plainFactory = HttpTransport.getConnectionFactory();
         HttpTransport.setConnectionFactory(counting(plainFactory, httpRequests));
+        // with --mirrors: read-only mirrors of the server (child JVMs), which the agents then talk to instead
+        List<ServerProcess> mirrors = new ArrayList<>();
         // every simulated agent comes from 127.0.0.1: let one address have as many Git requests at once as
         // the bench's fetch threads (real agents each have their own address and the default of 4)
         try (ServerProcess server = ServerProcess.start(data, List.of("-Xss512k", "-XX:+UseSerialGC"),
@@ -117,6 +123,15 @@ final class LoadRun {
             pushProposals(tmp.resolve("admin"), gitUrl, repos, s.contracts(), merges);
 
             System.err.printf("load: server up, proposals pushed after %.1f s%n", (System.nanoTime() - began) / 1e9);
+            for (int m = 0; m < s.mirrors(); m++) {
+                mirrors.add(ServerProcess.start(tmp.resolve("mirror-" + m), List.of("-Xss512k", "-XX:+UseSerialGC"),
+                        List.of(String.valueOf(Math.max(4, s.fetchThreads())), gitUrl, String.valueOf(server.grpcPort))));
+            }
+            if (!mirrors.isEmpty()) {
+                System.err.printf("load: %d mirrors up after %.1f s%n", mirrors.size(), (System.nanoTime() - began) / 1e9);
+            }
+            // the servers the agents talk to: agent i (and gRPC channel i) on front server i mod their count
+            List<ServerProcess> front = mirrors.isEmpty() ? List.of(server) : mirrors;
             SimulatedAgent.Counters counters = new SimulatedAgent.Counters();
             Propagation fetched = new Propagation(s.agents());
             Propagation notified = new Propagation(s.agents());
@@ -127,22 +142,26 @@ final class LoadRun {
             long runNanos = s.duration().plus(s.drain()).toNanos();
             long streamDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos() + runNanos
                     + s.changeEvery().toNanos();
-            SimulatedAgent.Shared shared = new SimulatedAgent.Shared(gitUrl, errors, fetched, notified, fetchPool,
-                    timer, stopping, s.pollEvery().toMillis(), s.fetchTimeoutSeconds(), streamDeadline, counters);
+            List<SimulatedAgent.Shared> shared = new ArrayList<>();
+            for (ServerProcess f : front) {
+                shared.add(new SimulatedAgent.Shared("http://127.0.0.1:" + f.httpPort + "/git/contracts.git", errors,
+                        fetched, notified, fetchPool, timer, stopping, s.pollEvery().toMillis(), s.fetchTimeoutSeconds(),
+                        streamDeadline, counters));
+            }
             List<ManagedChannel> channels = new ArrayList<>();
             List<SimulatedAgent> agents = new ArrayList<>();
             AtomicLong rssMax = new AtomicLong();
             try {
-                for (int i = 0; i < s.channels(); i++) {
-                    channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", server.grpcPort,
+                for (int i = 0; i < s.channels() * front.size(); i++) {
+                    channels.add(Grpc.newChannelBuilderForAddress("127.0.0.1", front.get(i % front.size()).grpcPort,
                             InsecureChannelCredentials.create()).executor(grpcPool).build());
                 }
                 Path agentsDir = tmp.resolve("agents");
                 for (int i = 0; i < s.agents(); i++) {
-                    agents.add(new SimulatedAgent(i, hashes.get(i % hashes.size()), shared,
+                    agents.add(new SimulatedAgent(i, hashes.get(i % hashes.size()), shared.get(i % front.size()),
                             agentsDir.resolve("a" + i), base, start));
                 }
-                long rssBefore = safeRss(server);
+                long rssBefore = safeRss(front);
                 for (int i = 0; i < agents.size(); i++) {
                     agents.get(i).watchOn(channels.get(i % channels.size()));
                 }
@@ -157,20 +176,21 @@ final class LoadRun {
                     errors.add("only " + streams + " of " + s.agents() + " watch streams answered within 60 s");
                 }
                 Thread.sleep(1000); // let the server settle after the burst of subscriptions
-                long rssStreams = safeRss(server);
-                long subscribers = watchSubscribers(server.httpPort);
-                timer.scheduleWithFixedDelay(() -> rssMax.accumulateAndGet(safeRss(server), Math::max), 0, 1,
+                long rssStreams = safeRss(front);
+                long subscribers = front.stream().mapToLong(f -> watchSubscribers(f.httpPort)).sum();
+                timer.scheduleWithFixedDelay(() -> rssMax.accumulateAndGet(safeRss(front), Math::max), 0, 1,
                         TimeUnit.SECONDS);
 
                 // the server's own cost with every stream open and nothing asked: subtracted from a poll's cost
                 long idleStart = System.nanoTime();
-                long idleCpu0 = safeCpu(server);
+                long idleCpu0 = safeCpu(front);
                 Thread.sleep(Math.min(5000, s.changeEvery().toMillis()));
-                long idleCpu = safeCpu(server) - idleCpu0;
+                long idleCpu = safeCpu(front) - idleCpu0;
                 double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
                 agents.forEach(SimulatedAgent::startPolling);
                 long t0 = System.nanoTime();
-                long cpu0 = safeCpu(server);
+                long cpu0 = safeCpu(front);
+                long primaryCpu0 = safeCpu(server);
                 long benchCpu0 = AgentBenchSupport.processCpuNanos();
                 long polls0 = counters.polls().get();
                 long http0 = httpRequests.get();
@@ -185,7 +205,7 @@ final class LoadRun {
                     if (k == 0) {
                         quietSeconds = (System.nanoTime() - t0) / 1e9;
                         quietPolls = counters.polls().get() - polls0;
-                        quietCpu = safeCpu(server) - cpu0;
+                        quietCpu = safeCpu(front) - cpu0;
                     }
                     String kind = k % 2 == 0 ? "merge proposals/load-" + k / 2 : "revoke c" + k;
                     long made = System.nanoTime();
@@ -210,7 +230,8 @@ final class LoadRun {
                     Thread.sleep(100);
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                long cpu = safeCpu(server) - cpu0;
+                long cpu = safeCpu(front) - cpu0;
+                long primaryCpu = safeCpu(server) - primaryCpu0;
                 long benchCpu = (AgentBenchSupport.processCpuNanos() - benchCpu0) / 1_000_000;
                 long polls = counters.polls().get() - polls0;
                 long fetches = counters.fetches().get();
@@ -219,10 +240,10 @@ final class LoadRun {
                 // polls alone again, on a warm server: the cost of a no-change poll without JIT warm-up in it
                 long tailStart = System.nanoTime();
                 long tailPolls0 = counters.polls().get();
-                long tailCpu0 = safeCpu(server);
+                long tailCpu0 = safeCpu(front);
                 sleepUntil(tailStart + s.changeEvery().toNanos());
                 long tailPolls = counters.polls().get() - tailPolls0;
-                long tailCpu = safeCpu(server) - tailCpu0;
+                long tailCpu = safeCpu(front) - tailCpu0;
                 double tailSeconds = (System.nanoTime() - tailStart) / 1e9;
                 stopping.set(true);
                 List<ChangeResult> results = new ArrayList<>();
@@ -237,7 +258,7 @@ final class LoadRun {
                 return new Result(s, streams, subscribers, results, fetched.allLatenciesMs(), errors.count(),
                         errors.first(), seconds, polls, fetches, watchMessages, http, cpu, rssBefore, rssStreams,
                         Math.max(rssMax.get(), rssStreams), quietPolls, quietCpu, quietSeconds, tailPolls, tailCpu,
-                        tailSeconds, idleCpu, idleSeconds, benchCpu, loadBefore, loadAverage());
+                        tailSeconds, idleCpu, idleSeconds, benchCpu, loadBefore, loadAverage(), primaryCpu);
             } finally {
                 stopping.set(true);
                 for (ManagedChannel c : channels) {
@@ -254,6 +275,9 @@ final class LoadRun {
             }
         } finally {
             HttpTransport.setConnectionFactory(plainFactory);
+            for (ServerProcess m : mirrors) {
+                m.close();
+            }
         }
     }
 
@@ -332,6 +356,15 @@ final class LoadRun {
                 return inner.create(url, proxy);
             }
         };
+    }
+
+    /** The summed RSS of the servers (0 for one that cannot be read). */
+    private static long safeRss(List<ServerProcess> servers) {
+        return servers.stream().mapToLong(LoadRun::safeRss).sum();
+    }
+
+    private static long safeCpu(List<ServerProcess> servers) {
+        return servers.stream().mapToLong(LoadRun::safeCpu).sum();
     }
 
     private static long safeRss(ServerProcess server) {

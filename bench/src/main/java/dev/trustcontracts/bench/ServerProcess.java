@@ -1,5 +1,7 @@
 package dev.trustcontracts.bench;
 
+import dev.trustcontracts.core.net.HostPort;
+import dev.trustcontracts.reposerver.MirrorOf;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import java.io.BufferedReader;
@@ -29,7 +31,10 @@ final class ServerProcess implements AutoCloseable {
         return start(dataDir, jvmFlags, List.of());
     }
 
-    /** @param childArgs after the data directory: optionally the Git requests one client address may have at once */
+    /**
+     * @param childArgs after the data directory: optionally the Git requests one client address may have at once,
+     *                  then optionally a primary's Git URL and gRPC port to run as its read-only mirror
+     */
     static ServerProcess start(Path dataDir, List<String> jvmFlags, List<String> childArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -87,6 +92,11 @@ final class ServerProcess implements AutoCloseable {
             int perClient = Integer.parseInt(args[1]);
             cfg = cfg.toBuilder().limits(cfg.limits().toBuilder()
                     .git(Math.max(perClient, cfg.limits().gitRequests()), perClient).build()).build();
+        }
+        if (args.length > 3) {
+            // a read-only mirror of the primary, rung by its watch stream, polling at the default interval
+            cfg = cfg.toBuilder().mirrorOf(MirrorOf.of(args[2])
+                    .withWatch(new HostPort("127.0.0.1", Integer.parseInt(args[3])))).build();
         }
         RepoServer server = RepoServer.start(cfg);
         System.out.println("READY " + server.httpPort() + " " + server.grpcPort());

@@ -17,9 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoadRunTest {
     private static LoadRun.Settings small(Duration drain) {
+        return small(drain, 0);
+    }
+
+    private static LoadRun.Settings small(Duration drain, int mirrors) {
         // 5 s with a change every 2 s: changes at 2 s and 4 s
         return new LoadRun.Settings(20, 12, 4, Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(1),
-                4, 2, drain, 10);
+                4, 2, drain, 10, mirrors);
     }
 
     @Test
@@ -46,6 +50,27 @@ class LoadRunTest {
         assertThat(r.httpRequests()).isGreaterThanOrEqualTo(r.polls());
         assertThat(r.serverCpuMs()).isPositive();
         assertThat(r.rssWithStreamsKiB()).isPositive();
+    }
+
+    /** The agents spread over two mirrors of the primary: every change reaches every agent through a mirror. */
+    @Test
+    void everyAgentOfTwoMirrorsIsCountedForEveryChange(@TempDir Path tmp) throws Exception {
+        LoadRun.Result r = assertTimeoutPreemptively(Duration.ofSeconds(180),
+                () -> LoadRun.run(small(Duration.ofSeconds(30), 2), tmp, (i, server) -> {
+                }));
+
+        assertThat(r.firstErrors()).isEmpty();
+        assertThat(r.errors()).isZero();
+        assertThat(r.streamsConnected()).isEqualTo(20);
+        // the streams are on the mirrors (10 each), none of the agents' on the primary
+        assertThat(r.watchSubscribersOnServer()).isEqualTo(20);
+        assertThat(r.changes()).hasSize(2);
+        for (LoadRun.ChangeResult c : r.changes()) {
+            assertThat(c.seenBy()).as("agents that fetched change %d", c.index()).isEqualTo(20);
+            assertThat(c.notifiedMs()).as("agents told of change %d by their mirror's stream", c.index()).hasSize(20);
+        }
+        assertThat(r.serverCpuMs()).isPositive();
+        assertThat(r.primaryCpuMs()).isPositive();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.trustcontracts.cli;
 
 import dev.trustcontracts.core.net.HostPort;
+import dev.trustcontracts.reposerver.MirrorOf;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.reposerver.ServerLimits;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
         description = {"Serve the contract repository over Git smart HTTP, validating every push;",
             "mirror the valid contracts of main over gRPC (ContractsService) and JSON;",
             "/healthz, /readyz and Prometheus /metrics.",
-            "The first start creates DATA/contracts.git with an initial commit on main."},
+            "The first start creates DATA/contracts.git with an initial commit on main;",
+            "with --mirror-of, a read-only mirror fetches it from the primary instead."},
         subcommands = {UserCommand.class, HeartbeatKeyCommand.class})
 public final class RepoServerCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -94,6 +96,28 @@ public final class RepoServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     HeartbeatServerOption heartbeat = new HeartbeatServerOption();
 
+    @Option(names = "--mirror-of", paramLabel = "URL",
+            description = {"Run as a read-only mirror of this primary (its Git URL, http(s)://HOST:PORT/git/contracts.git):",
+                "serve fetches, gRPC, JSON and the UI from a verified copy; refuse pushes and writes."})
+    String mirrorOf;
+
+    @Option(names = "--mirror-watch", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            description = "The primary's gRPC address: its watch stream makes the mirror fetch at once (default: poll only).")
+    HostPort mirrorWatch;
+
+    @Option(names = "--mirror-poll-every", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "Fetch from the primary this often, rung or not (default: ${DEFAULT-VALUE}).")
+    Duration mirrorPollEvery;
+
+    @Option(names = "--mirror-credentials", paramLabel = "FILE",
+            description = "USER:PASSWORD on the first line, for a primary that runs with --private (keep it 0600).")
+    Path mirrorCredentials;
+
+    @Option(names = "--mirror-ca", paramLabel = "FILE",
+            description = "PEM roots an https primary's certificate must chain to (default: the JVM's trust store).")
+    Path mirrorCa;
+
     /** The audit trail: pushes, merges, revocations, failed logins. */
     @picocli.CommandLine.Mixin
     AuditLogOption audit = new AuditLogOption();
@@ -121,9 +145,15 @@ public final class RepoServerCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("trustctl repo-server: warning: --plaintext: HTTP and gRPC on "
                     + listen.host() + " / " + grpcListen.host() + " without TLS; only behind a proxy that terminates TLS");
         }
+        if (mirrorOf == null && (mirrorWatch != null || mirrorCredentials != null || mirrorCa != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--mirror-watch, --mirror-credentials and --mirror-ca go with --mirror-of");
+        }
         RepoServerConfig cfg;
         try {
-            cfg = RepoServerConfig.builder(data).http(listen)
+            MirrorOf mirror = mirrorOf == null ? null : new MirrorOf(mirrorOf, mirrorCredentials, mirrorCa, mirrorWatch,
+                    mirrorPollEvery, MirrorOf.DEFAULT_TIMEOUT);
+            cfg = RepoServerConfig.builder(data).mirrorOf(mirror).http(listen)
                     .grpc(grpcListen)
                     .usersFile(users != null ? users : data.resolve("users")).privateRead(privateRead)
                     .tls(tlsCert, tlsKey)
@@ -150,6 +180,11 @@ public final class RepoServerCommand implements Callable<Integer> {
         }, "repo-server-shutdown"));
         var out = spec.commandLine().getOut();
         out.printf("repo-server: serving %s%n", data.resolve("contracts.git").toAbsolutePath());
+        if (cfg.mirror() != null) {
+            out.printf("  read-only mirror of %s (%s, fetch every %s)%n", cfg.mirror().primary(),
+                    cfg.mirror().watch() == null ? "no watch stream" : "watching " + cfg.mirror().watch(),
+                    DurationConverter.format(cfg.mirror().pollEvery()));
+        }
         out.printf("  git clone %s%n", server.gitUrl());
         out.printf("  JSON API  %s/api/contracts   health %s/healthz   metrics %s/metrics%n",
                 server.httpUrl(), server.httpUrl(), server.httpUrl());
@@ -161,7 +196,7 @@ public final class RepoServerCommand implements Callable<Integer> {
             out.printf("  heartbeat %s, signed, every %s and after each change of main%n",
                     dev.trustcontracts.core.heartbeat.Heartbeat.REF, DurationConverter.format(cfg.heartbeat().every()));
         }
-        if (new UserStore(cfg.usersFile()).isEmpty()) {
+        if (cfg.mirror() == null && new UserStore(cfg.usersFile()).isEmpty()) {
             out.printf("  no users in %s: pushes are refused until 'trustctl repo-server user add NAME --admin --users %s'%n",
                     cfg.usersFile(), cfg.usersFile());
         }

@@ -154,4 +154,40 @@ class RepoServerCommandTest {
                 .contains("without --tls-cert/--tls-key the server listens on loopback only").contains("--plaintext");
         assertThat(tmp.resolve("d")).as("nothing created").doesNotExist();
     }
+
+    @Test
+    void mirrorOptionsAreCheckedWithOneLineEach() throws Exception {
+        String data = tmp.resolve("m").toString();
+        Ran secret = run("", "repo-server", "--data", data, "--mirror-of", "http://u:pw@127.0.0.1:1/git/contracts.git");
+        assertThat(secret.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(secret.err().lines()).first().asString().contains("no credentials in the URL")
+                .contains("--mirror-credentials").doesNotContain("pw");
+        Ran ssh = run("", "repo-server", "--data", data, "--mirror-of", "ssh://git@127.0.0.1/contracts.git");
+        assertThat(ssh.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(ssh.err()).contains("is not an http:// or https:// URL");
+        Ran alone = run("", "repo-server", "--data", data, "--mirror-watch", "127.0.0.1:9090");
+        assertThat(alone.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(alone.err()).contains("go with --mirror-of");
+        Ran ca = run("", "repo-server", "--data", data, "--mirror-of", "http://127.0.0.1:1/git/contracts.git",
+                "--mirror-ca", tmp.resolve("ca.pem").toString());
+        assertThat(ca.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(ca.err()).contains("--mirror-ca is for an https:// primary");
+        // a mirror copies the primary's heartbeat: a second signer would overwrite it
+        Ran signer = run("", "repo-server", "--data", data, "--mirror-of", "http://127.0.0.1:1/git/contracts.git",
+                "--heartbeat-key", tmp.resolve("hb.key").toString(), "--heartbeat-cert", tmp.resolve("hb.pem").toString());
+        assertThat(signer.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(signer.err().lines()).first().asString().contains("a mirror serves its primary's heartbeat");
+
+        // a fresh mirror whose primary is down: nothing to serve, one line, no stack trace
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/git/contracts.git";
+        Ran down = run("", "repo-server", "--data", data, "--listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0",
+                "--mirror-of", url);
+        assertThat(down.exit()).isNotZero();
+        assertThat(down.err().lines()).singleElement().asString()
+                .contains("cannot start: mirror of " + url + ": no main to serve yet, and cannot fetch from the primary");
+    }
 }

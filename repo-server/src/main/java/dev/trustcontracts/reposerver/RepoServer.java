@@ -14,6 +14,8 @@ import dev.trustcontracts.reposerver.grpc.GrpcEndpoint;
 import dev.trustcontracts.reposerver.http.HttpEndpoint;
 import dev.trustcontracts.reposerver.index.ContractIndex;
 import dev.trustcontracts.reposerver.index.TreeValidator;
+import dev.trustcontracts.reposerver.mirror.MirrorFollower;
+import dev.trustcontracts.reposerver.mirror.MirrorStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,11 +39,14 @@ public final class RepoServer implements AutoCloseable {
     private final AtomicBoolean ready;
     /** The signed heartbeat, or null without --heartbeat-key. */
     private final HeartbeatService heartbeat;
+    /** A read-only mirror's follower of its primary; null on a primary. */
+    private final MirrorFollower follower;
 
     private RepoServer(RepoServerConfig config, ContractRepository repository, ContractIndex index,
                        ServerMetrics metrics, HttpEndpoint http, GrpcEndpoint grpc,
-                       AtomicBoolean ready, HeartbeatService heartbeat) {
+                       AtomicBoolean ready, HeartbeatService heartbeat, MirrorFollower follower) {
         this.heartbeat = heartbeat;
+        this.follower = follower;
         this.config = config;
         this.repository = repository;
         this.index = index;
@@ -67,10 +72,13 @@ public final class RepoServer implements AutoCloseable {
     public static RepoServer start(RepoServerConfig config) throws IOException {
         Files.createDirectories(config.dataDir());
         TlsMaterial tls = config.tlsCert() == null ? null : TlsMaterial.load(config.tlsCert(), config.tlsKey());
-        ContractRepository repository = ContractRepository.openOrCreate(config.dataDir());
+        // a mirror's repository starts empty: its main only ever comes from the primary
+        ContractRepository repository = config.mirror() == null ? ContractRepository.openOrCreate(config.dataDir())
+                : ContractRepository.openMirror(config.dataDir());
         ContractIndex index = null;
         HttpEndpoint http = null;
         HeartbeatService heartbeat = null;
+        MirrorFollower follower = null;
         try {
             ServerMetrics metrics = new ServerMetrics();
             ContractVerifier verifier = new ContractVerifier(config.maxContractWindow());
@@ -83,6 +91,10 @@ public final class RepoServer implements AutoCloseable {
             UserStore users = new UserStore(config.usersFile());
             ContractGit git = ContractGit.open(repository, config.dataDir(), validator, index, history, users, metrics,
                     config.clock(), config.gitLimits());
+            if (config.mirror() != null) {
+                follower = MirrorFollower.open(config, repository, index, history, metrics);
+                follower.initial();
+            }
             index.load();
             if (config.heartbeat() != null) {
                 heartbeat = HeartbeatService.start(config.heartbeat(), repository, config.clock());
@@ -103,15 +115,23 @@ public final class RepoServer implements AutoCloseable {
                     login::throttleEntries);
             AtomicBoolean ready = new AtomicBoolean();
             http = HttpEndpoint.start(new HttpEndpoint.Port(config.http(), tls, config.limits()), git, index,
-                    new HttpEndpoint.Users(login, users, config.privateRead()), metrics, config.clock(), ready::get);
+                    new HttpEndpoint.Users(login, users, config.privateRead()), metrics, config.clock(), ready::get,
+                    follower == null ? null : new HttpEndpoint.Mirror(config.mirror(), follower.status()));
             GrpcEndpoint grpc = GrpcEndpoint.start(config.grpc(), tls, index, config.privateRead() ? login : null);
             metrics.gauge("trustctl.server.watch.subscribers", "Open WatchCertificates streams", grpc::watchSubscribers);
-            RepoServer server = new RepoServer(config, repository, index, metrics, http, grpc, ready, heartbeat);
+            RepoServer server = new RepoServer(config, repository, index, metrics, http, grpc, ready, heartbeat,
+                    follower);
             ready.set(true);
+            if (follower != null) {
+                follower.start();
+            }
             return server;
         } catch (IOException | RuntimeException e) {
             if (heartbeat != null) {
                 heartbeat.close();
+            }
+            if (follower != null) {
+                follower.close();
             }
             if (http != null) {
                 http.close();
@@ -162,6 +182,11 @@ public final class RepoServer implements AutoCloseable {
         return config;
     }
 
+    /** A read-only mirror's view of its primary; empty on a primary. */
+    public java.util.Optional<MirrorStatus> mirror() {
+        return java.util.Optional.ofNullable(follower).map(MirrorFollower::status);
+    }
+
     private String hostForUrl() {
         String h = config.http().host();
         if (h.equals("0.0.0.0") || h.equals("::")) {
@@ -175,6 +200,9 @@ public final class RepoServer implements AutoCloseable {
         ready.set(false);
         if (heartbeat != null) {
             heartbeat.close();
+        }
+        if (follower != null) {
+            follower.close();
         }
         grpc.close();
         http.close();

@@ -27,12 +27,13 @@ import java.time.Duration;
  * @param maxContractWindow the longest contract window ({@code not_after - not_before}) accepted
  * @param historyLimits how many commits the history rules of main (first parent, replays) read at most
  * @param heartbeat   the signed heartbeat to publish at {@code refs/trust/heartbeat}, or null for none
+ * @param mirror      the primary this server is a read-only mirror of, or null for a primary
  */
 public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path usersFile, boolean privateRead,
                                Path tlsCert, Path tlsKey, ScanLimits scanLimits, GitHttp.Limits gitLimits,
                                Duration recheck, Clock clock, ServerLimits limits,
                                Duration maxContractWindow, HistoryLimits historyLimits,
-                               HeartbeatOptions heartbeat) {
+                               HeartbeatOptions heartbeat, MirrorOf mirror) {
 
     public static final String DEFAULT_HTTP = "127.0.0.1:8080";
     public static final String DEFAULT_GRPC = "127.0.0.1:9090";
@@ -56,6 +57,11 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
     public RepoServerConfig {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("give both a TLS certificate and its key, or neither");
+        }
+        if (heartbeat != null && mirror != null) {
+            // the mirror serves the primary's heartbeat verbatim; a second signer would overwrite it
+            throw new IllegalArgumentException("a mirror serves its primary's heartbeat and signs none: give "
+                    + "--heartbeat-key to the primary, not with --mirror-of");
         }
     }
 
@@ -91,6 +97,7 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
         b.maxContractWindow = maxContractWindow;
         b.historyLimits = historyLimits;
         b.heartbeat = heartbeat;
+        b.mirror = mirror;
         return b;
     }
 
@@ -111,6 +118,7 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
         private Duration maxContractWindow = ContractVerifier.DEFAULT_MAX_WINDOW;
         private HistoryLimits historyLimits = HistoryLimits.DEFAULT;
         private HeartbeatOptions heartbeat;
+        private MirrorOf mirror;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -192,10 +200,16 @@ public record RepoServerConfig(Path dataDir, HostPort http, HostPort grpc, Path 
             return this;
         }
 
+        /** A read-only mirror of this primary (null: a primary). */
+        public Builder mirrorOf(MirrorOf v) {
+            mirror = v;
+            return this;
+        }
+
         public RepoServerConfig build() {
             return new RepoServerConfig(dataDir, http, grpc, usersFile != null ? usersFile : dataDir.resolve("users"),
                     privateRead, tlsCert, tlsKey, scanLimits, gitLimits, recheck, clock, limits, maxContractWindow,
-                    historyLimits, heartbeat);
+                    historyLimits, heartbeat, mirror);
         }
     }
 }

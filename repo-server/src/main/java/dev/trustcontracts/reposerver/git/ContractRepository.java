@@ -51,6 +51,30 @@ public final class ContractRepository implements AutoCloseable {
         return new ContractRepository(repo);
     }
 
+    /**
+     * A read-only mirror's repository: created empty, without the initial commit, because its main only ever
+     * comes from the primary (and is checked against the mirror's own before it moves). Holds nothing that a
+     * fetch cannot bring back.
+     */
+    public static ContractRepository openMirror(Path dataDir) throws IOException {
+        Path dir = dataDir.resolve(DIRECTORY);
+        boolean fresh = !Files.exists(dir.resolve("HEAD"));
+        Files.createDirectories(dir);
+        Repository repo = new FileRepository(dir.toFile());
+        if (fresh) {
+            repo.create(true);
+            RefUpdate head = repo.updateRef(Constants.HEAD);
+            head.link(MAIN);
+        }
+        return new ContractRepository(repo);
+    }
+
+    /** The current commit of main, or empty while a fresh mirror has none yet. */
+    public Optional<ObjectId> mainIfAny() throws IOException {
+        Ref ref = repository.exactRef(MAIN);
+        return ref == null ? Optional.empty() : Optional.ofNullable(ref.getObjectId());
+    }
+
     public Repository git() {
         return repository;
     }

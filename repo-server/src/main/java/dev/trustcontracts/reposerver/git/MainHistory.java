@@ -44,7 +44,7 @@ public final class MainHistory {
     }
 
     /** Why main may not move from {@code old} to {@code next}, or empty (the first-parent rule). */
-    synchronized Optional<String> firstParentProblem(ObjectId old, ObjectId next) throws IOException {
+    public synchronized Optional<String> firstParentProblem(ObjectId old, ObjectId next) throws IOException {
         return firstParentProblem(repository, old, next);
     }
 

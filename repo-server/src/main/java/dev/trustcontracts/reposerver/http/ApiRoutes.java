@@ -35,9 +35,12 @@ final class ApiRoutes {
     private final BooleanSupplier ready;
     private final ProposalViews proposals;
     private final SnapshotLists lists;
+    /** On a read-only mirror: writes are refused and /healthz reports the primary; null on a primary. */
+    private final HttpEndpoint.Mirror mirror;
 
     ApiRoutes(ContractGit git, ContractIndex index, ApiLogin login, ServerMetrics metrics, Clock clock,
-              BooleanSupplier ready) {
+              BooleanSupplier ready, HttpEndpoint.Mirror mirror) {
+        this.mirror = mirror;
         this.git = git;
         this.index = index;
         this.login = login;
@@ -50,7 +53,17 @@ final class ApiRoutes {
     void register(RoutesConfig r) {
         r.before(ApiRoutes::securityHeaders);
         registerUi(r);
-        r.get("/healthz", ctx -> json(ctx, Map.of("status", "ok")));
+        if (mirror != null) {
+            // every write of the API (merge, revoke) is the primary's; a mirror answers each with one line
+            String refusal = mirror.of().refusal("merge and revoke on the primary");
+            r.before("/api/*", ctx -> {
+                String m = ctx.method().name();
+                if (!m.equals("GET") && !m.equals("HEAD") && !m.equals("OPTIONS")) {
+                    throw new ApiException(403, refusal);
+                }
+            });
+        }
+        r.get("/healthz", ctx -> json(ctx, mirror == null ? Map.of("status", "ok") : mirror.status().health()));
         r.get("/readyz", ctx -> {
             boolean ok = ready.getAsBoolean() && index.loaded();
             json(ctx.status(ok ? 200 : 503), Map.of("ready", ok,

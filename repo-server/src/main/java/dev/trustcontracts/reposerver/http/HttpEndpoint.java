@@ -4,6 +4,7 @@ import dev.trustcontracts.core.net.HostPort;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.trustcontracts.reposerver.MirrorOf;
 import dev.trustcontracts.reposerver.ServerLimits;
 import dev.trustcontracts.reposerver.ServerMetrics;
 import dev.trustcontracts.reposerver.TlsMaterial;
@@ -14,6 +15,7 @@ import dev.trustcontracts.reposerver.git.GitHttp;
 import dev.trustcontracts.reposerver.git.OperationRefused;
 import dev.trustcontracts.reposerver.index.CertificateQuery;
 import dev.trustcontracts.reposerver.index.ContractIndex;
+import dev.trustcontracts.reposerver.mirror.MirrorStatus;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import jakarta.servlet.DispatcherType;
@@ -57,6 +59,10 @@ public final class HttpEndpoint implements AutoCloseable {
     public record Users(Login login, UserStore store, boolean privateRead) {
     }
 
+    /** A read-only mirror: what it follows (named in every refusal of a write) and its status ({@code /healthz}). */
+    public record Mirror(MirrorOf of, MirrorStatus status) {
+    }
+
     /**
      * Starts the port.
      *
@@ -65,9 +71,10 @@ public final class HttpEndpoint implements AutoCloseable {
      * @param metrics counters and the {@code /metrics} scrape
      * @param clock   the server's clock (proposal views depend on the time)
      * @param ready   whether the server as a whole is ready ({@code /readyz})
+     * @param mirror  on a read-only mirror, what it follows: pushes and writes are refused; null on a primary
      */
     public static HttpEndpoint start(Port port, ContractGit git, ContractIndex index, Users users,
-                                     ServerMetrics metrics, Clock clock, BooleanSupplier ready) {
+                                     ServerMetrics metrics, Clock clock, BooleanSupplier ready, Mirror mirror) {
         ServerLimits limits = port.limits();
         TlsMaterial tls = port.tls();
         HostPort listen = port.listen();
@@ -101,11 +108,16 @@ public final class HttpEndpoint implements AutoCloseable {
             });
             cfg.jetty.modifyServletContextHandler(h -> {
                 h.addFilter(new FilterHolder(new NoMethodOverride()), "/*", EnumSet.of(DispatcherType.REQUEST));
+                if (mirror != null) {
+                    // before the login: a push to a mirror is refused whoever asks, with the line that says where to go
+                    h.addFilter(new FilterHolder(new ReadOnlyGitFilter(mirror.of().refusal("push to the primary"))),
+                            GitHttp.MOUNT, EnumSet.of(DispatcherType.REQUEST));
+                }
                 h.addFilter(new FilterHolder(gitLimits), GitHttp.MOUNT, EnumSet.of(DispatcherType.REQUEST));
                 h.addFilter(new FilterHolder(auth), GitHttp.MOUNT, EnumSet.of(DispatcherType.REQUEST));
                 h.addServlet(new ServletHolder(git.servlet()), GitHttp.MOUNT);
             });
-            new ApiRoutes(git, index, apiLogin, metrics, clock, ready).register(cfg.routes);
+            new ApiRoutes(git, index, apiLogin, metrics, clock, ready, mirror).register(cfg.routes);
             // the one place where refusals become status codes
             cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.problems()));
             cfg.routes.exception(OperationRefused.class, (e, ctx) ->

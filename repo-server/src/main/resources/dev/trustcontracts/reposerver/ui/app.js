@@ -9,6 +9,8 @@
 
   // The login lives in this page's memory only: a reload forgets it.
   const session = { user: null, auth: null, access: null };
+  // A read-only mirror (trustctl repo-server --mirror-of) names its primary in /healthz: no write actions then.
+  const server = { mirrorOf: null };
   let renderToken = 0;
 
   // ---- DOM helpers -------------------------------------------------------------------------------------
@@ -452,7 +454,13 @@
       el('p', null, 'Revoking deletes ', el('code', null, c.path), ' on main in a new commit. Every zone drops the ' +
         'other participants\' roots at its next pull, and agents never trust this contract id again.'));
     const start = el('button', { type: 'button', class: 'danger', id: 'revoke-button' }, 'Revoke…');
-    revoke.appendChild(start);
+    if (server.mirrorOf) {
+      // on a mirror the page shows where to revoke instead of a button that could only be refused
+      revoke.appendChild(el('p', { class: 'muted', id: 'revoke-on-primary' }, 'This server is a read-only mirror: '
+        + 'revoke on the primary, ', el('code', null, server.mirrorOf), '.'));
+    } else {
+      revoke.appendChild(start);
+    }
     start.addEventListener('click', () => withLogin('Log in to revoke ' + c.name + '.', () => {
       start.hidden = true;
       const input = el('input', { id: 'revoke-confirm-input', autocomplete: 'off', spellcheck: 'false' });
@@ -600,7 +608,10 @@
         : p.acceptable ? el('span', { class: 'badge warn', id: 'proposal-status' }, 'waiting for signatures')
           : el('span', { class: 'badge bad', id: 'proposal-status' }, 'invalid');
     const actions = el('div', { class: 'actions', id: 'merge-box' });
-    if (p.mergeable) {
+    if (p.mergeable && server.mirrorOf) {
+      append(actions, [el('p', { class: 'muted', id: 'merge-on-primary' }, 'Ready to merge. This server is a read-only '
+        + 'mirror: merge on the primary, ', el('code', null, server.mirrorOf), '.')]);
+    } else if (p.mergeable) {
       const b = el('button', { type: 'button', class: 'primary', id: 'merge-button' }, 'Merge into main');
       const err = el('div', { class: 'error', id: 'merge-error', hidden: true });
       b.addEventListener('click', () => withLogin('Log in to merge ' + p.branch + '.', () => {
@@ -866,7 +877,26 @@
     document.body.dataset.view = r.section + (r.rest ? '-detail' : '');
   }
 
-  function start() {
+  /** Reads whether this server is a read-only mirror (before the first page, so no write button ever shows). */
+  async function loadServer() {
+    try {
+      const r = await fetch('/healthz', { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+      const h = await r.json();
+      if (h && h.mirror && typeof h.mirror.primary === 'string') {
+        server.mirrorOf = h.mirror.primary;
+        const b = $('mirror-banner');
+        clear(b);
+        append(b, ['Read-only mirror of ', el('code', null, server.mirrorOf),
+          ': merges, revocations and pushes go to the primary.']);
+        b.hidden = false;
+      }
+    } catch (e) {
+      // a primary, or a server that cannot say: the API still refuses what it must
+    }
+  }
+
+  async function start() {
+    await loadServer();
     $('login-open').addEventListener('click', () => openLogin(null, null));
     $('login-cancel').addEventListener('click', () => { $('login-panel').hidden = true; afterLogin = null; });
     $('logout').addEventListener('click', logout);
