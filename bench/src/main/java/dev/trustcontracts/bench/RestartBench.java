@@ -155,6 +155,11 @@ final class RestartBench {
      * in seconds.
      */
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("populate")) {
+            // kept for profiling one start by hand: populate DATA N, then run the child "server DATA" under JFR
+            new BenchRepos(40).populate(Path.of(args[1]), Integer.parseInt(args[2]));
+            System.exit(0);
+        }
         if (args[0].equals("server")) {
             long t0 = System.nanoTime();
             try (RepoServer server = RepoServer.start(RepoServerConfig.ephemeral(Path.of(args[1])))) {
