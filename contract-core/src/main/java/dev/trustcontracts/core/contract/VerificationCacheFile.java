@@ -9,8 +9,10 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -54,8 +56,15 @@ public final class VerificationCacheFile {
     public static <T> List<T> read(Path file, byte[] key, HeaderCheck check, EntryMapper<T> mapper)
             throws IOException {
         Mac mac = mac(key);
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
-            InputStream in = new MacInput(raw, mac);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < MAC_BYTES) {
+                throw new IOException("truncated (" + size + " bytes)");
+            }
+            InputStream raw = Channels.newInputStream(ch);
+            // the MAC sees the body in large reads (hashing byte by byte was a quarter of a warm start), and only
+            // the body: the buffer above it cannot read ahead into the MAC at the end
+            InputStream in = new BufferedInputStream(new MacInput(raw, mac, size - MAC_BYTES), BUFFER);
             CacheHeader header;
             try {
                 header = CacheHeader.parseDelimitedFrom(in);
@@ -79,6 +88,9 @@ public final class VerificationCacheFile {
                     throw new IOException("truncated after " + i + " of " + header.getEntries() + " entries");
                 }
                 out.add(mapper.map(entry));
+            }
+            if (in.read() != -1) {
+                throw new IOException("bytes follow its last entry");
             }
             byte[] expected = mac.doFinal();
             byte[] found = raw.readNBytes(MAC_BYTES);
@@ -129,37 +141,40 @@ public final class VerificationCacheFile {
         }
     }
 
-    /** Feeds every byte read into the MAC. */
+    /** Reads at most {@code limit} bytes (the body before the MAC), feeding each into the MAC. */
     private static final class MacInput extends FilterInputStream {
         private final Mac mac;
+        private long left;
 
-        MacInput(InputStream in, Mac mac) {
+        MacInput(InputStream in, Mac mac, long limit) {
             super(in);
             this.mac = mac;
+            this.left = limit;
         }
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
-            if (b >= 0) {
-                mac.update((byte) b);
-            }
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
+            if (left <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
             if (n > 0) {
                 mac.update(b, off, n);
+                left -= n;
             }
             return n;
         }
 
         @Override
         public long skip(long n) throws IOException {
-            // protobuf skips unknown fields: read them through, so they are authenticated too
-            byte[] buf = new byte[(int) Math.min(n, 8192)];
+            // everything is read through, so that all of it is authenticated
+            byte[] buf = new byte[(int) Math.min(Math.max(n, 1), 8192)];
             long done = 0;
             while (done < n) {
                 int r = read(buf, 0, (int) Math.min(buf.length, n - done));
@@ -172,8 +187,18 @@ public final class VerificationCacheFile {
         }
 
         @Override
+        public int available() {
+            return 0;
+        }
+
+        @Override
         public boolean markSupported() {
             return false;
+        }
+
+        @Override
+        public void close() {
+            // the channel is closed by read
         }
     }
 
