@@ -166,6 +166,7 @@ final class RestartBench {
                 double start = (System.nanoTime() - t0) / 1e9;
                 double sinceStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
                 System.out.printf("DONE %.3f %.3f %.3f%n", sinceStart, start, AgentBenchSupport.processCpuNanos() / 1e9);
+                System.out.println(whereCpuWent());
                 System.out.flush();
             }
             System.exit(0);
@@ -182,8 +183,27 @@ final class RestartBench {
                 System.exit(1);
             }
             System.out.printf("DONE %.3f %.3f %.3f%n", sinceStart, cycle, AgentBenchSupport.processCpuNanos() / 1e9);
+            System.out.println(whereCpuWent());
             System.out.flush();
         }
         System.exit(0);
+    }
+
+    /**
+     * Where the child's CPU went, for the bench's report: the main thread, the JIT compilers, the collector and
+     * the rest (the parent prints only DONE; run the child by hand to see this line).
+     */
+    private static String whereCpuWent() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        double main = threads.getCurrentThreadCpuTime() / 1e9;
+        long gcMillis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+                .getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return String.format("CPU main thread %.2f s; JIT compiling %.2f s (wall, all compiler threads); GC pauses %.2f s;"
+                + " classes loaded %d", main, jit.getTotalCompilationTime() / 1e3, gcMillis / 1e3,
+                java.lang.management.ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
     }
 }

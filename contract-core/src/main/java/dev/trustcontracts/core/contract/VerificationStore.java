@@ -1,6 +1,5 @@
 package dev.trustcontracts.core.contract;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.core.files.SecretFiles;
@@ -15,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,9 +34,13 @@ import org.slf4j.LoggerFactory;
  * bounds the verifier found, and the parsed contract in its protobuf form, so that a restored file is neither
  * verified nor parsed from YAML again (the YAML parse was half of a restart once the signatures were cached). A restored verification is judged against the clock at every use like a fresh
  * one, so a cached "valid" never outlives its earliest bound. Everything else a verification depends on is
- * part of the key: the content (blob id, and a SHA-256 checked again at use), the rules ({@link
+ * part of the key: the content (its Git blob id, with the path), the rules ({@link
  * ContractVerifier#RULES_VERSION}) and the configuration ({@link ContractVerifier#maxWindow()}); a file
- * written under another version or window is ignored. Rules across files or across history (unique ids,
+ * written under another version or window is ignored. A hit reads no blob: the blob id is the name Git itself
+ * stores the content under, and both Git implementations that put blobs into these repositories refuse the
+ * known SHA-1 collision attacks (JGit's default SHA-1 and C git's sha1dc detect them; JGit's receive also
+ * compares an object that already exists byte for byte). Format 1 checked a SHA-256 of the blob at every
+ * use, which cost the read of every blob at a restart. Rules across files or across history (unique ids,
  * replays, removals) are never cached here.
  *
  * <p>The file is local state, not input: it is written atomically (0600) and authenticated as a whole with
@@ -63,8 +64,8 @@ public final class VerificationStore {
     /** At most this many verifications are kept (the least recently used go first), as in the scanner's memory. */
     private static final int MAX_ENTRIES = 200_000;
 
-    /** One verification and what it was made of: the key's blob id and the content's SHA-256. */
-    private record Kept(String blobId, byte[] sha256, Verification verification) {
+    /** One verification and the blob id of the content it was made of. */
+    private record Kept(String blobId, Verification verification) {
     }
 
     private final Path file;
@@ -125,16 +126,17 @@ public final class VerificationStore {
     }
 
     /**
-     * The verification of {@code content} at {@code path} from the cache, or empty when there is none that
-     * was made for this content, these rules and this configuration.
+     * The verification of the blob {@code blobId} at {@code path} from the cache, or empty when there is none
+     * that was made for this blob at this path, these rules and this configuration. The blob is not read: the
+     * entry carries the parsed contract, and the blob id names the content (see the class comment on SHA-1).
      */
-    public synchronized Optional<Verification> restore(String blobId, String path, byte[] content) {
+    public synchronized Optional<Verification> restore(String blobId, String path) {
         String k = blobId + ' ' + path;
         Kept c = loaded.get(k);
         if (c == null) {
             c = used.get(k);
         }
-        if (c == null || !MessageDigest.isEqual(c.sha256(), sha256(content))) {
+        if (c == null) {
             return Optional.empty();
         }
         // used from now on: the next save keeps it, and the loaded copy is no longer needed in memory
@@ -145,11 +147,11 @@ public final class VerificationStore {
     }
 
     /** Records a verification just made, for the next {@link #save}; files that did not parse are not kept. */
-    public synchronized void record(String blobId, String path, byte[] content, Verification v) {
-        if (key == null || v.contract().isEmpty()) {
+    public synchronized void record(String blobId, String path, Verification v) {
+        if (key == null || v.contract().isEmpty() || !v.path().equals(path)) {
             return;
         }
-        used.put(blobId + ' ' + path, new Kept(blobId, sha256(content), v));
+        used.put(blobId + ' ' + path, new Kept(blobId, v));
         dirty = true;
     }
 
@@ -183,7 +185,7 @@ public final class VerificationStore {
     private static CachedVerification entry(Kept k) {
         Verification v = k.verification();
         CachedVerification.Builder c = CachedVerification.newBuilder().setBlobId(k.blobId()).setPath(v.path())
-                .setContentSha256(ByteString.copyFrom(k.sha256())).setContract(v.contract().orElseThrow().toByteString());
+                .setContract(v.contract().orElseThrow().toByteString());
         for (Problem p : v.staticProblems()) {
             c.addProblems(CachedProblem.newBuilder().setLine(p.line()).setRule(p.rule().name())
                     .setHasParticipant(p.participant() != null)
@@ -242,8 +244,7 @@ public final class VerificationStore {
         } catch (InvalidProtocolBufferException | java.time.DateTimeException e) {
             throw new IOException("the entry for " + path + " does not parse");
         }
-        return new Kept(c.getBlobId(), c.getContentSha256().toByteArray(),
-                new Verification(path, contract, problems, bounds));
+        return new Kept(c.getBlobId(), new Verification(path, contract, problems, bounds));
     }
 
     /** The key, made at first use; empty (the cache unused, logged) when it is open to others or unreadable. */
@@ -276,13 +277,5 @@ public final class VerificationStore {
             return Optional.empty();
         }
         return Optional.of(k);
-    }
-
-    private static byte[] sha256(byte[] content) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -137,21 +137,11 @@ class VerificationStoreTest {
         write(state, Files.readAllBytes(state.resolve(VerificationStore.KEY_FILE)), change.apply(readWithKey(state)));
     }
 
-    /** The cache's entry for the forged contract, made to say what the entry of a valid one says. */
-    static Cache claimForgedIsValid(Cache c, boolean keepHash) {
-        CachedVerification good = c.entries().stream().filter(e -> e.getPath().endsWith("alice-bob.yaml"))
-                .findFirst().orElseThrow();
+    /** The cache's entry for the forged contract, made to say what the entry of a valid one says (no problems). */
+    static Cache claimForgedIsValid(Cache c) {
         List<CachedVerification> out = new ArrayList<>();
         for (CachedVerification e : c.entries()) {
-            if (e.getPath().endsWith("forged.yaml")) {
-                CachedVerification.Builder forged = e.toBuilder().clearProblems();
-                if (!keepHash) {
-                    forged.setContentSha256(good.getContentSha256());
-                }
-                out.add(forged.build());
-            } else {
-                out.add(e);
-            }
+            out.add(e.getPath().endsWith("forged.yaml") ? e.toBuilder().clearProblems().build() : e);
         }
         return c.with(out);
     }
@@ -177,7 +167,7 @@ class VerificationStoreTest {
     void aCacheEditedWithoutTheKeyCannotMakeABadSignatureValid() throws Exception {
         start();
         // the attacker rewrites the entry (no problems for forged.yaml) but cannot compute the MAC under our key
-        write(state, otherKey(), claimForgedIsValid(readWithKey(state), true));
+        write(state, otherKey(), claimForgedIsValid(readWithKey(state)));
 
         Run after = start();
         assertThat(after.restored()).isZero();
@@ -189,7 +179,7 @@ class VerificationStoreTest {
     void aCacheFromAnotherStateDirectoryIsIgnored(@TempDir Path other) throws Exception {
         start();
         // a cache made elsewhere (another key) that says forged.yaml is valid: copied over this one
-        rewriteWithKey(c -> claimForgedIsValid(c, true));
+        rewriteWithKey(c -> claimForgedIsValid(c));
         Files.copy(state.resolve(VerificationStore.FILE), other.resolve(VerificationStore.FILE));
         Files.delete(state.resolve(VerificationStore.FILE));
         Files.delete(state.resolve(VerificationStore.KEY_FILE));
@@ -203,21 +193,28 @@ class VerificationStoreTest {
     }
 
     @Test
-    void anEntryForOtherContentIsNotUsedEvenUnderTheKey() throws Exception {
+    void anEntryIsUsedOnlyForItsBlobAtItsPath() throws Exception {
         start();
-        // stands for a blob id collision: the entry's SHA-256 is that of another file's content
-        rewriteWithKey(c -> claimForgedIsValid(c, false));
+        // the same content under another name: the name rule depends on the path, so it is verified afresh
+        Files.move(repoDir.resolve("contracts/alice-bob.yaml"), repoDir.resolve("contracts/renamed.yaml"));
+        // and other content at a known path: verified afresh too
+        write("contracts/alice-carol.yaml", TestZone.signed("alice-carol", alice, bob));
+        git.add().addFilepattern(".").setUpdate(true).call();
+        git.add().addFilepattern(".").call();
+        head = git.commit().setMessage("c2").setSign(false).setAuthor("t", "t@example")
+                .setCommitter("t", "t@example").call();
         Run after = start();
-        assertThat(after.restored()).isEqualTo(2);
-        assertThat(after.valid()).containsExactly("alice-bob", "alice-carol");
-        assertThat(after.result().problems()).anyMatch(p -> p.rule() == Rule.SIGNATURE_INVALID);
+        assertThat(after.restored()).isEqualTo(1); // forged.yaml only
+        assertThat(after.result()).isEqualTo(uncached(ContractVerifier.DEFAULT_MAX_WINDOW, NOW));
+        assertThat(after.valid()).containsExactly("alice-carol");
+        assertThat(after.result().problems()).anyMatch(p -> p.file().endsWith("renamed.yaml"));
     }
 
     @Test
     void aCacheOfAnotherRulesVersionIsIgnored() throws Exception {
         start();
         rewriteWithKey(c -> {
-            Cache forged = claimForgedIsValid(c, true);
+            Cache forged = claimForgedIsValid(c);
             return new Cache(forged.header().toBuilder().setRulesVersion(ContractVerifier.RULES_VERSION - 1).build(),
                     forged.entries());
         });
@@ -306,7 +303,7 @@ class VerificationStoreTest {
         assertThat(c.entries()).hasSize(3);
         List<CachedVerification> reordered = new ArrayList<>(c.entries());
         java.util.Collections.reverse(reordered);
-        CachedVerification extra = claimForgedIsValid(c, true).entries().stream()
+        CachedVerification extra = claimForgedIsValid(c).entries().stream()
                 .filter(e -> e.getPath().endsWith("forged.yaml")).findFirst().orElseThrow();
         List<byte[]> attacks = List.of(
                 layout(c.header(), reordered, oldMac),
@@ -336,7 +333,7 @@ class VerificationStoreTest {
     void aCacheOfAnotherFormatIsIgnoredEvenUnderTheKey() throws Exception {
         ScanResult expected = start().result();
         rewriteWithKey(c -> {
-            Cache forged = claimForgedIsValid(c, true);
+            Cache forged = claimForgedIsValid(c);
             return new Cache(forged.header().toBuilder().setFormat(1).build(), forged.entries());
         });
         Run after = start();
