@@ -202,8 +202,11 @@ final class RestartBench {
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        return String.format("CPU main thread %.2f s; JIT compiling %.2f s (wall, all compiler threads); GC pauses %.2f s;"
-                + " classes loaded %d", main, jit.getTotalCompilationTime() / 1e3, gcMillis / 1e3,
+        String head = String.format("CPU main thread %.2f s; JIT compiling %.2f s (wall, all compiler threads); GC pauses"
+                + " %.2f s; classes loaded %d", main, jit.getTotalCompilationTime() / 1e3, gcMillis / 1e3,
                 java.lang.management.ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
+        System.gc(); // after the timing: what the started daemon holds
+        return head + String.format("; heap in use after a full GC %d MiB",
+                java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
     }
 }

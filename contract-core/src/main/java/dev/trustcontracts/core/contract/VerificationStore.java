@@ -214,7 +214,7 @@ public final class VerificationStore {
             if (header.getEntries() > MAX_ENTRIES) {
                 throw new IOException("it claims " + header.getEntries() + " entries (at most " + MAX_ENTRIES + ")");
             }
-        }, VerificationStore::kept);
+        }, new SharedText()::kept);
         Map<String, Kept> out = new HashMap<>(entries.size() * 2);
         for (Kept k : entries) {
             out.put(k.blobId() + ' ' + k.verification().path(), k);
@@ -222,8 +222,46 @@ public final class VerificationStore {
         return out;
     }
 
+    /**
+     * Turns records into verifications while reading one file, sharing equal texts between contracts: the
+     * certificates (roots and signer chains), hashes and names that thousands of contracts repeat are held
+     * once, as they would be after a parse that shares them. Without this, 10,000 restored contracts held
+     * each of their certificates' PEM text once per contract (tens of MiB, the agent's whole heap).
+     */
+    private static final class SharedText {
+        private final Map<String, String> texts = new HashMap<>();
+
+        private String shared(String s) {
+            String seen = texts.putIfAbsent(s, s);
+            return seen == null ? s : seen;
+        }
+
+        private Contract share(Contract parsed) {
+            Contract.Builder b = parsed.toBuilder();
+            for (dev.trustcontracts.proto.v1.Participant.Builder p : b.getBodyBuilder().getParticipantsBuilderList()) {
+                p.setName(shared(p.getName())).setCertificate(shared(p.getCertificate())).setHash(shared(p.getHash()))
+                        .setTrustDomain(shared(p.getTrustDomain()));
+                if (p.hasNext()) {
+                    p.getNextBuilder().setCertificate(shared(p.getNext().getCertificate()))
+                            .setHash(shared(p.getNext().getHash()));
+                }
+            }
+            for (dev.trustcontracts.proto.v1.Signature.Builder sig : b.getSignaturesBuilderList()) {
+                sig.setParticipant(shared(sig.getParticipant())).setAlgorithm(shared(sig.getAlgorithm()));
+                for (int i = 0; i < sig.getCertificateChainCount(); i++) {
+                    sig.setCertificateChain(i, shared(sig.getCertificateChain(i)));
+                }
+            }
+            return b.build();
+        }
+
+        Kept kept(CachedVerification c) throws IOException {
+            return VerificationStore.kept(c, this);
+        }
+    }
+
     /** A record as the verification it stands for; the contract parsed from protobuf, not YAML. */
-    private static Kept kept(CachedVerification c) throws IOException {
+    private static Kept kept(CachedVerification c, SharedText text) throws IOException {
         String path = c.getPath();
         List<Problem> problems = new ArrayList<>(c.getProblemsCount());
         List<TimeBound> bounds = new ArrayList<>(c.getBoundsCount());
@@ -238,7 +276,7 @@ public final class VerificationStore {
                         b.getWhat(), Instant.ofEpochSecond(b.getNotBeforeSeconds(), b.getNotBeforeNanos()),
                         Instant.ofEpochSecond(b.getNotAfterSeconds(), b.getNotAfterNanos())));
             }
-            contract = Contract.parseFrom(c.getContract());
+            contract = text.share(Contract.parseFrom(c.getContract()));
         } catch (IllegalArgumentException e) {
             throw new IOException("it names a rule this version does not have");
         } catch (InvalidProtocolBufferException | java.time.DateTimeException e) {
