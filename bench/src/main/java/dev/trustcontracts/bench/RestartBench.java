@@ -132,10 +132,13 @@ final class RestartBench {
         Process p = pb.start();
         String line;
         String result = null;
+        String detail = "";
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
             while ((line = in.readLine()) != null) {
                 if (line.startsWith("DONE ")) {
                     result = line;
+                } else if (line.startsWith("CPU main thread")) {
+                    detail = line;
                 }
             }
         }
@@ -145,8 +148,8 @@ final class RestartBench {
         }
         String[] f = result.split(" ");
         return String.format("%s %5.2f s after the JVM started (of which the start or cycle %5.2f s), "
-                + "process CPU %5.2f s; launch to exit %5.2f s", what, Double.parseDouble(f[1]),
-                Double.parseDouble(f[2]), Double.parseDouble(f[3]), wall);
+                + "process CPU %5.2f s; launch to exit %5.2f s%n      (%s)", what, Double.parseDouble(f[1]),
+                Double.parseDouble(f[2]), Double.parseDouble(f[3]), wall, detail);
     }
 
     /**
