@@ -3,7 +3,10 @@ package dev.trustcontracts.core.contract;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.proto.v1.CacheHeader;
 import dev.trustcontracts.proto.v1.CachedVerification;
-import java.io.BufferedInputStream;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -63,12 +66,14 @@ public final class VerificationCacheFile {
             }
             InputStream raw = Channels.newInputStream(ch);
             // the MAC sees the body in large reads (hashing byte by byte was a quarter of a warm start), and only
-            // the body: the buffer above it cannot read ahead into the MAC at the end
-            InputStream in = new BufferedInputStream(new MacInput(raw, mac, size - MAC_BYTES), BUFFER);
+            // the body: the reader's buffer above it cannot read ahead into the MAC at the end
+            // one protobuf reader over the whole body: a reader (and its buffer) per record was most of the
+            // garbage of a restart, which the agent's small heap pays for in collections
+            CodedInputStream in = CodedInputStream.newInstance(new MacInput(raw, mac, size - MAC_BYTES), BUFFER);
             CacheHeader header;
             try {
-                header = CacheHeader.parseDelimitedFrom(in);
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                header = delimited(in, CacheHeader.parser());
+            } catch (InvalidProtocolBufferException e) {
                 throw new IOException("it is not a cache of this format (the header does not parse)");
             }
             if (header == null) {
@@ -79,8 +84,8 @@ public final class VerificationCacheFile {
             for (int i = 0; i < header.getEntries(); i++) {
                 CachedVerification entry;
                 try {
-                    entry = CachedVerification.parseDelimitedFrom(in);
-                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                    entry = delimited(in, CachedVerification.parser());
+                } catch (InvalidProtocolBufferException e) {
                     throw new IOException("entry " + (i + 1) + " of " + header.getEntries() + " does not parse"
                             + " (truncated or corrupt)");
                 }
@@ -89,7 +94,7 @@ public final class VerificationCacheFile {
                 }
                 out.add(mapper.map(entry));
             }
-            if (in.read() != -1) {
+            if (!in.isAtEnd()) {
                 throw new IOException("bytes follow its last entry");
             }
             byte[] expected = mac.doFinal();
@@ -105,6 +110,26 @@ public final class VerificationCacheFile {
             }
             return out;
         }
+    }
+
+    /** The next length-delimited message, or null at the end of the body. */
+    private static <M> M delimited(CodedInputStream in, Parser<M> parser) throws IOException {
+        if (in.isAtEnd()) {
+            return null;
+        }
+        int length = in.readRawVarint32();
+        if (length < 0) {
+            throw new InvalidProtocolBufferException("negative length");
+        }
+        int limit = in.pushLimit(length);
+        M m = parser.parsePartialFrom(in, ExtensionRegistryLite.getEmptyRegistry());
+        in.checkLastTagWas(0);
+        if (in.getBytesUntilLimit() != 0) {
+            throw new InvalidProtocolBufferException("a record ends early");
+        }
+        in.popLimit(limit);
+        in.resetSizeCounter();
+        return m;
     }
 
     /**

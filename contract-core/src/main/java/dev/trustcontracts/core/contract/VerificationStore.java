@@ -1,6 +1,5 @@
 package dev.trustcontracts.core.contract;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.trustcontracts.core.files.AtomicFiles;
 import dev.trustcontracts.core.files.SecretFiles;
 import dev.trustcontracts.proto.v1.CacheHeader;
@@ -185,7 +184,7 @@ public final class VerificationStore {
     private static CachedVerification entry(Kept k) {
         Verification v = k.verification();
         CachedVerification.Builder c = CachedVerification.newBuilder().setBlobId(k.blobId()).setPath(v.path())
-                .setContract(v.contract().orElseThrow().toByteString());
+                .setContract(v.contract().orElseThrow());
         for (Problem p : v.staticProblems()) {
             c.addProblems(CachedProblem.newBuilder().setLine(p.line()).setRule(p.rule().name())
                     .setHasParticipant(p.participant() != null)
@@ -276,10 +275,13 @@ public final class VerificationStore {
                         b.getWhat(), Instant.ofEpochSecond(b.getNotBeforeSeconds(), b.getNotBeforeNanos()),
                         Instant.ofEpochSecond(b.getNotAfterSeconds(), b.getNotAfterNanos())));
             }
-            contract = text.share(Contract.parseFrom(c.getContract()));
+            if (!c.hasContract()) {
+                throw new IOException("the entry for " + path + " holds no contract");
+            }
+            contract = text.share(c.getContract());
         } catch (IllegalArgumentException e) {
             throw new IOException("it names a rule this version does not have");
-        } catch (InvalidProtocolBufferException | java.time.DateTimeException e) {
+        } catch (java.time.DateTimeException e) {
             throw new IOException("the entry for " + path + " does not parse");
         }
         return new Kept(c.getBlobId(), new Verification(path, contract, problems, bounds));

@@ -351,7 +351,7 @@ class VerificationStoreTest {
         Cache c = readWithKey(state);
         // every record carries the parsed contract, equal to what the YAML gives
         for (CachedVerification e : c.entries()) {
-            Contract cached = Contract.parseFrom(e.getContract());
+            Contract cached = e.getContract();
             byte[] yaml = Files.readAllBytes(repoDir.resolve(e.getPath()));
             assertThat(cached).isEqualTo(ContractCodec.parse(yaml, dev.trustcontracts.core.contract.ContractFormat.YAML));
         }
