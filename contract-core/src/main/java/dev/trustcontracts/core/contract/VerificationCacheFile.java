@@ -1,12 +1,12 @@
 package dev.trustcontracts.core.contract;
 
-import dev.trustcontracts.core.files.AtomicFiles;
-import dev.trustcontracts.proto.v1.CacheHeader;
-import dev.trustcontracts.proto.v1.CachedVerification;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
+import dev.trustcontracts.core.files.AtomicFiles;
+import dev.trustcontracts.proto.v1.CacheHeader;
+import dev.trustcontracts.proto.v1.CachedVerification;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -65,10 +65,10 @@ public final class VerificationCacheFile {
                 throw new IOException("truncated (" + size + " bytes)");
             }
             InputStream raw = Channels.newInputStream(ch);
-            // the MAC sees the body in large reads (hashing byte by byte was a quarter of a warm start), and only
-            // the body: the reader's buffer above it cannot read ahead into the MAC at the end
-            // one protobuf reader over the whole body: a reader (and its buffer) per record was most of the
-            // garbage of a restart, which the agent's small heap pays for in collections
+            // The MAC sees the body in large reads (hashing byte by byte was a quarter of a warm start), and only
+            // the body: the reader's buffer above it cannot read ahead into the MAC at the end. One protobuf
+            // reader for the whole body: a reader and its buffer per record was garbage the agent's small heap
+            // paid for in collections.
             CodedInputStream in = CodedInputStream.newInstance(new MacInput(raw, mac, size - MAC_BYTES), BUFFER);
             CacheHeader header;
             try {

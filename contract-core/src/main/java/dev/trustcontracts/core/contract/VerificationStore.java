@@ -210,8 +210,9 @@ public final class VerificationStore {
                 throw new IOException("written for a maximum contract window of " + header.getMaxWindowSeconds()
                         + " s (now " + verifier.maxWindow().toSeconds() + " s)");
             }
-            if (header.getEntries() > MAX_ENTRIES) {
-                throw new IOException("it claims " + header.getEntries() + " entries (at most " + MAX_ENTRIES + ")");
+            if (header.getEntries() < 0 || header.getEntries() > MAX_ENTRIES) {
+                throw new IOException("it claims " + Integer.toUnsignedString(header.getEntries())
+                        + " entries (at most " + MAX_ENTRIES + ")");
             }
         }, new SharedText()::kept);
         Map<String, Kept> out = new HashMap<>(entries.size() * 2);
