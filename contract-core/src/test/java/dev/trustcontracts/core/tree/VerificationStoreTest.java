@@ -359,4 +359,22 @@ class VerificationStoreTest {
         assertThat(warm.restored()).isEqualTo(3);
         assertThat(warm.result()).isEqualTo(cold.result());
     }
+
+    @Test
+    void aWriteWhoseCountDoesNotMatchLeavesTheLastCacheInPlace() throws Exception {
+        start();
+        Path file = state.resolve(VerificationStore.FILE);
+        byte[] before = Files.readAllBytes(file);
+        Cache c = readWithKey(state);
+        byte[] key = Files.readAllBytes(state.resolve(VerificationStore.KEY_FILE));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> VerificationCacheFile.write(file, key, c.header(),
+                c.entries().subList(0, 2).iterator())).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("counts 3 entries but 2 were given");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        try (java.util.stream.Stream<Path> left = Files.list(state)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(VerificationStore.FILE,
+                    VerificationStore.KEY_FILE);
+        }
+        assertThat(start().restored()).isEqualTo(3);
+    }
 }
