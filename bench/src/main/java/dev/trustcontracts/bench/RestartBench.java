@@ -132,10 +132,13 @@ final class RestartBench {
         Process p = pb.start();
         String line;
         String result = null;
+        String detail = "";
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
             while ((line = in.readLine()) != null) {
                 if (line.startsWith("DONE ")) {
                     result = line;
+                } else if (line.startsWith("CPU main thread")) {
+                    detail = line;
                 }
             }
         }
@@ -145,8 +148,8 @@ final class RestartBench {
         }
         String[] f = result.split(" ");
         return String.format("%s %5.2f s after the JVM started (of which the start or cycle %5.2f s), "
-                + "process CPU %5.2f s; launch to exit %5.2f s", what, Double.parseDouble(f[1]),
-                Double.parseDouble(f[2]), Double.parseDouble(f[3]), wall);
+                + "process CPU %5.2f s; launch to exit %5.2f s%n      (%s)", what, Double.parseDouble(f[1]),
+                Double.parseDouble(f[2]), Double.parseDouble(f[3]), wall, detail);
     }
 
     /**
@@ -155,12 +158,18 @@ final class RestartBench {
      * in seconds.
      */
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("populate")) {
+            // kept for profiling one start by hand: populate DATA N, then run the child "server DATA" under JFR
+            new BenchRepos(40).populate(Path.of(args[1]), Integer.parseInt(args[2]));
+            System.exit(0);
+        }
         if (args[0].equals("server")) {
             long t0 = System.nanoTime();
             try (RepoServer server = RepoServer.start(RepoServerConfig.ephemeral(Path.of(args[1])))) {
                 double start = (System.nanoTime() - t0) / 1e9;
                 double sinceStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
                 System.out.printf("DONE %.3f %.3f %.3f%n", sinceStart, start, AgentBenchSupport.processCpuNanos() / 1e9);
+                System.out.println(whereCpuWent());
                 System.out.flush();
             }
             System.exit(0);
@@ -177,8 +186,30 @@ final class RestartBench {
                 System.exit(1);
             }
             System.out.printf("DONE %.3f %.3f %.3f%n", sinceStart, cycle, AgentBenchSupport.processCpuNanos() / 1e9);
+            System.out.println(whereCpuWent());
             System.out.flush();
         }
         System.exit(0);
+    }
+
+    /**
+     * Where the child's CPU went, for the bench's report: the main thread, the JIT compilers, the collector and
+     * the rest (the parent prints only DONE; run the child by hand to see this line).
+     */
+    private static String whereCpuWent() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        double main = threads.getCurrentThreadCpuTime() / 1e9;
+        long gcMillis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+                .getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        String head = String.format("CPU main thread %.2f s; JIT compiling %.2f s (wall, all compiler threads); GC pauses"
+                + " %.2f s; classes loaded %d", main, jit.getTotalCompilationTime() / 1e3, gcMillis / 1e3,
+                java.lang.management.ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
+        System.gc(); // after the timing: what the started daemon holds
+        return head + String.format("; heap in use after a full GC %d MiB",
+                java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
     }
 }

@@ -8,14 +8,15 @@ import dev.trustcontracts.core.contract.VerificationStore;
 import dev.trustcontracts.core.crypto.Fingerprint;
 import dev.trustcontracts.proto.v1.CachedVerification;
 import dev.trustcontracts.proto.v1.Contract;
-import dev.trustcontracts.proto.v1.VerificationCache;
+import dev.trustcontracts.core.contract.VerificationCacheFile;
+import dev.trustcontracts.proto.v1.CacheHeader;
 import dev.trustcontracts.testing.TestZone;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -88,19 +89,21 @@ class AgentRestartCacheTest extends AgentFixture {
             assertThat(Outputs.chain(out)).containsExactlyInAnyOrder(own(), hash(carol));
         }
         // someone who can write the work directory but not read the key clears alice-dave's problems
-        byte[] all = Files.readAllBytes(cache());
-        VerificationCache.Builder c = VerificationCache.parseFrom(Arrays.copyOfRange(all, 32, all.length)).toBuilder();
-        for (int i = 0; i < c.getEntriesCount(); i++) {
-            CachedVerification e = c.getEntries(i);
+        // (the test reads the records with the key; the attacker writes them back under any other key)
+        byte[] key = Files.readAllBytes(cache().resolveSibling(VerificationStore.KEY_FILE));
+        CacheHeader[] header = {null};
+        List<CachedVerification> entries = new java.util.ArrayList<>();
+        for (CachedVerification e : VerificationCacheFile.read(cache(), key, h -> header[0] = h, e -> e)) {
             if (e.getPath().endsWith("alice-dave.yaml")) {
                 assertThat(e.getProblemsCount()).isPositive();
-                c.setEntries(i, e.toBuilder().clearProblems().build());
+                e = e.toBuilder().clearProblems().build();
             }
+            entries.add(e);
         }
-        byte[] body = c.build().toByteArray();
-        byte[] forged = Arrays.copyOf(Arrays.copyOf(all, 32), 32 + body.length);
-        System.arraycopy(body, 0, forged, 32, body.length);
-        Files.write(cache(), forged);
+        byte[] otherKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(otherKey);
+        VerificationCacheFile.write(cache(), otherKey, header[0], entries.iterator());
+        byte[] forged = Files.readAllBytes(cache());
         // and the agent's outputs are re-derived on start: remove chain.pem to see them written again
         Files.delete(files().chain());
 

@@ -12,7 +12,8 @@ import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.contract.VerificationStore;
 import dev.trustcontracts.proto.v1.CachedVerification;
 import dev.trustcontracts.proto.v1.Contract;
-import dev.trustcontracts.proto.v1.VerificationCache;
+import dev.trustcontracts.core.contract.VerificationCacheFile;
+import dev.trustcontracts.proto.v1.CacheHeader;
 import dev.trustcontracts.reposerver.git.ContractRepository;
 import dev.trustcontracts.reposerver.testing.Fixture;
 import dev.trustcontracts.testing.TestZone;
@@ -103,19 +104,21 @@ class ServerRestartCacheTest {
         }
         // someone who can write the data directory, not read the key, clears alice-bob's problems
         Path cache = data().resolve(VerificationStore.FILE);
-        byte[] all = Files.readAllBytes(cache);
-        VerificationCache.Builder b = VerificationCache.parseFrom(Arrays.copyOfRange(all, 32, all.length)).toBuilder();
-        for (int i = 0; i < b.getEntriesCount(); i++) {
-            CachedVerification e = b.getEntries(i);
+        // (the test reads the records with the key; the attacker writes them back under any other key)
+        byte[] key = Files.readAllBytes(cache.resolveSibling(VerificationStore.KEY_FILE));
+        CacheHeader[] header = {null};
+        List<CachedVerification> entries = new java.util.ArrayList<>();
+        for (CachedVerification e : VerificationCacheFile.read(cache, key, h -> header[0] = h, e -> e)) {
             if (e.getPath().endsWith("alice-bob.yaml")) {
                 assertThat(e.getProblemsCount()).isPositive();
-                b.setEntries(i, e.toBuilder().clearProblems().build());
+                e = e.toBuilder().clearProblems().build();
             }
+            entries.add(e);
         }
-        byte[] body = b.build().toByteArray();
-        byte[] forged = Arrays.copyOf(Arrays.copyOf(all, 32), 32 + body.length);
-        System.arraycopy(body, 0, forged, 32, body.length);
-        Files.write(cache, forged);
+        byte[] otherKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(otherKey);
+        VerificationCacheFile.write(cache, otherKey, header[0], entries.iterator());
+        byte[] forged = Files.readAllBytes(cache);
         try (RepoServer s = start(Clock.systemUTC())) {
             assertThat(names(s)).containsExactly("alice-carol");
         }

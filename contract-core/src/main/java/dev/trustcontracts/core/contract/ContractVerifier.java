@@ -58,24 +58,6 @@ public final class ContractVerifier {
         return maxWindow;
     }
 
-    /**
-     * A verification of {@code content} rebuilt from the outcome persisted for it (problems and time bounds
-     * found by this verifier's rules earlier): the content is parsed again, the signatures are not verified
-     * again. Empty when the content does not parse (then it is verified in full).
-     */
-    Optional<Verification> restore(String path, byte[] content, List<Problem> staticProblems, List<TimeBound> bounds) {
-        Optional<ContractFormat> format = ContractFormat.forFileName(path);
-        if (format.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new Verification(path, ContractCodec.parse(content, format.get()), staticProblems,
-                    bounds));
-        } catch (ContractFormatException e) {
-            return Optional.empty();
-        }
-    }
-
     /** Verifies a file's bytes; the format comes from the path's extension. */
     public Verification verify(String path, byte[] content) {
         List<Problem> problems = new ArrayList<>();

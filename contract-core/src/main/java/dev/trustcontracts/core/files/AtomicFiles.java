@@ -40,11 +40,38 @@ public final class AtomicFiles {
 
     /** Writes the file atomically with the given POSIX mode (set when the temp file is created). */
     public static void write(Path target, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+        replace(target, mode, tmp -> writeFully(tmp, content));
+    }
+
+    /** Writes what {@code body} produces into a stream, atomically with this mode: for content too large to build in memory. */
+    public static void write(Path target, Set<PosixFilePermission> mode, StreamBody body) throws IOException {
+        replace(target, mode, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
+                        1 << 16);
+                body.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+        });
+    }
+
+    /** Content written into a stream (which the caller must not close). */
+    @FunctionalInterface
+    public interface StreamBody {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    private interface TempWriter {
+        void write(Path tmp) throws IOException;
+    }
+
+    private static void replace(Path target, Set<PosixFilePermission> mode, TempWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", attributes(mode));
         try {
-            writeFully(tmp, content);
+            writer.write(tmp);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -154,12 +154,12 @@ public final class TreeScanner {
         String key = e.contentId() + ' ' + e.path();
         Verification v = cache.get(key);
         if (v == null) {
-            byte[] content = e.content().read();
-            v = store == null ? null : store.restore(e.contentId(), e.path(), content).orElse(null);
+            // a restored verification carries its parsed contract: the blob is read only to verify it afresh
+            v = store == null ? null : store.restore(e.contentId(), e.path()).orElse(null);
             if (v == null) {
-                v = verifier.verify(e.path(), content);
+                v = verifier.verify(e.path(), e.content().read());
                 if (store != null) {
-                    store.record(e.contentId(), e.path(), content, v);
+                    store.record(e.contentId(), e.path(), v);
                 }
             }
             cache.put(key, v);

@@ -8,20 +8,21 @@ import dev.trustcontracts.core.contract.ContractVerifier;
 import dev.trustcontracts.core.contract.Rule;
 import dev.trustcontracts.core.contract.VerificationStore;
 import dev.trustcontracts.core.testing.TestZone;
+import dev.trustcontracts.core.contract.VerificationCacheFile;
+import dev.trustcontracts.proto.v1.CacheHeader;
 import dev.trustcontracts.proto.v1.CachedVerification;
 import dev.trustcontracts.proto.v1.Contract;
-import dev.trustcontracts.proto.v1.VerificationCache;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,35 +104,46 @@ class VerificationStoreTest {
                 .scan(new GitTree(git.getRepository(), head, 1 << 20), now);
     }
 
-    /** Rewrites the cache as someone holding the key would (the test reads it): only for the attacks beyond the MAC. */
-    void rewriteWithKey(UnaryOperator<VerificationCache> change) throws Exception {
-        byte[] key = Files.readAllBytes(state.resolve(VerificationStore.KEY_FILE));
-        byte[] all = Files.readAllBytes(state.resolve(VerificationStore.FILE));
-        VerificationCache cache = change.apply(VerificationCache.parseFrom(Arrays.copyOfRange(all, 32, all.length)));
-        byte[] body = cache.toByteArray();
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        byte[] out = Arrays.copyOf(mac.doFinal(body), 32 + body.length);
-        System.arraycopy(body, 0, out, 32, body.length);
-        Files.write(state.resolve(VerificationStore.FILE), out);
+    /** The cache file's header and records. */
+    record Cache(CacheHeader header, List<CachedVerification> entries) {
+        Cache with(List<CachedVerification> changed) {
+            return new Cache(header.toBuilder().setEntries(changed.size()).build(), changed);
+        }
     }
 
-    /** The cache's entry for the forged contract, made to say what the entry of a valid one says. */
-    static VerificationCache claimForgedIsValid(VerificationCache c, boolean keepHash) {
-        CachedVerification good = c.getEntriesList().stream().filter(e -> e.getPath().endsWith("alice-bob.yaml"))
-                .findFirst().orElseThrow();
-        VerificationCache.Builder b = c.toBuilder();
-        for (int i = 0; i < b.getEntriesCount(); i++) {
-            CachedVerification e = b.getEntries(i);
-            if (e.getPath().endsWith("forged.yaml")) {
-                CachedVerification.Builder forged = e.toBuilder().clearProblems();
-                if (!keepHash) {
-                    forged.setContentSha256(good.getContentSha256());
-                }
-                b.setEntries(i, forged.build());
-            }
+    /** Reads the cache with its key (the test can read it; an attacker in these tests cannot). */
+    static Cache readWithKey(Path state) throws Exception {
+        byte[] key = Files.readAllBytes(state.resolve(VerificationStore.KEY_FILE));
+        CacheHeader[] header = {null};
+        List<CachedVerification> entries = VerificationCacheFile.read(state.resolve(VerificationStore.FILE), key,
+                h -> header[0] = h, e -> e);
+        return new Cache(header[0], entries);
+    }
+
+    /** Writes the cache under {@code key}: the store's own key, or any other one (all an attacker can use). */
+    static void write(Path state, byte[] key, Cache cache) throws Exception {
+        VerificationCacheFile.write(state.resolve(VerificationStore.FILE), key, cache.header(),
+                cache.entries().iterator());
+    }
+
+    static byte[] otherKey() {
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        return k;
+    }
+
+    /** Rewrites the cache as someone holding the key would: only for the attacks beyond the MAC. */
+    void rewriteWithKey(UnaryOperator<Cache> change) throws Exception {
+        write(state, Files.readAllBytes(state.resolve(VerificationStore.KEY_FILE)), change.apply(readWithKey(state)));
+    }
+
+    /** The cache's entry for the forged contract, made to say what the entry of a valid one says (no problems). */
+    static Cache claimForgedIsValid(Cache c) {
+        List<CachedVerification> out = new ArrayList<>();
+        for (CachedVerification e : c.entries()) {
+            out.add(e.getPath().endsWith("forged.yaml") ? e.toBuilder().clearProblems().build() : e);
         }
-        return b.build();
+        return c.with(out);
     }
 
     @Test
@@ -154,14 +166,8 @@ class VerificationStoreTest {
     @Test
     void aCacheEditedWithoutTheKeyCannotMakeABadSignatureValid() throws Exception {
         start();
-        // the attacker rewrites the entry (no problems for forged.yaml) but cannot compute the MAC
-        byte[] all = Files.readAllBytes(state.resolve(VerificationStore.FILE));
-        VerificationCache forged = claimForgedIsValid(VerificationCache.parseFrom(Arrays.copyOfRange(all, 32,
-                all.length)), true);
-        byte[] body = forged.toByteArray();
-        byte[] out = Arrays.copyOf(Arrays.copyOf(all, 32), 32 + body.length);
-        System.arraycopy(body, 0, out, 32, body.length);
-        Files.write(state.resolve(VerificationStore.FILE), out);
+        // the attacker rewrites the entry (no problems for forged.yaml) but cannot compute the MAC under our key
+        write(state, otherKey(), claimForgedIsValid(readWithKey(state)));
 
         Run after = start();
         assertThat(after.restored()).isZero();
@@ -173,7 +179,7 @@ class VerificationStoreTest {
     void aCacheFromAnotherStateDirectoryIsIgnored(@TempDir Path other) throws Exception {
         start();
         // a cache made elsewhere (another key) that says forged.yaml is valid: copied over this one
-        rewriteWithKey(c -> claimForgedIsValid(c, true));
+        rewriteWithKey(c -> claimForgedIsValid(c));
         Files.copy(state.resolve(VerificationStore.FILE), other.resolve(VerificationStore.FILE));
         Files.delete(state.resolve(VerificationStore.FILE));
         Files.delete(state.resolve(VerificationStore.KEY_FILE));
@@ -187,21 +193,31 @@ class VerificationStoreTest {
     }
 
     @Test
-    void anEntryForOtherContentIsNotUsedEvenUnderTheKey() throws Exception {
+    void anEntryIsUsedOnlyForItsBlobAtItsPath() throws Exception {
         start();
-        // stands for a blob id collision: the entry's SHA-256 is that of another file's content
-        rewriteWithKey(c -> claimForgedIsValid(c, false));
+        // the same content under another name: the name rule depends on the path, so it is verified afresh
+        Files.move(repoDir.resolve("contracts/alice-bob.yaml"), repoDir.resolve("contracts/renamed.yaml"));
+        // and other content at a known path: verified afresh too
+        write("contracts/alice-carol.yaml", TestZone.signed("alice-carol", alice, bob));
+        git.add().addFilepattern(".").setUpdate(true).call();
+        git.add().addFilepattern(".").call();
+        head = git.commit().setMessage("c2").setSign(false).setAuthor("t", "t@example")
+                .setCommitter("t", "t@example").call();
         Run after = start();
-        assertThat(after.restored()).isEqualTo(2);
-        assertThat(after.valid()).containsExactly("alice-bob", "alice-carol");
-        assertThat(after.result().problems()).anyMatch(p -> p.rule() == Rule.SIGNATURE_INVALID);
+        assertThat(after.restored()).isEqualTo(1); // forged.yaml only
+        assertThat(after.result()).isEqualTo(uncached(ContractVerifier.DEFAULT_MAX_WINDOW, NOW));
+        assertThat(after.valid()).containsExactly("alice-carol");
+        assertThat(after.result().problems()).anyMatch(p -> p.file().endsWith("renamed.yaml"));
     }
 
     @Test
     void aCacheOfAnotherRulesVersionIsIgnored() throws Exception {
         start();
-        rewriteWithKey(c -> claimForgedIsValid(c, true).toBuilder()
-                .setRulesVersion(ContractVerifier.RULES_VERSION - 1).build());
+        rewriteWithKey(c -> {
+            Cache forged = claimForgedIsValid(c);
+            return new Cache(forged.header().toBuilder().setRulesVersion(ContractVerifier.RULES_VERSION - 1).build(),
+                    forged.entries());
+        });
         Run after = start();
         assertThat(after.restored()).isZero();
         assertThat(after.valid()).containsExactly("alice-bob", "alice-carol");
@@ -264,5 +280,101 @@ class VerificationStoreTest {
         assertThat(second.restored()).isEqualTo(3);
         assertThat(second.valid()).containsExactly("alice-bob", "alice-carol", "bob-carol");
         assertThat(start().restored()).isEqualTo(4);
+    }
+
+    /** The file's bytes as a writer would lay them out, with {@code trailer} where the MAC goes. */
+    static byte[] layout(CacheHeader header, List<CachedVerification> entries, byte[] trailer) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        header.writeDelimitedTo(out);
+        for (CachedVerification e : entries) {
+            e.writeDelimitedTo(out);
+        }
+        out.write(trailer);
+        return out.toByteArray();
+    }
+
+    @Test
+    void recordsReorderedDroppedOrAppendedUnderTheOldMacAreIgnored() throws Exception {
+        ScanResult expected = start().result();
+        Path file = state.resolve(VerificationStore.FILE);
+        byte[] all = Files.readAllBytes(file);
+        byte[] oldMac = Arrays.copyOfRange(all, all.length - 32, all.length);
+        Cache c = readWithKey(state);
+        assertThat(c.entries()).hasSize(3);
+        List<CachedVerification> reordered = new ArrayList<>(c.entries());
+        java.util.Collections.reverse(reordered);
+        CachedVerification extra = claimForgedIsValid(c).entries().stream()
+                .filter(e -> e.getPath().endsWith("forged.yaml")).findFirst().orElseThrow();
+        List<byte[]> attacks = List.of(
+                layout(c.header(), reordered, oldMac),
+                layout(c.with(c.entries().subList(0, 2)).header(), c.entries().subList(0, 2), oldMac),
+                // the forged record appended after the MAC, or in place of the MAC
+                concat(all, layout(c.header(), List.of(), new byte[0]), extra.toByteArray()),
+                layout(c.header(), List.of(c.entries().get(0), c.entries().get(1), extra), oldMac),
+                // the header claiming one more record than there is: the MAC is read as a record
+                layout(c.header().toBuilder().setEntries(4).build(), c.entries(), oldMac));
+        for (byte[] bad : attacks) {
+            Files.write(file, bad);
+            Run after = start();
+            assertThat(after.restored()).isZero();
+            assertThat(after.result()).isEqualTo(expected);
+        }
+    }
+
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aCacheOfAnotherFormatIsIgnoredEvenUnderTheKey() throws Exception {
+        ScanResult expected = start().result();
+        rewriteWithKey(c -> {
+            Cache forged = claimForgedIsValid(c);
+            return new Cache(forged.header().toBuilder().setFormat(1).build(), forged.entries());
+        });
+        Run after = start();
+        assertThat(after.restored()).isZero();
+        assertThat(after.result()).isEqualTo(expected);
+        // the format-1 layout (a MAC, then one message) does not even parse as a header
+        byte[] formatOne = concat(otherKey(), Files.readAllBytes(state.resolve(VerificationStore.FILE)));
+        Files.write(state.resolve(VerificationStore.FILE), formatOne);
+        assertThat(start().restored()).isZero();
+    }
+
+    @Test
+    void aRestoredContractIsTheParsedOneAndNoYamlIsNeeded() throws Exception {
+        Run cold = start();
+        Cache c = readWithKey(state);
+        // every record carries the parsed contract, equal to what the YAML gives
+        for (CachedVerification e : c.entries()) {
+            Contract cached = e.getContract();
+            byte[] yaml = Files.readAllBytes(repoDir.resolve(e.getPath()));
+            assertThat(cached).isEqualTo(ContractCodec.parse(yaml, dev.trustcontracts.core.contract.ContractFormat.YAML));
+        }
+        Run warm = start();
+        assertThat(warm.restored()).isEqualTo(3);
+        assertThat(warm.result()).isEqualTo(cold.result());
+    }
+
+    @Test
+    void aWriteWhoseCountDoesNotMatchLeavesTheLastCacheInPlace() throws Exception {
+        start();
+        Path file = state.resolve(VerificationStore.FILE);
+        byte[] before = Files.readAllBytes(file);
+        Cache c = readWithKey(state);
+        byte[] key = Files.readAllBytes(state.resolve(VerificationStore.KEY_FILE));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> VerificationCacheFile.write(file, key, c.header(),
+                c.entries().subList(0, 2).iterator())).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("counts 3 entries but 2 were given");
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        try (java.util.stream.Stream<Path> left = Files.list(state)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(VerificationStore.FILE,
+                    VerificationStore.KEY_FILE);
+        }
+        assertThat(start().restored()).isEqualTo(3);
     }
 }
