@@ -49,7 +49,7 @@ abstract class ConformanceScenario {
 
     @BeforeEach
     void baseline() throws Exception {
-        stage = Stage.open(tmp);
+        stage = openStage(tmp);
         admin = stage.clone("admin");
         victim = cast.aliceBob("alice-bob");
         admin.contract(victim).commit("alice and bob trust each other");
@@ -66,6 +66,11 @@ abstract class ConformanceScenario {
         if (stage != null) {
             stage.close();
         }
+    }
+
+    /** The stage every scenario of the class runs on; a class overrides it to give the server options. */
+    Stage openStage(Path dir) throws IOException {
+        return Stage.open(dir);
     }
 
     static CycleResult synced(ZoneAgent a) {

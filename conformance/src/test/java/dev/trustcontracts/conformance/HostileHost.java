@@ -32,6 +32,18 @@ final class HostileHost implements AutoCloseable {
         return new HostileHost(bare, GitDaemon.start(dir));
     }
 
+    /**
+     * Copies {@code source}'s main and {@code refs/trust/*} (the signed heartbeat) verbatim, forced: what a
+     * host that follows the primary does, and what a frozen host did last.
+     */
+    void copy(String source) throws IOException {
+        CGit.Run r = CGit.run(bare, "fetch", "-q", source, "+refs/heads/main:refs/heads/main",
+                "+refs/trust/*:refs/trust/*");
+        if (r.exit() != 0) {
+            throw new IOException("git fetch into the hostile host failed: " + r.out());
+        }
+    }
+
     /** git://127.0.0.1:PORT/contracts.git, what the victims' agents are configured with. */
     String url() {
         return daemon.url("contracts.git");

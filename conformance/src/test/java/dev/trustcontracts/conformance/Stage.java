@@ -3,14 +3,18 @@ package dev.trustcontracts.conformance;
 import dev.trustcontracts.reposerver.auth.PasswordHasher;
 import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
+import dev.trustcontracts.reposerver.MirrorOf;
 import dev.trustcontracts.reposerver.auth.UserStore;
+import dev.trustcontracts.agent.FreshnessOptions;
 import dev.trustcontracts.testing.CGit;
 import dev.trustcontracts.testing.MutableClock;
 import dev.trustcontracts.testing.PkiZone;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * One scenario's world: a real repo-server on 127.0.0.1 (port 0) with one user who has push access (an
@@ -33,7 +37,13 @@ final class Stage implements AutoCloseable {
     }
 
     static Stage open(Path dir) throws IOException {
-        RepoServerConfig config = RepoServerConfig.ephemeral(dir.resolve("server-data"));
+        return open(dir, UnaryOperator.identity());
+    }
+
+    /** As {@link #open(Path)}, with server options a scenario adds (a heartbeat key, a clock). */
+    static Stage open(Path dir, UnaryOperator<RepoServerConfig.Builder> options) throws IOException {
+        RepoServerConfig config = options.apply(RepoServerConfig.ephemeral(dir.resolve("server-data")).toBuilder())
+                .build();
         // A server admin: the strongest pusher there is. The rules under test (signatures, history, object
         // hygiene, certificate text, layout, limits) must hold against it whatever its authority; who may
         // push what (zones, branch owners) is a separate layer with its own tests in repo-server.
@@ -72,6 +82,23 @@ final class Stage implements AutoCloseable {
     ZoneAgent agent(PkiZone zone, String remote, String name,
             MutableClock clock) throws IOException {
         return own(ZoneAgent.start(zone, remote, dir.resolve(name), clock));
+    }
+
+    /** An agent of {@code zone} reading every one of {@code remotes}, with {@code freshness} (or null). */
+    ZoneAgent agent(PkiZone zone, List<String> remotes, String name, MutableClock clock,
+            FreshnessOptions freshness) throws IOException {
+        return own(ZoneAgent.start(zone, remotes, dir.resolve(name), clock, freshness));
+    }
+
+    /** A read-only mirror of this stage's server ({@code --mirror-of}), polling the primary every 200 ms. */
+    RepoServer mirror(String name) throws IOException {
+        return own(RepoServer.start(RepoServerConfig.ephemeral(dir.resolve(name)).toBuilder()
+                .mirrorOf(MirrorOf.of(gitUrl()).withPollEvery(Duration.ofMillis(200))).build()));
+    }
+
+    /** The server's bare repository on disk, which its operator (or whoever owns the host) can rewrite. */
+    Path serverRepository() {
+        return server.repository().git().getDirectory().toPath();
     }
 
     /** A Git host that validates nothing, seeded with the server's main. */

@@ -4,6 +4,7 @@ import dev.trustcontracts.agent.Agent;
 import dev.trustcontracts.agent.AgentConfig;
 import dev.trustcontracts.agent.ChannelOptions;
 import dev.trustcontracts.agent.CycleResult;
+import dev.trustcontracts.agent.FreshnessOptions;
 import dev.trustcontracts.agent.OutputLayout;
 import dev.trustcontracts.testing.PkiZone;
 import dev.trustcontracts.core.crypto.Fingerprint;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,11 +36,20 @@ final class ZoneAgent implements AutoCloseable {
     }
 
     static ZoneAgent start(PkiZone zone, String remote, Path out, Clock clock) throws IOException {
+        return start(zone, List.of(remote), out, clock, null);
+    }
+
+    /** An agent with every {@code --remote} of {@code remotes} and, when not null, {@code --heartbeat-cert} etc. */
+    static ZoneAgent start(PkiZone zone, List<String> remotes, Path out, Clock clock, FreshnessOptions freshness)
+            throws IOException {
         // the agent pins its own PKI by the zone root's fingerprint, as --pki-fingerprint does
         ChannelOptions pin = ChannelOptions.builder().pkiFingerprint(Fingerprint.of(zone.root())).build();
-        AgentConfig config = AgentConfig.builder(remote, zone.target(), out).channels(pin)
-                .interval(Duration.ofSeconds(30)).networkTimeout(Duration.ofSeconds(30)).clock(clock).build();
-        return new ZoneAgent(zone, out, new Agent(config));
+        AgentConfig.Builder config = AgentConfig.builder(remotes, zone.target(), out).channels(pin)
+                .interval(Duration.ofSeconds(30)).networkTimeout(Duration.ofSeconds(30)).clock(clock);
+        if (freshness != null) {
+            config.freshness(freshness);
+        }
+        return new ZoneAgent(zone, out, new Agent(config.build()));
     }
 
     CycleResult sync() {
