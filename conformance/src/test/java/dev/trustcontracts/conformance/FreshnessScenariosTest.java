@@ -8,6 +8,7 @@ import dev.trustcontracts.agent.status.HeartbeatStatus;
 import dev.trustcontracts.core.crypto.KeyType;
 import dev.trustcontracts.core.heartbeat.Heartbeat;
 import dev.trustcontracts.core.heartbeat.HeartbeatKey;
+import dev.trustcontracts.reposerver.RepoServer;
 import dev.trustcontracts.reposerver.RepoServerConfig;
 import dev.trustcontracts.testing.MutableClock;
 import java.io.IOException;
@@ -175,5 +176,36 @@ class FreshnessScenariosTest extends ConformanceScenario {
         assertThat(viaForger.agent.status().heartbeat().freshest()).isEqualTo(genuine);
         assertVictimTrustedBy(viaForger);
         assertVictimIntact();
+    }
+
+    @Test
+    @DisplayName("Freeze through a mirror: a mirror whose primary is gone serves its last main and heartbeat "
+            + "verbatim; an agent reading only it is fresh, then stale past --max-staleness")
+    void aMirrorCopiesTheHeartbeatVerbatimAndItAges() throws Exception {
+        Heartbeat genuine = serverHeartbeatOnMain();
+        RepoServer mirror = stage.mirror("mirror");
+        // the mirror copies refs/trust/heartbeat byte for byte: the same commit id as the primary's
+        String published = admin.ok("ls-remote", stage.gitUrl(), Heartbeat.REF).split("\\s+")[0];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!admin.ok("ls-remote", mirror.gitUrl(), Heartbeat.REF).startsWith(published)) {
+            assertThat(System.nanoTime()).as("the mirror copies %s within 60 s", Heartbeat.REF).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        MutableClock clock = new MutableClock();
+        ZoneAgent viaMirror = stage.agent(cast.alice, List.of(mirror.gitUrl()), "alice-via-mirror", clock,
+                pinned(true));
+        synced(viaMirror);
+        assertThat(viaMirror.agent.status().heartbeat().freshest()).isEqualTo(genuine);
+        assertVictimTrustedBy(viaMirror);
+
+        // the primary goes away; the mirror keeps serving, and nothing vouches for its state any more
+        stage.stopServer();
+        clock.advance(MAX_STALENESS.plusMinutes(1));
+        synced(viaMirror);
+        assertThat(viaMirror.agent.status().heartbeat().stale(clock.instant())).isTrue();
+        assertThat(problems(viaMirror, clock)).anySatisfy(p -> assertThat(p)
+                .startsWith("heartbeat: the freshest counted heartbeat").contains("peers are withheld"));
+        assertThat(viaMirror.chain()).as("the opt-in's price: an outage of the primary withholds the peers")
+                .containsExactly(Cast.hash(cast.alice));
     }
 }
