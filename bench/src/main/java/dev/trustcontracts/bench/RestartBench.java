@@ -126,6 +126,7 @@ final class RestartBench {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(RestartBench.class.getName());
         cmd.addAll(args);
+        String loadBefore = loadAverage();
         long t0 = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("MALLOC_ARENA_MAX", "2");
@@ -148,8 +149,15 @@ final class RestartBench {
         }
         String[] f = result.split(" ");
         return String.format("%s %5.2f s after the JVM started (of which the start or cycle %5.2f s), "
-                + "process CPU %5.2f s; launch to exit %5.2f s%n      (%s)", what, Double.parseDouble(f[1]),
-                Double.parseDouble(f[2]), Double.parseDouble(f[3]), wall, detail);
+                + "process CPU %5.2f s; launch to exit %5.2f s (wall); load average %s before, %s after%n      (%s)",
+                what, Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]), wall, loadBefore,
+                loadAverage(), detail);
+    }
+
+    /** The 1-minute load average (a wall time on a busy 2-core machine is mostly waiting for a core). */
+    private static String loadAverage() {
+        return String.format("%.1f",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /**
