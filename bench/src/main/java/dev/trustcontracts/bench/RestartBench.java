@@ -36,6 +36,20 @@ final class RestartBench {
             "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=96m",
             "-Dsun.reflect.inflationThreshold=2147483647");
 
+    /**
+     * The agent's flags, with {@code -Dbench.agentFlags="..."} (space-separated) appended: later flags win, so a
+     * flag of bin/trustctl can be tried with another value without editing either.
+     */
+    static List<String> agentFlags() {
+        String extra = System.getProperty("bench.agentFlags", "").trim();
+        if (extra.isEmpty()) {
+            return AGENT_FLAGS;
+        }
+        List<String> out = new ArrayList<>(AGENT_FLAGS);
+        out.addAll(List.of(extra.split("\\s+")));
+        return List.copyOf(out);
+    }
+
     private RestartBench() {
     }
 
@@ -86,17 +100,17 @@ final class RestartBench {
             new ProcessBuilder("git", "-C", bare.toString(), "gc", "-q").inheritIO().start().waitFor();
             System.out.printf("restart, agent: %d contracts (%d involve the agent's zone), remote file:// (setup %.1f s), "
                     + "flags %s%n", contracts, (contracts + 4) / 5, (System.nanoTime() - g0) / 1e9,
-                    String.join(" ", AGENT_FLAGS));
+                    String.join(" ", agentFlags()));
             Path out = tmp.resolve("out");
             Path work = new OutputLayout(out).workDir();
             List<String> childArgs = List.of("agent", bare.toUri().toString(), pki.target(), pki.ca.fingerprint(), out.toString());
-            System.out.printf("  first start (clone, certificate, every file written): %s%n", child(AGENT_FLAGS, childArgs, "first cycle done"));
+            System.out.printf("  first start (clone, certificate, every file written): %s%n", child(agentFlags(), childArgs, "first cycle done"));
             for (int i = 0; i < cold; i++) {
                 deleteCache(work);
-                System.out.printf("  cold (no cache):   %s%n", child(AGENT_FLAGS, childArgs, "first cycle done"));
+                System.out.printf("  cold (no cache):   %s%n", child(agentFlags(), childArgs, "first cycle done"));
             }
             for (int i = 0; i < warm; i++) {
-                System.out.printf("  warm (cache):      %s%n", child(AGENT_FLAGS, childArgs, "first cycle done"));
+                System.out.printf("  warm (cache):      %s%n", child(agentFlags(), childArgs, "first cycle done"));
             }
             // the fixed part: the same restart over a repository without contracts
             Path emptyBare = tmp.resolve("repos/empty.git");
@@ -105,8 +119,8 @@ final class RestartBench {
             }
             List<String> emptyArgs = List.of("agent", emptyBare.toUri().toString(), pki.target(), pki.ca.fingerprint(),
                     tmp.resolve("out-empty").toString());
-            child(AGENT_FLAGS, emptyArgs, "first cycle done");
-            System.out.printf("  no contracts:      %s%n", child(AGENT_FLAGS, emptyArgs, "first cycle done"));
+            child(agentFlags(), emptyArgs, "first cycle done");
+            System.out.printf("  no contracts:      %s%n", child(agentFlags(), emptyArgs, "first cycle done"));
             System.out.printf("  cache file: %d KiB%n", Files.size(work.resolve(VerificationStore.FILE)) / 1024);
         } finally {
             AgentBenchSupport.deleteTree(tmp);
@@ -126,6 +140,7 @@ final class RestartBench {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(RestartBench.class.getName());
         cmd.addAll(args);
+        String loadBefore = loadAverage();
         long t0 = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("MALLOC_ARENA_MAX", "2");
@@ -148,8 +163,15 @@ final class RestartBench {
         }
         String[] f = result.split(" ");
         return String.format("%s %5.2f s after the JVM started (of which the start or cycle %5.2f s), "
-                + "process CPU %5.2f s; launch to exit %5.2f s%n      (%s)", what, Double.parseDouble(f[1]),
-                Double.parseDouble(f[2]), Double.parseDouble(f[3]), wall, detail);
+                + "process CPU %5.2f s; launch to exit %5.2f s (wall); load average %s before, %s after%n      (%s)",
+                what, Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]), wall, loadBefore,
+                loadAverage(), detail);
+    }
+
+    /** The 1-minute load average (a wall time on a busy 2-core machine is mostly waiting for a core). */
+    private static String loadAverage() {
+        return String.format("%.1f",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /**

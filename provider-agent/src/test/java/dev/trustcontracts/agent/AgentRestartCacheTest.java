@@ -128,4 +128,46 @@ class AgentRestartCacheTest extends AgentFixture {
         // the full verification wrote a sound cache again
         assertThat(VerificationStore.open(files().workDir(), new ContractVerifier()).loadedEntries()).isEqualTo(1);
     }
+
+    /** The records of the agent's cache file, read with its key, by contract name. */
+    private java.util.Map<String, CachedVerification> records(CacheHeader[] header) throws Exception {
+        byte[] key = Files.readAllBytes(cache().resolveSibling(VerificationStore.KEY_FILE));
+        java.util.Map<String, CachedVerification> out = new java.util.HashMap<>();
+        for (CachedVerification e : VerificationCacheFile.read(cache(), key, h -> header[0] = h, e -> e)) {
+            out.put(e.getContract().getBody().getName(), e);
+        }
+        return out;
+    }
+
+    @Test
+    void theCacheSummarisesOtherZonesContractsAndAnIdClashWithASummaryStillInvalidatesBoth() throws Exception {
+        repo.put(alice.contractWith("alice-bob", bob));
+        Contract bobCarol = TestZone.signed("bob-carol", bob, carol);
+        repo.put(bobCarol);
+        try (Agent a = agent()) {
+            assertThat(a.runOnce().ok()).isTrue();
+            assertThat(Outputs.chain(out)).containsExactlyInAnyOrder(own(), hash(bob));
+        }
+        CacheHeader[] header = {null};
+        java.util.Map<String, CachedVerification> kept = records(header);
+        assertThat(header[0].getZoneRootsList()).containsExactly(own());
+        assertThat(kept.get("alice-bob").getSummary()).isFalse();
+        assertThat(kept.get("bob-carol").getSummary()).isTrue();
+        assertThat(kept.get("bob-carol").getContract().getSignaturesCount()).isZero();
+
+        // a new contract of alice's reuses the summarised contract's id: the restarted agent restores bob-carol as
+        // a summary and must still see the clash (ids are unique across files: both are invalid, dave not trusted)
+        Contract draft = dev.trustcontracts.core.contract.ContractDraft.create("alice-dave",
+                List.of(alice.zone(), dave.zone()), java.time.Instant.now().minus(Duration.ofDays(1)),
+                Duration.ofDays(366));
+        draft = draft.toBuilder().setBody(draft.getBody().toBuilder().setId(bobCarol.getBody().getId())).build();
+        Contract clash = dave.sign(alice.sign(draft));
+        repo.put(clash);
+        Files.delete(files().chain());
+        try (Agent a = agent()) {
+            assertThat(a.runOnce().ok()).isTrue();
+            assertThat(Outputs.chain(out)).containsExactlyInAnyOrder(own(), hash(bob));
+        }
+        assertThat(records(header).get("bob-carol").getSummary()).isTrue();
+    }
 }

@@ -19,14 +19,32 @@ public final class Verification {
     /** The intersection of the time bounds, so that judging a cached verification costs two comparisons. */
     private final Instant validFrom;
     private final Instant validUntil;
+    /** Whether {@link #contract} is a summary (see {@link #isSummary}). */
+    private final boolean summary;
 
     Verification(String path, Contract contract, List<Problem> staticProblems, List<TimeBound> bounds) {
+        this(path, contract, staticProblems, bounds, false);
+    }
+
+    Verification(String path, Contract contract, List<Problem> staticProblems, List<TimeBound> bounds,
+                 boolean summary) {
+        this.summary = summary;
         this.path = path;
         this.contract = contract;
         this.staticProblems = List.copyOf(staticProblems);
         this.bounds = List.copyOf(bounds);
         this.validFrom = this.bounds.stream().map(TimeBound::notBefore).max(Comparator.naturalOrder()).orElse(Instant.MIN);
         this.validUntil = this.bounds.stream().map(TimeBound::notAfter).min(Comparator.naturalOrder()).orElse(Instant.MAX);
+    }
+
+    /**
+     * Whether this verification was restored from an agent's cache as a summary: a contract the agent's zone is
+     * not in, whose contract holds only its id, name, window and each participant's name, trust domain and root
+     * hashes (current and next), not the certificates or signatures. The verdict (problems and time bounds) is
+     * the full one. Only {@link VerificationStore} makes these, for a zone whose roots the contract does not list.
+     */
+    public boolean isSummary() {
+        return summary;
     }
 
     /** The problems that hold regardless of time (what {@link VerificationStore} persists). */

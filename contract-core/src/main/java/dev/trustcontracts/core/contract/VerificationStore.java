@@ -49,6 +49,15 @@ import org.slf4j.LoggerFactory;
  * format or version or with a wrong MAC is ignored with one log line: everything is verified again.
  * The MAC keeps out a cache copied from elsewhere and one written by anyone who can write the cache file but
  * not read the key; whoever can replace the key can also replace the agent's or server's other state (docs).
+ *
+ * <p>Summaries (format 3, agents only): a store told its zone's root hashes ({@link #zone}) writes, for each
+ * contract that lists none of them as a participant's current or next root, a summary instead of the contract
+ * (see {@link Verification#isSummary}): the agent then restores only its own zone's contracts in full, and for
+ * the others what its rules across files read (id and name for uniqueness, id for replays, the verdict and window
+ * judged again at the clock, participants' names and root hashes). A summary is an entry like any other (same
+ * key, blob id, path, rules version, window, MAC) and is restored only while the zone's root hashes are exactly
+ * those it was written for (the header's {@code zone_roots}): a changed own root or a rotation's next root makes
+ * every summary a miss, and those files are verified again.
  */
 public final class VerificationStore {
     /** The cache, in the state directory. */
@@ -56,7 +65,7 @@ public final class VerificationStore {
     /** Its HMAC key (32 random bytes, 0600). */
     public static final String KEY_FILE = "verification-cache.key";
     /** The layout of the file (verification_cache.proto); format 1 was one message holding every entry. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(VerificationStore.class);
     private static final int KEY_BYTES = 32;
@@ -82,13 +91,49 @@ public final class VerificationStore {
     };
     private boolean dirty;
     private int restored;
+    /** The root hashes the file's summaries were made for (empty when it held none). */
+    private final List<String> fileZone;
+    /** The zone's root hashes (sorted) when summaries are kept, or null (a repo-server: no summaries). */
+    private List<String> zone;
 
-    private VerificationStore(Path file, byte[] key, ContractVerifier verifier, Map<String, Kept> loaded) {
+    private VerificationStore(Path file, byte[] key, ContractVerifier verifier, Loaded loaded) {
         this.file = file;
         this.key = key;
         this.verifier = verifier;
-        this.loaded = loaded;
-        this.loadedCount = loaded.size();
+        this.loaded = loaded.entries();
+        this.loadedCount = loaded.entries().size();
+        this.fileZone = loaded.zone();
+    }
+
+    /** What a file held: its entries by "blobId path" and the zone its summaries were made for. */
+    private record Loaded(Map<String, Kept> entries, List<String> zone) {
+        static Loaded none() {
+            return new Loaded(new HashMap<>(), List.of());
+        }
+    }
+
+    /**
+     * Sets the root hashes of the zone this store keeps summaries for (an agent's own roots, current and next):
+     * from now on a summary is restored only when it was made for exactly these, and the next {@link #save}
+     * writes a summary for each contract that lists none of them. True when the set changed from the last call
+     * (the caller then forgets the summaries it holds in memory: they may be of a contract the zone is in now).
+     */
+    public synchronized boolean zone(java.util.Collection<String> ownRootHashes) {
+        List<String> z = ownRootHashes.stream().distinct().sorted().toList();
+        if (z.equals(zone)) {
+            return false;
+        }
+        boolean hadZone = zone != null;
+        zone = z;
+        if (!z.equals(fileZone)) {
+            dirty = true; // the next save writes the summaries for these roots
+        }
+        return hadZone;
+    }
+
+    /** Whether a summary made for the file's zone may be used now. */
+    private boolean summariesUsable() {
+        return zone != null && !zone.isEmpty() && zone.equals(fileZone);
     }
 
     /**
@@ -100,16 +145,16 @@ public final class VerificationStore {
         Path file = dir.resolve(FILE);
         Optional<byte[]> key = key(dir.resolve(KEY_FILE));
         if (key.isEmpty()) {
-            return new VerificationStore(null, null, verifier, new HashMap<>());
+            return new VerificationStore(null, null, verifier, Loaded.none());
         }
-        Map<String, Kept> loaded;
+        Loaded loaded;
         try {
             loaded = read(file, key.get(), verifier);
         } catch (NoSuchFileException e) {
-            loaded = new HashMap<>();
+            loaded = Loaded.none();
         } catch (IOException e) {
             LOG.warn("ignoring the verification cache {}: {}; every contract is verified again", file, e.getMessage());
-            loaded = new HashMap<>();
+            loaded = Loaded.none();
         }
         return new VerificationStore(file, key.get(), verifier, loaded);
     }
@@ -135,7 +180,8 @@ public final class VerificationStore {
         if (c == null) {
             c = used.get(k);
         }
-        if (c == null) {
+        if (c == null || (c.verification().isSummary() && !summariesUsable())) {
+            // a summary made for other roots than the zone's now: the file is verified again
             return Optional.empty();
         }
         // used from now on: the next save keeps it, and the loaded copy is no longer needed in memory
@@ -162,9 +208,19 @@ public final class VerificationStore {
         if (key == null || !dirty) {
             return false;
         }
+        // summaries made for other roots are dropped: they could never be restored again
+        boolean keepSummaries = summariesUsable();
+        List<Kept> written = new ArrayList<>(used.size());
+        for (Kept k : used.values()) {
+            if (!k.verification().isSummary() || keepSummaries) {
+                written.add(k);
+            }
+        }
+        List<String> z = zone == null ? List.of() : zone;
         CacheHeader header = CacheHeader.newBuilder().setFormat(FORMAT).setRulesVersion(ContractVerifier.RULES_VERSION)
-                .setMaxWindowSeconds(verifier.maxWindow().toSeconds()).setEntries(used.size()).build();
-        Iterator<Kept> kept = used.values().iterator();
+                .setMaxWindowSeconds(verifier.maxWindow().toSeconds()).setEntries(written.size())
+                .addAllZoneRoots(z).build();
+        Iterator<Kept> kept = written.iterator();
         VerificationCacheFile.write(file, key, header, new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -173,7 +229,7 @@ public final class VerificationStore {
 
             @Override
             public CachedVerification next() {
-                return entry(kept.next());
+                return entry(kept.next(), z);
             }
         });
         dirty = false;
@@ -181,10 +237,12 @@ public final class VerificationStore {
     }
 
     /** One record, made at the moment it is written (so the records never exist all at once). */
-    private static CachedVerification entry(Kept k) {
+    private static CachedVerification entry(Kept k, List<String> zone) {
         Verification v = k.verification();
+        Contract contract = v.contract().orElseThrow();
+        boolean summary = v.isSummary() || (!zone.isEmpty() && !ContractSummary.lists(contract, zone));
         CachedVerification.Builder c = CachedVerification.newBuilder().setBlobId(k.blobId()).setPath(v.path())
-                .setContract(v.contract().orElseThrow());
+                .setContract(summary ? ContractSummary.of(contract) : contract).setSummary(summary);
         for (Problem p : v.staticProblems()) {
             c.addProblems(CachedProblem.newBuilder().setLine(p.line()).setRule(p.rule().name())
                     .setHasParticipant(p.participant() != null)
@@ -199,7 +257,8 @@ public final class VerificationStore {
         return c.build();
     }
 
-    private static Map<String, Kept> read(Path file, byte[] key, ContractVerifier verifier) throws IOException {
+    private static Loaded read(Path file, byte[] key, ContractVerifier verifier) throws IOException {
+        List<String> zone = new ArrayList<>();
         List<Kept> entries = VerificationCacheFile.read(file, key, header -> {
             if (header.getFormat() != FORMAT || header.getRulesVersion() != ContractVerifier.RULES_VERSION) {
                 throw new IOException("written for format " + header.getFormat() + ", rules version "
@@ -214,12 +273,16 @@ public final class VerificationStore {
                 throw new IOException("it claims " + Integer.toUnsignedString(header.getEntries())
                         + " entries (at most " + MAX_ENTRIES + ")");
             }
+            zone.addAll(header.getZoneRootsList());
         }, new SharedText()::kept);
         Map<String, Kept> out = new HashMap<>(entries.size() * 2);
         for (Kept k : entries) {
+            if (k.verification().isSummary() && zone.isEmpty()) {
+                throw new IOException("it holds a summary but names no zone it was made for");
+            }
             out.put(k.blobId() + ' ' + k.verification().path(), k);
         }
-        return out;
+        return new Loaded(out, List.copyOf(zone));
     }
 
     /**
@@ -285,7 +348,7 @@ public final class VerificationStore {
         } catch (java.time.DateTimeException e) {
             throw new IOException("the entry for " + path + " does not parse");
         }
-        return new Kept(c.getBlobId(), new Verification(path, contract, problems, bounds));
+        return new Kept(c.getBlobId(), new Verification(path, contract, problems, bounds, c.getSummary()));
     }
 
     /** The key, made at first use; empty (the cache unused, logged) when it is open to others or unreadable. */

@@ -53,6 +53,22 @@ public final class TreeScanner {
         return store != null && store.save();
     }
 
+    /**
+     * Tells the store the root hashes of the zone it keeps summaries for (an agent's own roots: see {@link
+     * VerificationStore#zone}). When they changed since the last call, every summary held in memory is forgotten
+     * and true is returned: a state made before holds summaries too, so the caller scans the whole tree again
+     * (the files summarised are then verified again, the others come from memory).
+     */
+    public boolean zone(java.util.Collection<String> ownRootHashes) {
+        if (store == null || !store.zone(ownRootHashes)) {
+            return false;
+        }
+        synchronized (cache) {
+            cache.values().removeIf(Verification::isSummary);
+        }
+        return true;
+    }
+
     public TreeScanner() {
         this(new ContractVerifier(), ScanLimits.DEFAULT);
     }

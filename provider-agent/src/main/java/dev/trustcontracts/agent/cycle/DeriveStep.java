@@ -88,13 +88,13 @@ final class DeriveStep implements CycleStep<HistoryStep.Judged, DeriveStep.Deriv
         Instant now = judged.zoned().start().now();
         Map<String, AgentState.Revoked> known = state.current().revoked();
         Map<String, AgentState.Revoked> fresh = judged.removed();
+        List<String> own = zone.roots().hashes();
         ScanResult scan;
         try {
-            scan = scans.scan(mirror.repository(), use, now);
+            scan = scans.scan(mirror.repository(), use, now, own);
         } catch (IOException e) {
             throw repair.repair(e);
         }
-        List<String> own = zone.roots().hashes();
         if (scan != last.scan() || !own.equals(last.ownHashes()) || !fresh.isEmpty()
                 || known.size() != last.revokedCount()) {
             logProblems(use, scan);

@@ -9,6 +9,7 @@ import dev.trustcontracts.core.tree.ScanState;
 import dev.trustcontracts.core.tree.TreeScanner;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.slf4j.Logger;
@@ -37,7 +38,15 @@ final class ScanCache {
         this.limits = limits;
     }
 
-    ScanResult scan(Repository repository, ObjectId commit, Instant now) throws IOException {
+    /**
+     * @param ownRootHashes the zone's own roots (current and next): the cache keeps summaries of the contracts
+     *                      that list none of them; when they change, the state is read again in full
+     */
+    ScanResult scan(Repository repository, ObjectId commit, Instant now, List<String> ownRootHashes)
+            throws IOException {
+        if (scanner.zone(ownRootHashes)) {
+            clear();
+        }
         if (commit.equals(this.commit) && now.isBefore(reuseUntil)) {
             return result;
         }

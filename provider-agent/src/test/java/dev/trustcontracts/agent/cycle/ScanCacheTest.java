@@ -65,34 +65,34 @@ class ScanCacheTest {
     @Test
     void theSameCommitIsReusedUntilTheFirstContractStopsHolding() throws Exception {
         ObjectId head = repo.put(TestZone.signed("alice-bob", alice, bob)).copy();
-        ScanResult first = cache.scan(repository, head, now);
+        ScanResult first = cache.scan(repository, head, now, List.of());
         assertThat(first.valid()).extracting(VerifiedContract::name).containsExactly("alice-bob");
         Instant until = first.valid().get(0).validUntil();
 
-        assertThat(cache.scan(repository, head, now.plusSeconds(60))).isSameAs(first);
-        assertThat(cache.scan(repository, head, until.minusMillis(1))).isSameAs(first);
+        assertThat(cache.scan(repository, head, now.plusSeconds(60), List.of())).isSameAs(first);
+        assertThat(cache.scan(repository, head, until.minusMillis(1), List.of())).isSameAs(first);
 
-        ScanResult atExpiry = cache.scan(repository, head, until);
+        ScanResult atExpiry = cache.scan(repository, head, until, List.of());
         assertThat(atExpiry).isNotSameAs(first);
-        ScanResult after = cache.scan(repository, head, until.plusSeconds(1));
+        ScanResult after = cache.scan(repository, head, until.plusSeconds(1), List.of());
         assertThat(after.valid()).isEmpty();
         assertThat(after.problems()).extracting(p -> p.rule()).containsExactly(Rule.EXPIRED);
         // a tree with a time-dependent problem is judged again every time
-        assertThat(cache.scan(repository, head, until.plusSeconds(1))).isNotSameAs(after);
+        assertThat(cache.scan(repository, head, until.plusSeconds(1), List.of())).isNotSameAs(after);
     }
 
     @Test
     void aNewCommitIsReadAndJudged() throws Exception {
         ObjectId one = repo.put(TestZone.signed("alice-bob", alice, bob)).copy();
-        assertThat(cache.scan(repository, one, now).valid()).hasSize(1);
+        assertThat(cache.scan(repository, one, now, List.of()).valid()).hasSize(1);
         ObjectId two = repo.put(TestZone.signed("bob-carol", bob, carol)).copy();
-        assertThat(cache.scan(repository, two, now).valid()).extracting(VerifiedContract::name)
+        assertThat(cache.scan(repository, two, now, List.of()).valid()).extracting(VerifiedContract::name)
                 .containsExactlyInAnyOrder("alice-bob", "bob-carol");
         ObjectId three = repo.delete("alice-bob").copy();
-        assertThat(cache.scan(repository, three, now).valid()).extracting(VerifiedContract::name)
+        assertThat(cache.scan(repository, three, now, List.of()).valid()).extracting(VerifiedContract::name)
                 .containsExactly("bob-carol");
         // back to an older commit (a refused head keeps the last applied one): read again, not reused
-        assertThat(cache.scan(repository, one, now).valid()).extracting(VerifiedContract::name)
+        assertThat(cache.scan(repository, one, now, List.of()).valid()).extracting(VerifiedContract::name)
                 .containsExactly("alice-bob");
     }
 
@@ -105,22 +105,22 @@ class ScanCacheTest {
             c = ContractSigner.sign(c, z.signerKeys.getPrivate(), z.chain(), start);
         }
         ObjectId head = repo.put(c).copy();
-        ScanResult before = cache.scan(repository, head, now);
+        ScanResult before = cache.scan(repository, head, now, List.of());
         assertThat(before.valid()).isEmpty();
         assertThat(before.problems()).isNotEmpty();
-        assertThat(cache.scan(repository, head, now)).isNotSameAs(before);
+        assertThat(cache.scan(repository, head, now, List.of())).isNotSameAs(before);
 
-        ScanResult later = cache.scan(repository, head, start.plusSeconds(1));
+        ScanResult later = cache.scan(repository, head, start.plusSeconds(1), List.of());
         assertThat(later.valid()).extracting(VerifiedContract::name).containsExactly("later");
-        assertThat(cache.scan(repository, head, start.plusSeconds(2))).isSameAs(later);
+        assertThat(cache.scan(repository, head, start.plusSeconds(2), List.of())).isSameAs(later);
     }
 
     @Test
     void clearForgetsEverything() throws Exception {
         ObjectId head = repo.put(TestZone.signed("alice-bob", alice, bob)).copy();
-        ScanResult first = cache.scan(repository, head, now);
+        ScanResult first = cache.scan(repository, head, now, List.of());
         cache.clear();
-        ScanResult again = cache.scan(repository, head, now);
+        ScanResult again = cache.scan(repository, head, now, List.of());
         assertThat(again).isNotSameAs(first);
         assertThat(again.valid()).extracting(VerifiedContract::id).isEqualTo(first.valid().stream()
                 .map(VerifiedContract::id).toList());
