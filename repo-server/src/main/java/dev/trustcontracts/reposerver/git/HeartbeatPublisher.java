@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
  * leave on disk. Nobody can push the ref ({@link RefNamePolicy}).
  */
 public final class HeartbeatPublisher {
-    /** The namespace the server alone writes. */
-    public static final String TRUST_REFS = "refs/trust/";
     public static final String REF = Heartbeat.REF;
     public static final String FILE = Heartbeat.FILE;
     static final int PRUNE_EVERY = 60;

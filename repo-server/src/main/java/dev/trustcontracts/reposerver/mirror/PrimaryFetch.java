@@ -1,6 +1,7 @@
 package dev.trustcontracts.reposerver.mirror;
 
 import dev.trustcontracts.core.files.SecretFiles;
+import dev.trustcontracts.core.heartbeat.Heartbeat;
 import dev.trustcontracts.core.tls.PemTls;
 import dev.trustcontracts.reposerver.MirrorOf;
 import dev.trustcontracts.reposerver.git.MirrorUpdate;
@@ -143,7 +144,7 @@ final class PrimaryFetch {
             try (FetchConnection c = t.openFetch()) {
                 List<Ref> want = new ArrayList<>();
                 for (Ref r : c.getRefs()) {
-                    if ((r.getName().startsWith(Constants.R_HEADS) || r.getName().startsWith(MirrorUpdate.TRUST))
+                    if ((r.getName().startsWith(Constants.R_HEADS) || r.getName().startsWith(Heartbeat.NAMESPACE))
                             && r.getObjectId() != null && !r.isSymbolic()) {
                         refs.put(r.getName(), r.getObjectId().copy());
                         if (!local.getObjectDatabase().has(r.getObjectId())) {
