@@ -180,12 +180,9 @@ final class PrimaryFetch {
                     walk.markUninteresting(walk.parseAny(r.getObjectId()));
                 }
             }
-            while (walk.next() != null) {
-                // commits: parsed, so present
-            }
-            while (walk.nextObject() != null) {
-                // trees and blobs: parsed, so present
-            }
+            // JGit's own check: commits and trees are parsed, so present; blobs (which a walk never opens) are
+            // looked up, so that a ref whose file the pack left out (the heartbeat's) is refused too
+            walk.checkConnectivity();
         } catch (MissingObjectException e) {
             throw new IOException("the primary " + mirror.primary() + " sent an incomplete history: object "
                     + e.getObjectId().name() + " is missing", e);
