@@ -28,6 +28,10 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 public final class HeartbeatJudge {
     /** How far a heartbeat may be dated after this agent's clock (clocks of server and agent differ a little). */
     public static final Duration MAX_SKEW = Duration.ofMinutes(2);
+    /** A reason of the agent's own (beside the verifier's {@link HeartbeatException.Reason}): dated too far ahead. */
+    public static final String FUTURE = "future";
+    /** A reason of the agent's own: the heartbeat names a main this agent has not applied. */
+    public static final String NOT_APPLIED = "not_applied";
     private static final String FILE = Heartbeat.FILE;
 
     private final HeartbeatVerifier verifier;
@@ -56,18 +60,18 @@ public final class HeartbeatJudge {
                         where + ": " + e.getMessage()));
                 continue;
             } catch (IOException e) {
-                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(), "malformed",
-                        where + ": " + e.getMessage()));
+                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(),
+                        HeartbeatException.Reason.MALFORMED.label(), where + ": " + e.getMessage()));
                 continue;
             }
             if (h.issuedAt().isAfter(now.plus(MAX_SKEW))) {
-                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(), "future",
+                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(), FUTURE,
                         where + ": dated " + h.issuedAt() + ", after this agent's clock (" + now + ") by more than "
                                 + MAX_SKEW.toSeconds() + " s"));
                 continue;
             }
             if (!onFirstParentChain(repo, ObjectId.fromString(h.mainCommit()), applied)) {
-                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(), "not_applied",
+                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(), NOT_APPLIED,
                         where + ": main moved to " + h.mainCommit() + " at " + h.issuedAt()
                                 + "; this agent has not got it (applied: "
                                 + (applied == null ? "none" : applied.name()) + ")"));
