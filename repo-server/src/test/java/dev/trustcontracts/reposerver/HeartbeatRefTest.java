@@ -188,6 +188,22 @@ class HeartbeatRefTest {
         }
     }
 
+    /** The sequence is read back from the ref at start: a restarted server goes on from its last heartbeat. */
+    @Test
+    void aRestartedServerContinuesTheSequence() throws Exception {
+        HeartbeatKey k = key(tmp.resolve("hb"));
+        try (Fixture fx = server(k, Duration.ofHours(1))) {
+            fx.server.heartbeat().publishQuietly();
+            assertThat(fx.server.heartbeat().last().sequence()).isEqualTo(2);
+        }
+        Path hb = tmp.resolve("hb");
+        try (RepoServer again = RepoServer.start(RepoServerConfig.builder(tmp.resolve("data")).ephemeralPorts()
+                .clock(clock).heartbeat(new RepoServerConfig.HeartbeatOptions(hb.resolve(HeartbeatKey.KEY_FILE),
+                        hb.resolve(HeartbeatKey.CERT_FILE), Duration.ofHours(1))).build())) {
+            assertThat(again.heartbeat().last().sequence()).isEqualTo(3);
+        }
+    }
+
     @Test
     void aHeartbeatKeyOthersCanReadIsRefusedAtStart() throws Exception {
         key(tmp.resolve("hb"));

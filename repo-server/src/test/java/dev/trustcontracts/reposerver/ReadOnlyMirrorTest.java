@@ -29,6 +29,16 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import dev.trustcontracts.reposerver.auth.PasswordHasher;
+import dev.trustcontracts.reposerver.auth.UserStore;
+import org.eclipse.jgit.internal.storage.pack.PackWriter;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.transport.PacketLineOut;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,6 +255,59 @@ class ReadOnlyMirrorTest {
             assertThat(push.out()).contains("fatal: remote error: " + line).doesNotContain("Exception");
         }
         assertThat(main(m)).isEqualTo(main(fx.server));
+    }
+
+    /**
+     * The attack on the filter: the receive-pack service named with a percent-encoded hyphen, which the servlet
+     * decodes (and so serves) while a check of the raw URL does not match. A user of the mirror sends a real
+     * push (commands and pack) that way; it is refused with the same line and main stays the primary's.
+     */
+    @Test
+    void aPushWhoseServiceNameIsPercentEncodedIsRefusedToo() throws Exception {
+        Fixture fx = primary();
+        pushContract(fx, "alice-bob", ALICE, BOB);
+        RepoServerConfig config = RepoServerConfig.ephemeral(tmp.resolve("mirror")).toBuilder()
+                .mirrorOf(polling(fx, NEVER)).build();
+        // a mirror whose operator gave it users (for --private reads): one who may log in tries to push
+        new UserStore(config.usersFile()).put(Fixture.USER, Fixture.PASSWORD.toCharArray(), new PasswordHasher(2_000),
+                Set.of(), true);
+        RepoServer m = RepoServer.start(config);
+        open.add(m);
+        String line = "read-only mirror of " + fx.server.gitUrl() + ": push to the primary";
+        String basic = "Basic " + Base64.getEncoder().encodeToString(
+                (Fixture.USER + ":" + Fixture.PASSWORD).getBytes(StandardCharsets.UTF_8));
+
+        for (String service : List.of("git-receive%2Dpack", "git%2dreceive-pack")) {
+            HttpRequest advertise = HttpRequest.newBuilder(URI.create(m.gitUrl() + "/info/refs?service=" + service))
+                    .header("Authorization", basic).GET().build();
+            Http.Response r = Http.send(advertise);
+            assertThat(r.body()).as(service).contains("ERR " + line).doesNotContain("report-status");
+        }
+        try (Git clone = Git.cloneRepository().setURI(m.gitUrl()).setBare(true)
+                .setDirectory(tmp.resolve("attacker").toFile()).call()) {
+            Repository repo = clone.getRepository();
+            ObjectId main = repo.resolve("refs/heads/main");
+            ObjectId c = Fixture.commit(clone, main.name(), change()
+                    .contract("contracts/bob-carol.yaml", TestZone.signed("bob-carol", BOB, CAROL)));
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            PacketLineOut pkt = new PacketLineOut(body);
+            pkt.writeString(main.name() + " " + c.name() + " refs/heads/main\0 report-status\n");
+            pkt.end();
+            try (PackWriter pw = new PackWriter(repo)) {
+                pw.preparePack(NullProgressMonitor.INSTANCE, Set.of(c), Set.of(main));
+                pw.writePack(NullProgressMonitor.INSTANCE, NullProgressMonitor.INSTANCE, body);
+            }
+            for (String path : List.of("/git-receive%2Dpack", "/git-receive%2dpack")) {
+                HttpRequest push = HttpRequest.newBuilder(URI.create(m.gitUrl() + path))
+                        .header("Authorization", basic)
+                        .header("Content-Type", "application/x-git-receive-pack-request")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+                Http.Response r = Http.send(push);
+                // JGit's error writer only speaks the protocol to a path it recognises raw: the line comes as a page
+                assertThat(r.body()).as(path).contains(line).doesNotContain("unpack ok").doesNotContain("ok refs/");
+            }
+            assertThat(main(m)).isEqualTo(main(fx.server)).isNotEqualTo(c.name());
+        }
     }
 
     @Test

@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
  * @param sequence   one more than the server's previous heartbeat (1 for the first)
  */
 public record Heartbeat(String mainCommit, Instant issuedAt, long sequence) {
+    /** The refs only the primary's server writes (nobody pushes them; mirrors copy them verbatim). */
+    public static final String NAMESPACE = "refs/trust/";
     /** Where the primary publishes it (mirrors copy it, agents fetch it beside main). */
-    public static final String REF = "refs/trust/heartbeat";
+    public static final String REF = NAMESPACE + "heartbeat";
     /** The one file of the commit at {@link #REF}: a {@code SignedHeartbeat}. */
     public static final String FILE = "heartbeat.pb";
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");

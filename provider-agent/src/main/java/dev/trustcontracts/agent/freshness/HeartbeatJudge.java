@@ -2,6 +2,7 @@ package dev.trustcontracts.agent.freshness;
 
 import dev.trustcontracts.core.heartbeat.Heartbeat;
 import dev.trustcontracts.core.heartbeat.HeartbeatException;
+import dev.trustcontracts.core.heartbeat.HeartbeatFile;
 import dev.trustcontracts.core.heartbeat.HeartbeatVerifier;
 import java.io.IOException;
 import java.time.Duration;
@@ -9,14 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jgit.errors.MissingObjectException;
-import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * Judges candidate heartbeats (one per remote) against the commit the agent's outputs reflect. A heartbeat counts
@@ -28,7 +26,10 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 public final class HeartbeatJudge {
     /** How far a heartbeat may be dated after this agent's clock (clocks of server and agent differ a little). */
     public static final Duration MAX_SKEW = Duration.ofMinutes(2);
-    private static final String FILE = Heartbeat.FILE;
+    /** A reason of the agent's own (beside the verifier's {@link HeartbeatException.Reason}): dated too far ahead. */
+    public static final String FUTURE = "future";
+    /** A reason of the agent's own: the heartbeat names a main this agent has not applied. */
+    public static final String NOT_APPLIED = "not_applied";
 
     private final HeartbeatVerifier verifier;
     private final int maxFirstParents;
@@ -56,18 +57,18 @@ public final class HeartbeatJudge {
                         where + ": " + e.getMessage()));
                 continue;
             } catch (IOException e) {
-                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(), "malformed",
-                        where + ": " + e.getMessage()));
+                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(),
+                        HeartbeatException.Reason.MALFORMED.label(), where + ": " + e.getMessage()));
                 continue;
             }
             if (h.issuedAt().isAfter(now.plus(MAX_SKEW))) {
-                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(), "future",
+                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(), FUTURE,
                         where + ": dated " + h.issuedAt() + ", after this agent's clock (" + now + ") by more than "
                                 + MAX_SKEW.toSeconds() + " s"));
                 continue;
             }
             if (!onFirstParentChain(repo, ObjectId.fromString(h.mainCommit()), applied)) {
-                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(), "not_applied",
+                notCounted.add(new HeartbeatJudgement.NotCounted(c.remote(), c.object().name(), NOT_APPLIED,
                         where + ": main moved to " + h.mainCommit() + " at " + h.issuedAt()
                                 + "; this agent has not got it (applied: "
                                 + (applied == null ? "none" : applied.name()) + ")"));
@@ -80,37 +81,13 @@ public final class HeartbeatJudge {
         return new HeartbeatJudgement(freshest, notCounted);
     }
 
-    /** The heartbeat file: the blob itself, or the {@code heartbeat.pb} of a commit's tree; bounded in size. */
+    /** The heartbeat file of a commit or blob ({@link HeartbeatFile}), with one line when an object is missing. */
     private static byte[] read(Repository repo, ObjectId id) throws IOException {
         try (ObjectReader reader = repo.newObjectReader()) {
-            ObjectLoader obj = reader.open(id);
-            if (obj.getType() == Constants.OBJ_BLOB) {
-                return bounded(obj);
-            }
-            if (obj.getType() != Constants.OBJ_COMMIT) {
-                throw new IOException("not a heartbeat: a " + Constants.typeString(obj.getType())
-                        + " where a commit or blob belongs");
-            }
-            try (RevWalk rw = new RevWalk(reader)) {
-                RevCommit commit = rw.parseCommit(id);
-                try (TreeWalk tw = TreeWalk.forPath(reader, FILE, commit.getTree())) {
-                    if (tw == null || tw.getFileMode(0).getObjectType() != Constants.OBJ_BLOB) {
-                        throw new IOException("not a heartbeat: the commit has no file " + FILE);
-                    }
-                    return bounded(reader.open(tw.getObjectId(0), Constants.OBJ_BLOB));
-                }
-            }
+            return HeartbeatFile.read(reader, id);
         } catch (MissingObjectException e) {
             throw new IOException("not a heartbeat: object " + e.getObjectId().name() + " is missing");
         }
-    }
-
-    private static byte[] bounded(ObjectLoader blob) throws IOException {
-        if (blob.getSize() > HeartbeatVerifier.MAX_BYTES) {
-            throw new IOException("not a heartbeat: " + blob.getSize() + " bytes (at most "
-                    + HeartbeatVerifier.MAX_BYTES + ")");
-        }
-        return blob.getCachedBytes(HeartbeatVerifier.MAX_BYTES);
     }
 
     /** Whether {@code x} is {@code applied} or one of its first parents (at most {@link #maxFirstParents}). */

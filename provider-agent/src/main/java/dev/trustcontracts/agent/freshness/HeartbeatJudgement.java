@@ -1,8 +1,6 @@
 package dev.trustcontracts.agent.freshness;
 
 import dev.trustcontracts.core.heartbeat.Heartbeat;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -27,10 +25,5 @@ public record HeartbeatJudgement(Counted freshest, List<NotCounted> notCounted) 
      * @param message one line naming the remote, the object and the problem
      */
     public record NotCounted(String remote, String object, String reason, String message) {
-    }
-
-    /** Seconds since the freshest counted heartbeat was issued, or null when none counted. */
-    public Duration age(Instant now) {
-        return freshest == null ? null : Duration.between(freshest.heartbeat().issuedAt(), now);
     }
 }

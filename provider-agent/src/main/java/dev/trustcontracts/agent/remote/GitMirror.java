@@ -2,6 +2,7 @@ package dev.trustcontracts.agent.remote;
 
 import dev.trustcontracts.agent.FailureKind;
 import dev.trustcontracts.agent.SyncException;
+import dev.trustcontracts.core.heartbeat.Heartbeat;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -49,8 +50,6 @@ public final class GitMirror implements AutoCloseable {
     static final String MAIN = "refs/heads/main";
     static final String TRACKING = "refs/remotes/origin/main";
     static final String APPLIED = "refs/trustctl/applied";
-    /** The refs the primary publishes beside main (the signed heartbeat). */
-    static final String TRUST = "refs/trust/";
     private static final int GC_PACK_THRESHOLD = 40;
     private static final Logger LOG = LoggerFactory.getLogger(GitMirror.class);
 
@@ -292,7 +291,7 @@ public final class GitMirror implements AutoCloseable {
                 // with --heartbeat-cert, so an agent without it keeps no refs/trust at all
                 .setRefSpecs(trustRefs
                         ? List.of(new RefSpec("+" + MAIN + ":" + remote.trackingRef()),
-                                new RefSpec("+" + TRUST + "*:" + remote.trustRefPrefix() + "*"))
+                                new RefSpec("+" + Heartbeat.NAMESPACE + "*:" + remote.trustRefPrefix() + "*"))
                         : List.of(new RefSpec("+" + MAIN + ":" + remote.trackingRef())))
                 .setTagOpt(TagOpt.NO_TAGS)
                 .setCheckFetchedObjects(true)

@@ -1,10 +1,14 @@
 package dev.trustcontracts.agent.status;
 
+import dev.trustcontracts.agent.freshness.HeartbeatJudge;
 import dev.trustcontracts.core.heartbeat.Heartbeat;
+import dev.trustcontracts.core.heartbeat.HeartbeatException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The heartbeat as the last cycle judged it (only with --heartbeat-cert), for /healthz and /metrics.
@@ -22,8 +26,9 @@ public record HeartbeatStatus(Duration maxStaleness, String remote, Heartbeat fr
      * Why a fetched heartbeat does not count: the verifier's reasons (core.heartbeat.HeartbeatException.Reason) and
      * the agent's own ({@code future}, {@code not_applied}); the {@code reason} label of the metrics.
      */
-    public static final List<String> REASONS = List.of("malformed", "bad_signature", "not_a_heartbeat",
-            "certificate_validity", "future", "not_applied");
+    public static final List<String> REASONS = Stream.concat(
+            Arrays.stream(HeartbeatException.Reason.values()).map(HeartbeatException.Reason::label),
+            Stream.of(HeartbeatJudge.FUTURE, HeartbeatJudge.NOT_APPLIED)).toList();
 
     public HeartbeatStatus {
         notCounted = List.copyOf(notCounted);

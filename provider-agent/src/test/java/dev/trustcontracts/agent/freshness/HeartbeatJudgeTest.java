@@ -105,7 +105,7 @@ class HeartbeatJudgeTest {
                 new HeartbeatCandidate("gone", ObjectId.fromString("12".repeat(20)))), merge, NOW);
         assertThat(j.freshest().remote()).isEqualTo("mirror");
         assertThat(j.freshest().heartbeat().sequence()).isEqualTo(9);
-        assertThat(j.age(NOW)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(j.freshest().heartbeat().issuedAt()).isEqualTo(NOW.minusSeconds(30));
         assertThat(j.notCounted()).extracting(HeartbeatJudgement.NotCounted::remote, HeartbeatJudgement.NotCounted::reason)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("future", "future"),
                         org.assertj.core.groups.Tuple.tuple("tree", "malformed"),

@@ -1,6 +1,7 @@
 package dev.trustcontracts.reposerver.git;
 
 import dev.trustcontracts.core.heartbeat.Heartbeat;
+import dev.trustcontracts.core.heartbeat.HeartbeatFile;
 import dev.trustcontracts.core.heartbeat.HeartbeatSigner;
 import dev.trustcontracts.proto.v1.HeartbeatStatement;
 import dev.trustcontracts.proto.v1.SignedHeartbeat;
@@ -23,9 +24,6 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.TreeFormatter;
-import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.TreeWalk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +37,6 @@ import org.slf4j.LoggerFactory;
  * leave on disk. Nobody can push the ref ({@link RefNamePolicy}).
  */
 public final class HeartbeatPublisher {
-    /** The namespace the server alone writes. */
-    public static final String TRUST_REFS = "refs/trust/";
     public static final String REF = Heartbeat.REF;
     public static final String FILE = Heartbeat.FILE;
     static final int PRUNE_EVERY = 60;
@@ -128,15 +124,9 @@ public final class HeartbeatPublisher {
             if (ref == null || ref.getObjectId() == null) {
                 return 0;
             }
-            try (RevWalk rw = new RevWalk(repo); ObjectReader reader = repo.newObjectReader()) {
-                RevCommit c = rw.parseCommit(ref.getObjectId());
-                try (TreeWalk tw = TreeWalk.forPath(reader, FILE, c.getTree())) {
-                    if (tw == null) {
-                        return 0;
-                    }
-                    byte[] bytes = reader.open(tw.getObjectId(0), Constants.OBJ_BLOB).getCachedBytes(64 * 1024);
-                    return HeartbeatStatement.parseFrom(SignedHeartbeat.parseFrom(bytes).getStatement()).getSequence();
-                }
+            try (ObjectReader reader = repo.newObjectReader()) {
+                byte[] bytes = HeartbeatFile.read(reader, ref.getObjectId());
+                return HeartbeatStatement.parseFrom(SignedHeartbeat.parseFrom(bytes).getStatement()).getSequence();
             }
         } catch (MissingObjectException e) {
             return 0;

@@ -1,5 +1,6 @@
 package dev.trustcontracts.reposerver.git;
 
+import dev.trustcontracts.core.heartbeat.Heartbeat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,6 @@ import org.eclipse.jgit.transport.ReceiveCommand;
  * Proposal branches and {@code refs/trust/*} (the signed heartbeat) are copied verbatim.
  */
 public final class MirrorUpdate {
-    /** The namespace copied verbatim from the primary: the heartbeat the primary signs and publishes. */
-    public static final String TRUST = "refs/trust/";
-
     private final ContractRepository repository;
     private final MainHistory history;
     private final ObjectHygiene hygiene;
@@ -90,7 +88,7 @@ public final class MirrorUpdate {
             move(ContractRepository.MAIN, mine.orElse(ObjectId.zeroId()), theirs, false);
         }
         copyVerbatim(advertised, Constants.R_HEADS, ContractRepository.MAIN);
-        copyVerbatim(advertised, TRUST, null);
+        copyVerbatim(advertised, Heartbeat.NAMESPACE, null);
         return new Outcome(result, theirs, theirs, null);
     }
 

@@ -1,5 +1,6 @@
 package dev.trustcontracts.reposerver.git;
 
+import dev.trustcontracts.core.heartbeat.Heartbeat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -26,7 +27,7 @@ public final class RefNamePolicy {
         if (kind == RefKind.MAIN) {
             return Optional.empty();
         }
-        if (refName.startsWith(HeartbeatPublisher.TRUST_REFS)) {
+        if (refName.startsWith(Heartbeat.NAMESPACE)) {
             return Optional.of(printable(refName) + " is published by the server only (the signed heartbeat); "
                     + "nobody may push it");
         }

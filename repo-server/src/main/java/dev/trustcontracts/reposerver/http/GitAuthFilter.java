@@ -70,10 +70,24 @@ final class GitAuthFilter implements Filter {
         chain.doFilter(request, response);
     }
 
+    /**
+     * Whether the request asks for the receive-pack service (push), judged as the Git servlet dispatches it: on the
+     * decoded path and the decoded {@code service} parameter. The raw URL alone is not enough: a percent-encoded
+     * name ({@code git-receive%2Dpack}) does not match it, yet the servlet decodes and serves it.
+     */
     static boolean isReceivePack(HttpServletRequest req) {
         String uri = req.getRequestURI();
         String q = req.getQueryString();
-        return uri.endsWith("/git-receive-pack") || (q != null && q.contains("service=git-receive-pack"));
+        if (uri.endsWith("/git-receive-pack") || (q != null && q.contains("service=git-receive-pack"))) {
+            return true;
+        }
+        String path = req.getPathInfo();
+        if (path == null) {
+            return false;
+        }
+        // the parameter only on info/refs, where the servlet reads it: a POST's body is never parsed here
+        return path.endsWith("/git-receive-pack")
+                || path.endsWith("/info/refs") && "git-receive-pack".equals(req.getParameter("service"));
     }
 
     static void challenge(HttpServletResponse res, String message) throws IOException {

@@ -1,6 +1,7 @@
 package dev.trustcontracts.reposerver.mirror;
 
 import dev.trustcontracts.core.files.SecretFiles;
+import dev.trustcontracts.core.heartbeat.Heartbeat;
 import dev.trustcontracts.core.tls.PemTls;
 import dev.trustcontracts.reposerver.MirrorOf;
 import dev.trustcontracts.reposerver.git.MirrorUpdate;
@@ -143,7 +144,7 @@ final class PrimaryFetch {
             try (FetchConnection c = t.openFetch()) {
                 List<Ref> want = new ArrayList<>();
                 for (Ref r : c.getRefs()) {
-                    if ((r.getName().startsWith(Constants.R_HEADS) || r.getName().startsWith(MirrorUpdate.TRUST))
+                    if ((r.getName().startsWith(Constants.R_HEADS) || r.getName().startsWith(Heartbeat.NAMESPACE))
                             && r.getObjectId() != null && !r.isSymbolic()) {
                         refs.put(r.getName(), r.getObjectId().copy());
                         if (!local.getObjectDatabase().has(r.getObjectId())) {
@@ -179,12 +180,9 @@ final class PrimaryFetch {
                     walk.markUninteresting(walk.parseAny(r.getObjectId()));
                 }
             }
-            while (walk.next() != null) {
-                // commits: parsed, so present
-            }
-            while (walk.nextObject() != null) {
-                // trees and blobs: parsed, so present
-            }
+            // JGit's own check: commits and trees are parsed, so present; blobs (which a walk never opens) are
+            // looked up, so that a ref whose file the pack left out (the heartbeat's) is refused too
+            walk.checkConnectivity();
         } catch (MissingObjectException e) {
             throw new IOException("the primary " + mirror.primary() + " sent an incomplete history: object "
                     + e.getObjectId().name() + " is missing", e);
