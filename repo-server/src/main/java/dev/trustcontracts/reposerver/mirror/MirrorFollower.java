@@ -42,6 +42,7 @@ public final class MirrorFollower implements AutoCloseable {
     private final ScheduledExecutorService worker = daemon("mirror-fetch");
     private final ScheduledExecutorService bellTimer = daemon("mirror-watch");
     private final AtomicBoolean queued = new AtomicBoolean();
+    private final PackCollector packs = new PackCollector(PackCollector.DEFAULT_THRESHOLD);
     private final PrimaryDoorbell doorbell;
     /** The last problem logged, so that a primary down for an hour is one warning, not one per poll. */
     private String logged;
@@ -141,6 +142,7 @@ public final class MirrorFollower implements AutoCloseable {
                 index.refresh();
             }
             status.fetched(o, at);
+            packs.maybeCollect(repository.git());
             metrics.fetched(switch (o.result()) {
                 case FIRST, UPDATED -> "updated";
                 case UNCHANGED -> "unchanged";
