@@ -259,7 +259,25 @@ public final class GitMirror implements AutoCloseable {
                 out.add(new Attempt(r, null, false, e));
             }
         }
+        // two remotes serving the same new objects write the same pack, and the second writer cannot lock it: that
+        // remote answered, so fetch it again now that the objects are here (its refs only)
+        for (int i = 0; i < out.size(); i++) {
+            if (lostPackLock(out.get(i).error()) && !Thread.currentThread().isInterrupted()) {
+                out.set(i, attempt(out.get(i).remote()));
+            }
+        }
         return out;
+    }
+
+    /** Whether a fetch failed only because another fetch of this cycle was writing the same pack. */
+    private static boolean lostPackLock(Exception error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.eclipse.jgit.errors.LockFailedException
+                    || (t.getMessage() != null && t.getMessage().startsWith("Cannot lock pack"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How long a cycle waits for one remote's fetch: three network timeouts (a minute by default). */
