@@ -1,9 +1,9 @@
 package dev.trustcontracts.agent.remote;
 
+import dev.trustcontracts.core.tls.CaBundleGitSession;
 import java.io.IOException;
 import java.net.Proxy;
 import java.net.URL;
-import java.security.GeneralSecurityException;
 import javax.net.ssl.TrustManager;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.transport.Transport;
@@ -21,10 +21,10 @@ import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
  */
 public final class CaBundleConnectionFactory implements HttpConnectionFactory2, TransportConfigCallback {
     private final JDKHttpConnectionFactory jdk = new JDKHttpConnectionFactory();
-    private final TrustManager[] trust;
+    private final TrustManager trust;
 
     public CaBundleConnectionFactory(TrustManager trust) {
-        this.trust = new TrustManager[] {trust};
+        this.trust = trust;
     }
 
     @Override
@@ -46,20 +46,6 @@ public final class CaBundleConnectionFactory implements HttpConnectionFactory2, 
 
     @Override
     public GitSession newSession() {
-        return new GitSession() {
-            @Override
-            public HttpConnection configure(HttpConnection connection, boolean sslVerify)
-                    throws GeneralSecurityException {
-                if ("https".equals(connection.getURL().getProtocol())) {
-                    connection.configure(null, trust, null);
-                }
-                return connection;
-            }
-
-            @Override
-            public void close() {
-                // nothing held between connections
-            }
-        };
+        return new CaBundleGitSession(trust);
     }
 }

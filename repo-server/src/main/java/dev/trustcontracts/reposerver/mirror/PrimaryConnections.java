@@ -1,12 +1,12 @@
 package dev.trustcontracts.reposerver.mirror;
 
+import dev.trustcontracts.core.tls.CaBundleGitSession;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.Proxy;
 import java.net.URL;
-import java.security.GeneralSecurityException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.TrustManager;
 import org.eclipse.jgit.transport.http.HttpConnection;
@@ -20,13 +20,13 @@ import org.eclipse.jgit.transport.http.JDKHttpConnection;
  * ({@code GitHttp.Limits.maxPackBytes}): a primary that streams without end is cut off, not stored.
  */
 final class PrimaryConnections implements HttpConnectionFactory2 {
-    private final TrustManager[] trust;
+    private final TrustManager trust;
     private final long maxBytes;
     /** Bytes read in the current fetch; {@link #reset} before each. */
     private final AtomicLong read = new AtomicLong();
 
     PrimaryConnections(TrustManager trust, long maxBytes) {
-        this.trust = trust == null ? null : new TrustManager[] {trust};
+        this.trust = trust;
         this.maxBytes = maxBytes;
     }
 
@@ -46,22 +46,7 @@ final class PrimaryConnections implements HttpConnectionFactory2 {
 
     @Override
     public GitSession newSession() {
-        return new GitSession() {
-            @Override
-            public HttpConnection configure(HttpConnection connection, boolean sslVerify)
-                    throws GeneralSecurityException {
-                // sslVerify (http.sslVerify in a repository's config) is ignored on purpose: always verified
-                if (trust != null && "https".equals(connection.getURL().getProtocol())) {
-                    connection.configure(null, trust, null);
-                }
-                return connection;
-            }
-
-            @Override
-            public void close() {
-                // nothing held between connections
-            }
-        };
+        return new CaBundleGitSession(trust);
     }
 
     /** A JDK connection whose answer is counted against the fetch's byte budget. */
