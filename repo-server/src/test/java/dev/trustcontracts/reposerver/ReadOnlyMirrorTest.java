@@ -594,6 +594,12 @@ class ReadOnlyMirrorTest {
         assertThatThrownBy(() -> mirror("no-ca", both.withCaBundle(null))).isInstanceOf(IOException.class)
                 .hasMessageStartingWith("mirror of " + url + ": no main to serve yet, and cannot fetch from the primary")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        // a server whose certificate is not from the --mirror-ca bundle (an impostor on the path) is refused too
+        Path otherCa = tmp.resolve("other-ca.pem");
+        Files.writeString(otherCa, Pem.encode(TestZone.create("impostor-zone").root));
+        assertThatThrownBy(() -> mirror("other-ca", both.withCaBundle(otherCa))).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("mirror of " + url + ": no main to serve yet, and cannot fetch from the primary")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThatThrownBy(() -> mirror("no-credentials", both.withCredentials(null))).isInstanceOf(IOException.class)
                 .hasMessageStartingWith("mirror of " + url + ": no main to serve yet, and cannot fetch from the primary")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
